@@ -1,0 +1,106 @@
+"""sopfsm: contact-centre SOPs as explicit, audited finite-state machines.
+
+>>> import sopfsm
+>>> call = sopfsm.start("lebih-tagih")
+>>> call.pending.id
+'accepts_explanation'
+>>> call.answer("accepts_explanation", "tidak").answer("meter_reading", "12.345")
+<Call lebih-tagih at 'to_unit'>
+>>> call.outcome.code, call.outcome.data["meter_reading"]
+('APKT_TO_UNIT', 12345.0)
+"""
+
+from sopfsm._text import LANGS, Lang, Text
+from sopfsm.answers import AnswerClass, Choice, MeterReading, Nik, Option, Value, yes_no
+from sopfsm.call import Answerer, AnswerRecord, Call, CallOutcome, start
+from sopfsm.catalogue import all_sops, get_sop, sop_ids
+from sopfsm.declare import (
+    ANY,
+    NO,
+    OUTCOME_CODES,
+    YES,
+    Branch,
+    OutcomeCode,
+    Script,
+    Sop,
+    Step,
+    ask,
+    outcome,
+    say,
+    when,
+)
+from sopfsm.errors import (
+    AnswererError,
+    CallFinished,
+    InvalidAnswer,
+    MissingDependency,
+    NoBranch,
+    NotPending,
+    SavedCallError,
+    SopDefinitionError,
+    SopfsmError,
+    UnknownQuestion,
+    UnknownSop,
+)
+from sopfsm.provenance import Assumption, Clause, Provenance, assumption, clause
+from sopfsm.questions import Question
+from sopfsm.saved import restore
+from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ANY",
+    "LANGS",
+    "NO",
+    "OUTCOME_CODES",
+    "YES",
+    "AnswerClass",
+    "AnswerRecord",
+    "Answerer",
+    "AnswererError",
+    "Assumption",
+    "Branch",
+    "BranchSpec",
+    "Call",
+    "CallFinished",
+    "CallOutcome",
+    "Choice",
+    "Clause",
+    "InvalidAnswer",
+    "Lang",
+    "MeterReading",
+    "MissingDependency",
+    "Nik",
+    "NoBranch",
+    "NotPending",
+    "Option",
+    "OutcomeCode",
+    "Provenance",
+    "Question",
+    "SavedCallError",
+    "Script",
+    "Sop",
+    "SopDefinitionError",
+    "SopSpec",
+    "SopfsmError",
+    "Step",
+    "StepSpec",
+    "Text",
+    "UnknownQuestion",
+    "UnknownSop",
+    "Value",
+    "all_sops",
+    "ask",
+    "assumption",
+    "clause",
+    "get_sop",
+    "outcome",
+    "restore",
+    "say",
+    "sop_ids",
+    "spec_of",
+    "start",
+    "when",
+    "yes_no",
+]

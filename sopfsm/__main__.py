@@ -1,0 +1,5 @@
+import sys
+
+from sopfsm.cli import main
+
+sys.exit(main())

@@ -1,0 +1,33 @@
+"""Bilingual text: every word a CSO says or reads exists in Indonesian and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+Lang = Literal["id", "en"]
+LANGS: tuple[Lang, ...] = ("id", "en")
+
+
+@attrs.frozen
+class Text:
+    """A text in Indonesian (the language of the call) and English (for reviewers)."""
+
+    id: str
+    en: str
+
+    def in_(self, lang: Lang) -> str:
+        """The text in ``lang`` (``"id"`` or ``"en"``)."""
+        return self.id if lang == "id" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def check_lang(lang: str) -> Lang:
+    """Return ``lang`` as a :data:`Lang`, or raise ``ValueError`` naming the accepted ones."""
+    for known in LANGS:
+        if lang == known:
+            return known
+    raise ValueError(f"unknown language {lang!r}; accepted: {', '.join(LANGS)}")

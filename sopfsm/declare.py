@@ -1,0 +1,157 @@
+"""The vocabulary a SOP is declared in: steps, scripts, outcomes and guarded branches.
+
+A SOP is a python-statemachine :class:`~statemachine.StateMachine` (strict: unknown
+events, unmatched guards and failing guards all raise) whose states are :class:`Step`
+and whose transitions are all on the ``answer`` event, each guarded by :func:`when`::
+
+    class Example(Sop):
+        ask_urgent = ask(URGENT, per=clause("1b"), initial=True)
+        sent = outcome("APKT_TO_UNIT", per=clause("1e"))
+        closed = outcome("APKT_ISSUE_CLOSED", per=clause("1f"))
+
+        answer = ask_urgent.to(sent, cond=when(YES, per=clause("1e"))) | ask_urgent.to(
+            closed, cond=when(NO, per=clause("1f"))
+        )
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from typing import ClassVar, Final
+
+import attrs
+from statemachine import State, StateMachine
+
+from sopfsm._text import Text
+from sopfsm.answers import Value
+from sopfsm.provenance import EFFECTIVE_DATE, SOURCE_DOCUMENT, Provenance
+from sopfsm.questions import Question
+
+ANSWER_EVENT: Final = "answer"
+YES: Final = True
+NO: Final = False
+
+
+class OutcomeCode(enum.StrEnum):
+    """The closed set of APKT outcomes (READING.md); nothing else ends a call."""
+
+    APKT_TO_UNIT = "APKT_TO_UNIT"
+    APKT_ISSUE_CLOSED = "APKT_ISSUE_CLOSED"
+    PS_SCHEME_1 = "PS_SCHEME_1"
+    PS_SCHEME_2 = "PS_SCHEME_2"
+
+
+OUTCOME_CODES: Final = tuple(code.value for code in OutcomeCode)
+
+
+@attrs.frozen
+class Script:
+    """Something the CSO says, and the clause or assumption that tells them to."""
+
+    text: Text
+    per: Provenance
+
+
+def say(per: Provenance, *, id: str, en: str) -> Script:
+    """A script in Indonesian (``id``) and English (``en``), citing ``per``."""
+    return Script(Text(id=id, en=en), per)
+
+
+class Step(State):
+    """A state of a SOP: the scripts said on entering it, then its question or outcome."""
+
+    says: tuple[Script, ...]
+    asks: Question | None
+    outcome: str | None
+    carries: tuple[str, ...]
+    per: Provenance | None
+
+    def __init__(
+        self,
+        *,
+        says: Iterable[Script] = (),
+        asks: Question | None = None,
+        outcome: str | None = None,
+        carries: Iterable[str] = (),
+        per: Provenance | None = None,
+        initial: bool = False,
+    ) -> None:
+        super().__init__(initial=initial, final=outcome is not None)
+        self.says = tuple(says)
+        self.asks = asks
+        self.outcome = outcome
+        self.carries = tuple(carries)
+        self.per = per
+
+
+def ask(
+    question: Question,
+    *,
+    per: Provenance,
+    say: Iterable[Script] = (),
+    initial: bool = False,
+) -> Step:
+    """A step that says ``say`` and then asks ``question``."""
+    return Step(says=say, asks=question, per=per, initial=initial)
+
+
+def outcome(
+    code: str,
+    *,
+    per: Provenance,
+    say: Iterable[Script] = (),
+    carries: Iterable[str] = (),
+) -> Step:
+    """A final step with APKT outcome ``code``; ``carries`` names the answers the unit needs."""
+    return Step(says=say, outcome=code, carries=carries, per=per)
+
+
+class _Any:
+    """Any accepted answer (a valid NIK, a valid meter reading)."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY: Final = _Any()
+
+
+@attrs.frozen
+class Branch:
+    """The guard of a transition: the answers that take it, and why."""
+
+    values: tuple[Value, ...] | None  # None: any accepted answer
+    per: Provenance | None
+
+    def matches(self, value: Value) -> bool:
+        if self.values is None:
+            return True
+        # True == 1 in Python; a yes must never take the branch of scheme 1.
+        return any(v == value and type(v) is type(value) for v in self.values)
+
+
+def when(*values: Value | _Any, per: Provenance | None = None) -> Callable[..., bool]:
+    """Guard a transition: taken when the answer is one of ``values`` (or ``ANY``)."""
+    if any(isinstance(v, _Any) for v in values):
+        branch = Branch(None, per)
+    else:
+        branch = Branch(tuple(v for v in values if not isinstance(v, _Any)), per)
+
+    def guard(value: Value) -> bool:
+        return branch.matches(value)
+
+    shown = "any" if branch.values is None else "_or_".join(str(v).lower() for v in branch.values)
+    guard.__name__ = guard.__qualname__ = f"when_{shown}"
+    guard.sopfsm_branch = branch  # type: ignore[attr-defined]  # read back by spec_of
+    return guard
+
+
+class Sop(StateMachine):
+    """Base class of every SOP machine; subclasses set the class attributes below."""
+
+    sop_id: ClassVar[str]
+    clause_ref: ClassVar[str]
+    title: ClassVar[Text]
+    version: ClassVar[str] = EFFECTIVE_DATE
+    source: ClassVar[str] = SOURCE_DOCUMENT

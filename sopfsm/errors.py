@@ -1,0 +1,203 @@
+"""The exception tree: one root, :class:`SopfsmError`, and a subclass for each kind of fault.
+
+Each subclass says when it is raised and carries the offending values as attributes, so
+that call software can act on them without parsing messages. ``str(error)`` is English;
+errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
+
+::
+
+    SopfsmError
+    ├── UnknownSop            a SOP id that the catalogue does not have
+    ├── UnknownQuestion       a question id that the SOP does not have
+    ├── InvalidAnswer         a value that the question does not accept
+    ├── NotPending            an answer to a question that the call is not asking now
+    │   └── CallFinished      an answer after the call reached its outcome
+    ├── AnswererError         a pluggable answerer (e.g. the DTKS check) failed
+    ├── SavedCallError        a saved call that cannot be restored faithfully
+    ├── SopDefinitionError    a declared SOP that breaks sopfsm's rules
+    ├── NoBranch              no branch (or more than one) of a question matches an answer
+    └── MissingDependency     an optional package (rendering) is not installed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sopfsm._text import Lang, Text
+
+
+class SopfsmError(Exception):
+    """Root of every error sopfsm raises on purpose."""
+
+    def message(self, lang: Lang = "en") -> str:
+        """The message in ``lang``; English unless the subclass is one a CSO sees."""
+        return str(self)
+
+
+class UnknownSop(SopfsmError):
+    """Raised when a SOP id is not in the catalogue."""
+
+    def __init__(self, sop_id: str, known: Sequence[str]) -> None:
+        self.sop_id = sop_id
+        self.known = tuple(known)
+        super().__init__(f"unknown SOP {sop_id!r}; known SOPs: {', '.join(self.known)}")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return f"SOP {self.sop_id!r} tidak dikenal; SOP yang ada: {', '.join(self.known)}"
+        return str(self)
+
+
+class UnknownQuestion(SopfsmError):
+    """Raised when an answer names a question that the SOP does not ask on any path."""
+
+    def __init__(self, sop_id: str, question_id: str, known: Sequence[str]) -> None:
+        self.sop_id = sop_id
+        self.question_id = question_id
+        self.known = tuple(known)
+        super().__init__(
+            f"SOP {sop_id!r} has no question {question_id!r}; "
+            f"its questions: {', '.join(self.known)}"
+        )
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"SOP {self.sop_id!r} tidak punya pertanyaan {self.question_id!r}; "
+                f"pertanyaannya: {', '.join(self.known)}"
+            )
+        return str(self)
+
+
+class InvalidAnswer(SopfsmError):
+    """Raised when a value is not an accepted answer to the question; the call is unchanged."""
+
+    def __init__(self, question_id: str, value: object, reason: Text, accepted: Text) -> None:
+        self.question_id = question_id
+        self.value = value
+        self.reason = reason
+        self.accepted = accepted
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        shown = _shorten(repr(self.value))
+        if lang == "id":
+            return (
+                f"jawaban {shown} untuk {self.question_id!r} ditolak: {self.reason.id}. "
+                f"Yang diterima: {self.accepted.id}"
+            )
+        return (
+            f"answer {shown} to {self.question_id!r} refused: {self.reason.en}. "
+            f"Accepted: {self.accepted.en}"
+        )
+
+
+class NotPending(SopfsmError):
+    """Raised when an answer is given to a question the call is not asking now."""
+
+    def __init__(self, question_id: str, pending: str | None, state: str) -> None:
+        self.question_id = question_id
+        self.pending = pending
+        self.state = state
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"pertanyaan {self.question_id!r} tidak sedang ditanyakan "
+                f"(langkah {self.state!r}); "
+                f"yang ditanyakan sekarang: {self.pending!r}"
+            )
+        return (
+            f"question {self.question_id!r} is not pending (at step {self.state!r}); "
+            f"the call is asking {self.pending!r}"
+        )
+
+
+class CallFinished(NotPending):
+    """Raised when an answer is given after the call reached its outcome."""
+
+    def __init__(self, question_id: str, state: str, outcome: str) -> None:
+        self.outcome = outcome
+        super().__init__(question_id, None, state)
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"panggilan sudah selesai ({self.outcome} di langkah {self.state!r}); "
+                f"jawaban untuk {self.question_id!r} ditolak"
+            )
+        return (
+            f"the call has finished ({self.outcome} at step {self.state!r}); "
+            f"answer to {self.question_id!r} refused"
+        )
+
+
+class AnswererError(SopfsmError):
+    """Raised when a pluggable answerer raised or returned an invalid answer.
+
+    The call stays at the answerer's question, so the CSO can answer it by hand.
+    """
+
+    def __init__(self, question_id: str, cause: BaseException) -> None:
+        self.question_id = question_id
+        self.cause = cause
+        super().__init__(
+            f"the answerer for {question_id!r} failed ({type(cause).__name__}: {cause}); "
+            "the question is left for the CSO"
+        )
+
+
+class SavedCallError(SopfsmError):
+    """Raised when a saved call is not JSON, is truncated, comes from an unknown format,
+    SOP or version, holds an unknown state or a bad answer, or does not replay to the
+    state it claims. ``where`` names the offending field."""
+
+    def __init__(self, reason: str, where: str = "") -> None:
+        self.reason = reason
+        self.where = where
+        at = f" (at {where})" if where else ""
+        super().__init__(f"saved call refused{at}: {reason}")
+
+
+class SopDefinitionError(SopfsmError):
+    """Raised when a declared SOP breaks sopfsm's rules (a missing question, a guard that
+    is not a :func:`sopfsm.when` branch, an unknown clause or assumption, ...)."""
+
+    def __init__(self, sop: str, problem: str) -> None:
+        self.sop = sop
+        self.problem = problem
+        super().__init__(f"SOP {sop!r} is malformed: {problem}")
+
+
+class NoBranch(SopfsmError):
+    """Raised when an accepted answer matches no branch of its question, or more than one.
+
+    This is a defect of the SOP (the audit finds it without a call); the call is unchanged.
+    """
+
+    def __init__(self, sop: str, state: str, question_id: str, value: object, matches: int) -> None:
+        self.sop = sop
+        self.state = state
+        self.question_id = question_id
+        self.value = value
+        self.matches = matches
+        what = "no branch" if matches == 0 else f"{matches} branches"
+        super().__init__(
+            f"SOP {sop!r} step {state!r}: {what} of {question_id!r} match answer {value!r}"
+        )
+
+
+class MissingDependency(SopfsmError):
+    """Raised when a feature needs an optional package that is not installed."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{package} is not installed; install it with: pip install 'sopfsm[{extra}]'"
+        )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

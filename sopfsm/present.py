@@ -1,0 +1,117 @@
+"""Calls and SOPs as JSON-ready dicts and as text, for the CLI and for call software."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sopfsm._text import Lang
+from sopfsm.call import Call
+from sopfsm.declare import Branch, Script
+from sopfsm.provenance import Provenance
+from sopfsm.questions import Question
+from sopfsm.spec import SopSpec, StepSpec
+
+
+def cite(per: Provenance | None) -> str | None:
+    """``"1e"`` for a clause, ``"A:name"`` for an assumption, None when nothing is cited."""
+    return per.label if per is not None else None
+
+
+def script_dict(script: Script, step: str, lang: Lang) -> dict[str, Any]:
+    return {"step": step, "text": script.text.in_(lang), "per": cite(script.per)}
+
+
+def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
+    """The call as the CLI's ``run --json`` prints it."""
+    outcome = call.outcome
+    pending = call.pending
+    return {
+        "sop": call.sop.sop_id,
+        "version": call.sop.version,
+        "source": call.sop.source,
+        "lang": lang,
+        "outcome": outcome.to_dict() if outcome else None,
+        "pending": pending.id if pending else None,
+        "prompt": pending.prompt.in_(lang) if pending else None,
+        "accepted": pending.accepted.in_(lang) if pending else None,
+        "answers": {r.question: r.value for r in call.answers},
+        "path": list(call.path),
+        "scripts": [
+            script_dict(script, step_id, lang)
+            for step_id in call.path
+            for script in call.sop.step(step_id).says
+        ],
+    }
+
+
+def sop_summary(sop: SopSpec, lang: Lang) -> dict[str, Any]:
+    return {
+        "id": sop.sop_id,
+        "clause": sop.clause,
+        "title": sop.title.in_(lang),
+        "version": sop.version,
+        "source": sop.source,
+        "questions": [q.id for q in sop.questions],
+    }
+
+
+def step_dict(sop: SopSpec, step: StepSpec, lang: Lang) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "per": cite(step.per),
+        "says": [script_dict(s, step.id, lang) for s in step.says],
+        "asks": step.asks.id if step.asks else None,
+        "outcome": step.outcome,
+        "carries": list(step.carries),
+        "branches": [
+            {
+                "when": branch_label(step.asks, b.branch, lang) if step.asks else "?",
+                "to": b.target,
+                "per": cite(b.per),
+            }
+            for b in sop.branches_from(step.id)
+        ],
+    }
+
+
+def sop_dict(sop: SopSpec, lang: Lang) -> dict[str, Any]:
+    """Everything ``sopfsm show`` tells of a SOP."""
+    return {
+        **sop_summary(sop, lang),
+        "questions": [
+            {"id": q.id, "prompt": q.prompt.in_(lang), "accepted": q.accepted.in_(lang)}
+            for q in sop.questions
+        ],
+        "steps": [step_dict(sop, step, lang) for step in sop.steps],
+    }
+
+
+def branch_label(question: Question, branch: Branch | None, lang: Lang) -> str:
+    """The answers that take ``branch``, as a CSO reads them ("Ya", "Skema 1", "NIK sah")."""
+    if branch is None:
+        return "?"
+    kind = question.kind
+    if branch.values is None:
+        return kind.label(kind.classes()[0].samples[0]).in_(lang)
+    return " / ".join(kind.label(v).in_(lang) for v in branch.values)
+
+
+def sop_text(sop: SopSpec, lang: Lang) -> str:
+    """``sopfsm show`` as text: steps, what is said, questions, branches and outcomes."""
+    data = sop_dict(sop, lang)
+    lines = [
+        f"{sop.sop_id} — {data['title']} (clause {sop.clause}, version {sop.version})",
+        f"source: {sop.source}",
+        "",
+    ]
+    for step in data["steps"]:
+        lines.append(f"[{step['id']}] ({step['per']})")
+        lines.extend(f"  say ({s['per']}): {s['text']}" for s in step["says"])
+        if step["asks"]:
+            question = next(q for q in data["questions"] if q["id"] == step["asks"])
+            lines.append(f"  ask {step['asks']}: {question['prompt']}")
+            lines.extend(f"    {b['when']} -> {b['to']} ({b['per']})" for b in step["branches"])
+        else:
+            carries = f", carries {', '.join(step['carries'])}" if step["carries"] else ""
+            lines.append(f"  outcome {step['outcome']}{carries}")
+    return "\n".join(lines)

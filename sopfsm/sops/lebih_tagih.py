@@ -1,0 +1,62 @@
+"""Clause 5B: Lebih Tagih; the customer objects to paying and asks for a bill correction.
+
+Explain that the bill is the average of the previous 3 months and will be adjusted when
+conditions are normal. Accepts: APKT ISSUE CLOSED. Still objects: an APKT report to the
+unit, with the meter reading (stand APP) at the time of the report.
+"""
+
+from __future__ import annotations
+
+from sopfsm._text import Text
+from sopfsm.declare import ANY, NO, YES, Sop, ask, outcome, say, when
+from sopfsm.provenance import assumption, clause
+from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING
+
+THREE_MONTH_AVERAGE = say(
+    clause("5B"),
+    id="Sampaikan kebijakan: tagihan rekening dihitung rata-rata 3 bulan sebelumnya, dan akan "
+    "dilakukan penyesuaian jika kondisi sudah normal.",
+    en="Explain the policy: the bill is the average of the previous 3 months, and it will be "
+    "adjusted when conditions are normal.",
+)
+CLOSED_AT_CC = say(
+    clause("5B"),
+    id="Pelanggan menerima: buat APKT ISSUE CLOSED.",
+    en="The customer accepts: APKT ISSUE CLOSED.",
+)
+REPORT_TO_UNIT = say(
+    clause("5B"),
+    id="Pelanggan tetap keberatan: buatkan laporan APKT ke Unit.",
+    en="The customer still objects: create an APKT report to the unit.",
+)
+SENT_WITH_READING = say(
+    clause("5B"),
+    id="Kirim laporan APKT ke Unit dengan stand APP yang disebutkan Pelanggan.",
+    en="Send the APKT report to the unit with the meter reading the customer gave.",
+)
+
+
+class LebihTagih(Sop):
+    """Clause 5B: over-billing complaint."""
+
+    sop_id = "lebih-tagih"
+    clause_ref = "5B"
+    title = Text(id="Keluhan Lebih Tagih", en="Over-billing complaint (Lebih Tagih)")
+
+    explain_policy = ask(
+        ACCEPTS_EXPLANATION, per=clause("5B"), say=[THREE_MONTH_AVERAGE], initial=True
+    )
+    ask_meter_reading = ask(METER_READING, per=clause("5B"), say=[REPORT_TO_UNIT])
+
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("5B"), say=[CLOSED_AT_CC])
+    to_unit = outcome(
+        "APKT_TO_UNIT", per=clause("5B"), say=[SENT_WITH_READING], carries=["meter_reading"]
+    )
+
+    answer = (
+        explain_policy.to(closed, cond=when(YES, per=assumption("lebih-tagih-one-answer")))
+        | explain_policy.to(
+            ask_meter_reading, cond=when(NO, per=assumption("lebih-tagih-one-answer"))
+        )
+        | ask_meter_reading.to(to_unit, cond=when(ANY, per=clause("5B")))
+    )

@@ -1,0 +1,91 @@
+"""Clause 1: a Niaga request not realised past its connection TMP.
+
+a) tell the COVID-19 situation; b) ask whether it is urgent; c) ask whether access is
+restricted; d) explain that service depends on the situation; e) urgent: report to the
+unit via APKT; f) not urgent: APKT ISSUE CLOSED. READING.md decides that b and c are asked
+on every path, and that restricted access gets the advice of 5C without changing (e, f).
+"""
+
+from __future__ import annotations
+
+from sopfsm._text import Text
+from sopfsm.declare import NO, YES, Sop, ask, outcome, say, when
+from sopfsm.provenance import assumption, clause
+from sopfsm.questions import ACCESS_RESTRICTED, URGENT
+
+COVID_SITUATION = say(
+    clause("1a"),
+    id="Sampaikan dahulu kondisi saat ini terkait pandemi Covid-19 kepada Pelanggan, sesuai SOP.",
+    en="First tell the customer the current COVID-19 situation, per SOP.",
+)
+COORDINATE_WITH_RT = say(
+    assumption("niaga-access-advice"),
+    id="Sampaikan agar Pelanggan berkoordinasi dengan RT atau perangkat daerah setempat, "
+    "sehingga petugas PLN yang datang diizinkan masuk ke lokasi.",
+    en="Ask the customer to coordinate with the RT or local officials so that the PLN officer "
+    "will be let in.",
+)
+SERVICE_DEPENDS = say(
+    clause("1d"),
+    id="Sampaikan bahwa karena kondisi Covid-19, proses permohonan dan pelayanan melihat "
+    "situasi di lapangan.",
+    en="Explain that, because of COVID-19, processing and service depend on the situation.",
+)
+REPORT_TO_UNIT = say(
+    clause("1e"),
+    id='Kirim laporan "ke Unit PLN terkait via APKT" dan sampaikan kepada Pelanggan.',
+    en="Send the report to the unit via APKT and tell the customer so.",
+)
+REPORT_CLOSED = say(
+    clause("1f"),
+    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED) dan sampaikan kepada Pelanggan.",
+    en="Close the report at PLN 123 (APKT ISSUE CLOSED) and tell the customer so.",
+)
+
+
+class NiagaOverdue(Sop):
+    """Clause 1: Niaga request past its TMP."""
+
+    sop_id = "niaga-overdue"
+    clause_ref = "1"
+    title = Text(
+        id="Permohonan Niaga belum terealisasi melebihi TMP",
+        en="Niaga request not realised past its TMP",
+    )
+
+    ask_urgent = ask(URGENT, per=clause("1b"), say=[COVID_SITUATION], initial=True)
+    # The answer to b decides e or f after c, so c is asked from two steps that remember it.
+    ask_access_urgent = ask(ACCESS_RESTRICTED, per=clause("1c"))
+    ask_access_not_urgent = ask(ACCESS_RESTRICTED, per=clause("1c"))
+
+    to_unit_access_restricted = outcome(
+        "APKT_TO_UNIT",
+        per=clause("1e"),
+        say=[COORDINATE_WITH_RT, SERVICE_DEPENDS, REPORT_TO_UNIT],
+        carries=["urgent", "access_restricted"],
+    )
+    to_unit = outcome(
+        "APKT_TO_UNIT",
+        per=clause("1e"),
+        say=[SERVICE_DEPENDS, REPORT_TO_UNIT],
+        carries=["urgent", "access_restricted"],
+    )
+    closed_access_restricted = outcome(
+        "APKT_ISSUE_CLOSED",
+        per=clause("1f"),
+        say=[COORDINATE_WITH_RT, SERVICE_DEPENDS, REPORT_CLOSED],
+    )
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("1f"), say=[SERVICE_DEPENDS, REPORT_CLOSED])
+
+    answer = (
+        ask_urgent.to(ask_access_urgent, cond=when(YES, per=assumption("niaga-order")))
+        | ask_urgent.to(ask_access_not_urgent, cond=when(NO, per=assumption("niaga-order")))
+        | ask_access_urgent.to(
+            to_unit_access_restricted, cond=when(YES, per=assumption("niaga-access-advice"))
+        )
+        | ask_access_urgent.to(to_unit, cond=when(NO, per=clause("1e")))
+        | ask_access_not_urgent.to(
+            closed_access_restricted, cond=when(YES, per=assumption("niaga-access-advice"))
+        )
+        | ask_access_not_urgent.to(closed, cond=when(NO, per=clause("1f")))
+    )

@@ -1,0 +1,49 @@
+"""Clause 3: PS for a bereavement is urgent.
+
+Processed directly per the PS SOP with scheme 1 or 2 by region: urgency is never asked.
+READING.md decides that the access advice of clause 2 is given here too.
+"""
+
+from __future__ import annotations
+
+from sopfsm._text import Text
+from sopfsm.declare import Script, Sop, ask, outcome, say, when
+from sopfsm.provenance import assumption, clause
+from sopfsm.questions import REGION_SCHEME
+from sopfsm.sops.ps_welding import ACCESS_WARNING, PROCESSED_UNDER_SCHEME
+
+URGENT_BY_NATURE = say(
+    clause("3"),
+    id="Sampaikan bahwa PS kedukaan termasuk kategori urgent dan langsung diproses.",
+    en="Tell the customer that PS for a bereavement is urgent and is processed directly.",
+)
+# The same words as clause 2's warning, given here by READING.md's decision.
+ACCESS_ADVICE = Script(ACCESS_WARNING.text, assumption("bereavement-access-advice"))
+
+
+class PsBereavement(Sop):
+    """Clause 3: PS for a bereavement."""
+
+    sop_id = "ps-bereavement"
+    clause_ref = "3"
+    title = Text(id="PS kedukaan (urgent)", en="Temporary connection (PS) for a bereavement")
+
+    ask_region_scheme = ask(
+        REGION_SCHEME, per=clause("3"), say=[URGENT_BY_NATURE, ACCESS_ADVICE], initial=True
+    )
+    scheme_1 = outcome(
+        "PS_SCHEME_1",
+        per=assumption("ps-scheme-outcome"),
+        say=[PROCESSED_UNDER_SCHEME],
+        carries=["region_scheme"],
+    )
+    scheme_2 = outcome(
+        "PS_SCHEME_2",
+        per=assumption("ps-scheme-outcome"),
+        say=[PROCESSED_UNDER_SCHEME],
+        carries=["region_scheme"],
+    )
+
+    answer = ask_region_scheme.to(scheme_1, cond=when(1, per=clause("3"))) | ask_region_scheme.to(
+        scheme_2, cond=when(2, per=clause("3"))
+    )

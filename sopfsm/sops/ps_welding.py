@@ -1,0 +1,70 @@
+"""Clause 2: PS (temporary connection) for welding at a residence.
+
+Urgent (for any purpose, if the customer says it is needed right away): processed per
+the PS SOP with scheme 1 or 2 by region, with the access warning. READING.md decides the
+not-urgent case: tell the COVID-19 situation, the request can be made again: closed.
+"""
+
+from __future__ import annotations
+
+from sopfsm._text import Text
+from sopfsm.declare import NO, YES, Sop, ask, outcome, say, when
+from sopfsm.provenance import assumption, clause
+from sopfsm.questions import REGION_SCHEME, URGENT
+
+ACCESS_WARNING = say(
+    clause("2"),
+    id='"Agar benar-benar dipastikan bahwa untuk menuju lokasi Bapak/Ibu tidak ada penutupan '
+    'akses oleh pemerintah atau warga setempat."',
+    en='"Please make sure that access to your location is not closed by the government or '
+    'by local residents."',
+)
+PROCESSED_UNDER_SCHEME = say(
+    assumption("ps-scheme-outcome"),
+    id="Teruskan permohonan PS untuk diproses sesuai SOP PS dengan skema wilayah Pelanggan.",
+    en="Send the PS request on for processing per the PS SOP under the region's scheme.",
+)
+ASK_AGAIN_WHEN_NEEDED = say(
+    assumption("welding-not-urgent"),
+    id="Sampaikan kondisi saat ini terkait Covid-19 dan bahwa permohonan dapat diajukan "
+    "kembali saat dibutuhkan. Tutup laporan (APKT ISSUE CLOSED).",
+    en="Tell the customer the COVID-19 situation and that the request can be made again "
+    "when it is needed. Close the report (APKT ISSUE CLOSED).",
+)
+
+
+class PsWelding(Sop):
+    """Clause 2: PS for welding at a residence."""
+
+    sop_id = "ps-welding"
+    clause_ref = "2"
+    title = Text(
+        id="PS kegiatan pengelasan untuk rumah tinggal",
+        en="Temporary connection (PS) for welding at a residence",
+    )
+
+    ask_urgent = ask(URGENT, per=clause("2"), initial=True)
+    ask_region_scheme = ask(REGION_SCHEME, per=clause("2"), say=[ACCESS_WARNING])
+
+    scheme_1 = outcome(
+        "PS_SCHEME_1",
+        per=assumption("ps-scheme-outcome"),
+        say=[PROCESSED_UNDER_SCHEME],
+        carries=["region_scheme"],
+    )
+    scheme_2 = outcome(
+        "PS_SCHEME_2",
+        per=assumption("ps-scheme-outcome"),
+        say=[PROCESSED_UNDER_SCHEME],
+        carries=["region_scheme"],
+    )
+    closed_not_urgent = outcome(
+        "APKT_ISSUE_CLOSED", per=assumption("welding-not-urgent"), say=[ASK_AGAIN_WHEN_NEEDED]
+    )
+
+    answer = (
+        ask_urgent.to(ask_region_scheme, cond=when(YES, per=clause("2")))
+        | ask_urgent.to(closed_not_urgent, cond=when(NO, per=assumption("welding-not-urgent")))
+        | ask_region_scheme.to(scheme_1, cond=when(1, per=clause("2")))
+        | ask_region_scheme.to(scheme_2, cond=when(2, per=clause("2")))
+    )

@@ -1,0 +1,97 @@
+"""Clause 5A: Turun Daya (lowering the contracted power); never send the customer to the unit.
+
+1. To non-subsidised power: sent to the unit via APKT.
+2. To subsidised power: check the customer's NIK in the application.
+   a) Not a subsidy recipient per DTKS: cannot be processed, APKT ISSUE CLOSED; if the
+      customer asks about membership, explain DTKS, Dinas Sosial and cekbansos.
+   b) A registered subsidy recipient: sent to the unit via APKT.
+"""
+
+from __future__ import annotations
+
+from sopfsm._text import Text
+from sopfsm.declare import ANY, NO, YES, Sop, ask, outcome, say, when
+from sopfsm.provenance import assumption, clause
+from sopfsm.questions import ASKS_ABOUT_ELIGIBILITY, NIK, NIK_ELIGIBLE, TARGET_TARIFF
+
+NON_SUBSIDISED_TO_UNIT = say(
+    clause("5A.1"),
+    id="Sampaikan permohonan Turun Daya ke Unit PLN terkait via APKT.",
+    en="Send the Turun Daya request to the unit via APKT.",
+)
+CHECK_NIK = say(
+    clause("5A.2"),
+    id="Tanyakan No NIK Pelanggan untuk dicek pada aplikasi.",
+    en="Ask for the customer's NIK to check it in the application.",
+)
+LOWER_SUBSIDISED_TOO = say(
+    assumption("subsidised-to-lower-subsidised"),
+    id="Pelanggan daya subsidi yang ingin turun ke daya subsidi lebih rendah juga dicek NIK-nya.",
+    en="A customer already on subsidised power going lower is NIK-checked too.",
+)
+NOT_A_RECIPIENT = say(
+    clause("5A.2a"),
+    id="Sampaikan bahwa sesuai No. NIK tersebut Pelanggan tidak termasuk yang mendapatkan "
+    "Subsidi dari Pemerintah berdasarkan Data Terpadu Kesejahteraan Sosial (DTKS), sehingga "
+    "Turun Daya ke Daya Subsidi tidak dapat diproses.",
+    en="Tell the customer that, by that NIK, they are not a government subsidy recipient per "
+    "the DTKS welfare register, so lowering to a subsidised power cannot be processed.",
+)
+DTKS_MEMBERSHIP = say(
+    clause("5A.2a"),
+    id="Sampaikan bahwa syarat utama adalah terdaftar dalam Data Terpadu Kesejahteraan Sosial "
+    "(DTKS) yang dikeluarkan oleh Kementerian Sosial. Untuk detail, Pelanggan dapat "
+    "berkonsultasi dengan Dinas Sosial setempat yang mengusulkan kepesertaan DTKS. Pengecekan "
+    "DTKS dapat dilakukan langsung di website cekbansos (cekbansos.siks.kemsos.go.id).",
+    en="Explain that the main requirement is being registered in DTKS, issued by the Ministry "
+    "of Social Affairs; for details the customer can consult the local Dinas Sosial, which "
+    "proposes DTKS membership; DTKS can be checked on the cekbansos website.",
+)
+CLOSED_AT_CC = say(
+    clause("5A.2a"),
+    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
+    en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
+)
+RECIPIENT_TO_UNIT = say(
+    clause("5A.2b"),
+    id="Pelanggan terdaftar sebagai penerima subsidi: sampaikan permohonan Turun Daya ke Unit "
+    "PLN terkait via APKT, dengan NIK-nya.",
+    en="The customer is a registered subsidy recipient: send the Turun Daya request to the "
+    "unit via APKT, with the NIK.",
+)
+
+
+class TurunDaya(Sop):
+    """Clause 5A: Turun Daya."""
+
+    sop_id = "turun-daya"
+    clause_ref = "5A"
+    title = Text(id="Turun Daya", en="Lowering the contracted power (Turun Daya)")
+
+    ask_target_tariff = ask(TARGET_TARIFF, per=clause("5A"), initial=True)
+    ask_nik = ask(NIK, per=clause("5A.2"), say=[CHECK_NIK, LOWER_SUBSIDISED_TOO])
+    ask_nik_eligible = ask(NIK_ELIGIBLE, per=assumption("nik-check"))
+    ask_about_eligibility = ask(ASKS_ABOUT_ELIGIBILITY, per=clause("5A.2a"), say=[NOT_A_RECIPIENT])
+
+    non_subsidised_to_unit = outcome(
+        "APKT_TO_UNIT", per=clause("5A.1"), say=[NON_SUBSIDISED_TO_UNIT], carries=["target_tariff"]
+    )
+    recipient_to_unit = outcome(
+        "APKT_TO_UNIT", per=clause("5A.2b"), say=[RECIPIENT_TO_UNIT], carries=["nik"]
+    )
+    closed_with_dtks_info = outcome(
+        "APKT_ISSUE_CLOSED", per=clause("5A.2a"), say=[DTKS_MEMBERSHIP, CLOSED_AT_CC]
+    )
+    closed_not_a_recipient = outcome("APKT_ISSUE_CLOSED", per=clause("5A.2a"), say=[CLOSED_AT_CC])
+
+    answer = (
+        ask_target_tariff.to(
+            non_subsidised_to_unit, cond=when("non_subsidized", per=clause("5A.1"))
+        )
+        | ask_target_tariff.to(ask_nik, cond=when("subsidized", per=clause("5A.2")))
+        | ask_nik.to(ask_nik_eligible, cond=when(ANY, per=assumption("nik-check")))
+        | ask_nik_eligible.to(recipient_to_unit, cond=when(YES, per=clause("5A.2b")))
+        | ask_nik_eligible.to(ask_about_eligibility, cond=when(NO, per=clause("5A.2a")))
+        | ask_about_eligibility.to(closed_with_dtks_info, cond=when(YES, per=clause("5A.2a")))
+        | ask_about_eligibility.to(closed_not_a_recipient, cond=when(NO, per=clause("5A.2a")))
+    )
