@@ -87,13 +87,12 @@ class Choice:
         )
 
     def coerce(self, raw: object) -> Value:
-        if isinstance(raw, bool):
-            # A boolean is an answer only to a yes/no question; never the choice 0 or 1.
-            if raw in self._values():
-                return raw
+        if isinstance(raw, bool | int):
+            # Compared with their type: True == 1, but a yes is never the choice 1.
+            for option in self.options:
+                if type(option.value) is type(raw) and option.value == raw:
+                    return option.value
             raise Rejected(Text(id="bukan pilihan yang ada", en="not one of the choices"))
-        if isinstance(raw, int) and raw in self._values():
-            return raw
         if isinstance(raw, str):
             found = self._lookup.get(_key(raw))
             if found is not None:
@@ -110,9 +109,6 @@ class Choice:
             if option.value == value and type(option.value) is type(value):
                 return option.label
         return Text(id=str(value), en=str(value))
-
-    def _values(self) -> list[Value]:
-        return [o.value for o in self.options]
 
 
 def _accepted_words(option: Option, lang: str) -> str:

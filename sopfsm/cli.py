@@ -114,9 +114,11 @@ def _run(args: argparse.Namespace) -> int:
         return _interactive(start(sop), args.lang, sys.stdin, sys.stdout)
     given = _parse_answers(args.answer)
     known = [q.id for q in sop.questions]
-    for question_id in given:
-        if question_id not in known:
+    for question_id, value in given.items():
+        question = sop.question(question_id)
+        if question is None:
             raise UnknownQuestion(sop.sop_id, question_id, known)
+        question.coerce(value)  # a bad value is refused even where the call stops before it
     call = start(sop)
     used: set[str] = set()
     while (pending := call.pending) is not None and pending.id in given:

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# `dev` is quick for the edit-test loop; `ci` (chosen when CI is set) explores far more.
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=600,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture
+def clock() -> Callable[[], dt.datetime]:
+    """A clock that ticks one second per reading, so call histories are reproducible."""
+    ticks: Iterator[int] = iter(range(10**9))
+    base = dt.datetime(2020, 4, 10, 8, 0, tzinfo=dt.UTC)
+    return lambda: base + dt.timedelta(seconds=next(ticks))

@@ -1,0 +1,27 @@
+"""Every example in ``examples/`` runs, as a user would run it, and does what it says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+# What each example must print; a new example without an entry fails the suite.
+EXPECTED_OUTPUT = {
+    "embed_call.py": ["refused: jawaban", "outcome: APKT_TO_UNIT", "recipient_to_unit"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
+def test_example_runs(name: str, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for expected in EXPECTED_OUTPUT[name]:
+        assert expected in done.stdout

@@ -1,0 +1,41 @@
+"""One public surface: ``sopfsm.__all__`` is sorted and names exactly the public objects."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+
+import sopfsm
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert sopfsm.__all__ == sorted(sopfsm.__all__)
+    public = {
+        name
+        for name, value in vars(sopfsm).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public == set(sopfsm.__all__)
+
+
+def test_importing_sopfsm_loads_neither_rendering_nor_hypothesis() -> None:
+    code = (
+        "import sys, sopfsm; "
+        "print(sorted(m for m in ('graphviz', 'pygraphviz', 'hypothesis') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_error_is_a_sopfsm_error() -> None:
+    errors = [
+        getattr(sopfsm, n)
+        for n in sopfsm.__all__
+        if n.endswith(
+            ("Error", "Sop", "Question", "Answer", "Pending", "Finished", "Branch", "Dependency")
+        )
+    ]
+    classes = [e for e in errors if isinstance(e, type) and issubclass(e, Exception)]
+    assert len(classes) == 11
+    assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)
