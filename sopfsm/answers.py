@@ -102,13 +102,19 @@ class Choice:
         raise Rejected(Text(id="bukan pilihan yang ada", en="not one of the choices"))
 
     def classes(self) -> tuple[AnswerClass, ...]:
-        return tuple(AnswerClass(str(o.value), (o.value,)) for o in self.options)
+        return tuple(AnswerClass(_class_label(o.value), (o.value,)) for o in self.options)
 
     def label(self, value: Value) -> Text:
         for option in self.options:
             if option.value == value and type(option.value) is type(value):
                 return option.label
         return Text(id=str(value), en=str(value))
+
+
+def _class_label(value: Value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _accepted_words(option: Option, lang: str) -> str:
@@ -147,7 +153,7 @@ class Nik:
 
     def classes(self) -> tuple[AnswerClass, ...]:
         # A man born 1 Jan 1990 in Jakarta, and a woman born 29 Feb 2000 in Bali.
-        return (AnswerClass("valid NIK", ("3171010101900001", "5171026902000002")),)
+        return (AnswerClass("<valid NIK>", ("3171010101900001", "5171026902000002")),)
 
     def label(self, value: Value) -> Text:
         return Text(id="NIK sah", en="valid NIK")
@@ -192,7 +198,7 @@ class MeterReading:
         return number
 
     def classes(self) -> tuple[AnswerClass, ...]:
-        return (AnswerClass("valid reading", (0.0, 12345.5, MAX_METER_READING)),)
+        return (AnswerClass("<valid reading>", (0.0, 12345.5, MAX_METER_READING)),)
 
     def label(self, value: Value) -> Text:
         return Text(id="stand APP", en="meter reading")

@@ -3,11 +3,64 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
+import sys
 from collections.abc import Callable
 from typing import Any
+
+from sopfsm.catalogue import get_sop, sop_ids
+from sopfsm.errors import SopfsmError
+from sopfsm.spec import SopSpec
+
+EXIT_OK = 0
+EXIT_AUDIT_FAILED = 1
 
 
 def add_tool_commands(
     commands: Any, lang_option: Callable[[argparse.ArgumentParser], None]
 ) -> None:
     """Add ``audit``, ``render`` and ``booklet`` to the command's subparsers."""
+    audit = commands.add_parser("audit", help="prove every answer path ends in a valid outcome")
+    audit.add_argument(
+        "sops",
+        nargs="*",
+        metavar="SOP",
+        help="SOP ids, or module:Class for a SOP of your own (default: all bundled SOPs)",
+    )
+    form = audit.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--markdown", action="store_true", help="print Markdown")
+    audit.set_defaults(handler=_audit)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from sopfsm.audit import audit
+    from sopfsm.audit_report import report_dict, report_markdown, report_text
+
+    reports = [audit(_load(name)) for name in (args.sops or sop_ids())]
+    if args.json:
+        json.dump([report_dict(r) for r in reports], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.markdown:
+        sys.stdout.write(report_markdown(reports) + "\n")
+    else:
+        sys.stdout.write(report_text(reports) + "\n")
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_AUDIT_FAILED
+
+
+class UnknownMachine(SopfsmError):
+    """A ``module:Class`` on the command line that does not import."""
+
+
+def _load(name: str) -> SopSpec | type[Any]:
+    """A bundled SOP by id, or a user's SOP class by ``module:Class``."""
+    if ":" not in name:
+        return get_sop(name)
+    module_name, _, class_name = name.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        machine: type[Any] = getattr(module, class_name)
+    except (ImportError, AttributeError) as error:
+        raise UnknownMachine(f"cannot load SOP class {name!r}: {error}") from None
+    return machine

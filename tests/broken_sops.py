@@ -1,0 +1,183 @@
+"""Deliberately broken SOPs, one fault each, that the audit must reject by name.
+
+Each is a valid python-statemachine class: the library's own class-time checks pass (or,
+for faults they would catch, are switched off as a user might), so only sopfsm's audit
+stands between the fault and a live call.
+"""
+
+from __future__ import annotations
+
+from sopfsm import ANY, NO, YES, Sop, Text, ask, assumption, clause, outcome, say, when
+from sopfsm.provenance import Clause
+from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING, REGION_SCHEME, URGENT
+
+TITLE = Text(id="Rusak", en="Broken")
+
+
+class GapInGuard(Sop):
+    """Scheme 2 takes no branch."""
+
+    sop_id, clause_ref, title = "broken-gap", "3", TITLE
+    ask_scheme = ask(REGION_SCHEME, per=clause("3"), initial=True)
+    scheme_1 = outcome("PS_SCHEME_1", per=clause("3"))
+    answer = ask_scheme.to(scheme_1, cond=when(1, per=clause("3")))
+
+
+class OverlappingGuards(Sop):
+    """ "Yes" takes both branches."""
+
+    sop_id, clause_ref, title = "broken-overlap", "1", TITLE
+    ask_urgent = ask(URGENT, per=clause("1b"), initial=True)
+    to_unit = outcome("APKT_TO_UNIT", per=clause("1e"))
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("1f"))
+    answer = ask_urgent.to(to_unit, cond=when(YES, per=clause("1e"))) | ask_urgent.to(
+        closed, cond=when(YES, NO, per=clause("1f"))
+    )
+
+
+class DeadEnd(Sop):
+    """The access question leads nowhere."""
+
+    sop_id, clause_ref, title = "broken-dead-end", "1", TITLE
+    validate_trap_states = False
+    validate_final_reachability = False
+    ask_urgent = ask(URGENT, per=clause("1b"), initial=True)
+    ask_access = ask(URGENT, per=clause("1c"))
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("1f"))
+    answer = ask_urgent.to(ask_access, cond=when(YES, per=clause("1e"))) | ask_urgent.to(
+        closed, cond=when(NO, per=clause("1f"))
+    )
+
+
+class LoopWithNoExit(Sop):
+    """Once urgent, the call asks the same two questions forever."""
+
+    sop_id, clause_ref, title = "broken-loop", "1", TITLE
+    validate_final_reachability = False
+    ask_urgent = ask(URGENT, per=clause("1b"), initial=True)
+    ask_again = ask(URGENT, per=clause("1b"))
+    ask_once_more = ask(URGENT, per=clause("1b"))
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("1f"))
+    answer = (
+        ask_urgent.to(ask_again, cond=when(YES, per=clause("1e")))
+        | ask_urgent.to(closed, cond=when(NO, per=clause("1f")))
+        | ask_again.to(ask_once_more, cond=when(YES, NO, per=clause("1b")))
+        | ask_once_more.to(ask_again, cond=when(YES, NO, per=clause("1b")))
+    )
+
+
+class InvalidOutcome(Sop):
+    """ "Pending" is not an APKT outcome."""
+
+    sop_id, clause_ref, title = "broken-outcome", "5B", TITLE
+    explain = ask(ACCEPTS_EXPLANATION, per=clause("5B"), initial=True)
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("5B"))
+    pending = outcome("APKT_PENDING", per=clause("5B"))
+    answer = explain.to(closed, cond=when(YES, per=clause("5B"))) | explain.to(
+        pending, cond=when(NO, per=clause("5B"))
+    )
+
+
+class NoProvenance(Sop):
+    """The "no" branch cites nothing, and a step cites a clause the document lacks."""
+
+    sop_id, clause_ref, title = "broken-provenance", "5C", TITLE
+    ask_access = ask(URGENT, per=clause("5C"), initial=True)
+    to_unit = outcome("APKT_TO_UNIT", per=Clause("5D"))
+    other = outcome("APKT_TO_UNIT", per=clause("5C"))
+    answer = ask_access.to(to_unit, cond=when(YES, per=clause("5C"))) | ask_access.to(
+        other, cond=when(NO)
+    )
+
+
+class SendsCustomerToUnit(Sop):
+    """Clause 4: the customer is told to go to the unit."""
+
+    sop_id, clause_ref, title = "broken-clause-4", "5A", TITLE
+    ask_urgent = ask(URGENT, per=clause("5A"), initial=True)
+    to_unit = outcome("APKT_TO_UNIT", per=clause("5A.1"))
+    told_to_go = outcome(
+        "APKT_ISSUE_CLOSED",
+        per=clause("5A"),
+        say=[
+            say(
+                clause("5A"),
+                id="Arahkan Pelanggan untuk datang ke kantor Unit PLN terkait.",
+                en="Tell the customer to visit the local unit office.",
+            )
+        ],
+    )
+    answer = ask_urgent.to(to_unit, cond=when(YES, per=clause("5A.1"))) | ask_urgent.to(
+        told_to_go, cond=when(NO, per=clause("5A"))
+    )
+
+
+class DirectToUnitOutcome(Sop):
+    """Clause 4: an outcome that directs the customer to the unit."""
+
+    sop_id, clause_ref, title = "broken-direct-to-unit", "5A", TITLE
+    ask_urgent = ask(URGENT, per=clause("5A"), initial=True)
+    to_unit = outcome("APKT_TO_UNIT", per=clause("5A.1"))
+    direct = outcome("DIRECT_TO_UNIT", per=clause("5A"))
+    answer = ask_urgent.to(to_unit, cond=when(YES, per=clause("5A.1"))) | ask_urgent.to(
+        direct, cond=when(NO, per=clause("5A"))
+    )
+
+
+class MissingMeterReading(Sop):
+    """5B: the objection goes to the unit without asking for the meter reading."""
+
+    sop_id, clause_ref, title = "broken-meter-reading", "5B", TITLE
+    explain = ask(ACCEPTS_EXPLANATION, per=clause("5B"), initial=True)
+    ask_reading = ask(METER_READING, per=clause("5B"))
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("5B"))
+    to_unit = outcome("APKT_TO_UNIT", per=clause("5B"), carries=["meter_reading"])
+    answer = (
+        explain.to(ask_reading, cond=when(YES, per=clause("5B")))
+        | explain.to(to_unit, cond=when(NO, per=clause("5B")))
+        | ask_reading.to(closed, cond=when(ANY, per=clause("5B")))
+    )
+
+
+class OutcomeForgetsTheReading(Sop):
+    """5B: the unit's report does not carry the meter reading at all."""
+
+    sop_id, clause_ref, title = "broken-carries", "5B", TITLE
+    explain = ask(ACCEPTS_EXPLANATION, per=clause("5B"), initial=True)
+    ask_reading = ask(METER_READING, per=clause("5B"))
+    closed = outcome("APKT_ISSUE_CLOSED", per=clause("5B"))
+    to_unit = outcome("APKT_TO_UNIT", per=clause("5B"))
+    answer = (
+        explain.to(closed, cond=when(YES, per=clause("5B")))
+        | explain.to(ask_reading, cond=when(NO, per=clause("5B")))
+        | ask_reading.to(to_unit, cond=when(ANY, per=clause("5B")))
+    )
+
+
+class MisspelledGuard(Sop):
+    """A guard named by a string python-statemachine would resolve only at instantiation."""
+
+    sop_id, clause_ref, title = "broken-guard-name", "1", TITLE
+    ask_urgent = ask(URGENT, per=clause("1b"), initial=True)
+    to_unit = outcome("APKT_TO_UNIT", per=clause("1e"))
+    closed = outcome("APKT_ISSUE_CLOSED", per=assumption("niaga-order"))
+    answer = ask_urgent.to(to_unit, cond="is_urgnet") | ask_urgent.to(
+        closed, cond=when(NO, per=clause("1f"))
+    )
+
+
+# Each broken SOP, the check that must fail, and words its message must hold.
+BROKEN = [
+    (GapInGuard, "guards", "gap: no branch takes step 'ask_scheme', question 'region_scheme'"),
+    (OverlappingGuards, "guards", "overlap: step 'ask_urgent', question 'urgent', answer yes"),
+    (DeadEnd, "termination", "dead end: step 'ask_access'"),
+    (LoopWithNoExit, "termination", "loop with no exit"),
+    (InvalidOutcome, "outcomes", "invalid outcome 'APKT_PENDING'"),
+    (NoProvenance, "provenance", "branch ask_access -> other cites nothing"),
+    (NoProvenance, "provenance", "step of step 'to_unit' cites unknown Clause(ref='5D')"),
+    (SendsCustomerToUnit, "clause-4", "tells the customer to go to the unit"),
+    (DirectToUnitOutcome, "clause-4", "'DIRECT_TO_UNIT' at step 'direct' sends the customer"),
+    (MissingMeterReading, "required-data", "a path reaches it without asking it"),
+    (OutcomeForgetsTheReading, "required-data", "does not carry 'meter_reading'"),
+    (MisspelledGuard, "guards", "guarded by is_urgnet, not by when()"),
+]  # fmt: skip
