@@ -22,7 +22,8 @@ class AnswerGraph:
 
     def __init__(self, sop: SopSpec) -> None:
         self.sop = sop
-        self.guard_faults: list[str] = []
+        # (what is wrong, the step, the answer that goes wrong there or "")
+        self.guard_faults: list[tuple[str, str, str]] = []
         self.edges: dict[str, list[Edge]] = {s.id: [] for s in sop.steps}
         self._classify_answers()
         self.parent = self.breadth_first(sop.initial.id)
@@ -32,9 +33,13 @@ class AnswerGraph:
         for step in self.sop.steps:
             branches = self.sop.branches_from(step.id)
             self.guard_faults += [
-                f"branch {step.id} -> {b.target} is guarded by "
-                f"{', '.join(b.guard_names) or 'nothing'}, not by when(): "
-                "its answers cannot be analysed"
+                (
+                    f"branch {step.id} -> {b.target} is guarded by "
+                    f"{', '.join(b.guard_names) or 'nothing'}, not by when(): "
+                    "its answers cannot be analysed",
+                    step.id,
+                    "",
+                )
                 for b in branches
                 if b.branch is None
             ]
@@ -43,18 +48,21 @@ class AnswerGraph:
             question = step.asks
             for answer_class in question.kind.classes():
                 where = f"step {step.id!r}, question {question.id!r}, answer {answer_class.label}"
+                answer = f"{question.id}={answer_class.label}"
                 taken: set[BranchSpec] = set()
                 for sample in answer_class.samples:
                     matching = [b for b in branches if b.matches(sample)]
                     if not matching:
-                        self.guard_faults.append(f"gap: no branch takes {where}")
+                        self.guard_faults.append((f"gap: no branch takes {where}", step.id, answer))
                     elif len(matching) > 1:
                         targets = " and ".join(b.target for b in matching)
-                        self.guard_faults.append(f"overlap: {where} takes both {targets}")
+                        fault = f"overlap: {where} takes both {targets}"
+                        self.guard_faults.append((fault, step.id, answer))
                     else:
                         taken.add(matching[0])
                 if len(taken) > 1:
-                    self.guard_faults.append(f"split: the samples of {where} differ in branch")
+                    fault = f"split: the samples of {where} differ in branch"
+                    self.guard_faults.append((fault, step.id, answer))
                 elif taken:
                     self.edges[step.id].append((question.id, answer_class.label, taken.pop()))
 

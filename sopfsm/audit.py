@@ -150,7 +150,7 @@ class _Analysis:
         graph = self.graph
         checks = [
             Check("declaration"),
-            Check("guards", tuple(Finding(fault) for fault in graph.guard_faults)),
+            Check("guards", tuple(self.guards())),
             Check("termination", tuple(self.termination())),
             Check("outcomes", tuple(self.outcomes())),
             Check("clause-4", tuple(self.clause_4())),
@@ -164,6 +164,13 @@ class _Analysis:
         count = sum(by_outcome.values())
         paths = self.list_paths() if count <= self.max_paths else None
         return AuditReport(self.sop.sop_id, tuple(checks), count, dict(by_outcome), paths)
+
+    def guards(self) -> list[Finding]:
+        findings = []
+        for message, step_id, answer in self.graph.guard_faults:
+            route = self.graph.route(step_id) + ((answer,) if answer else ())
+            findings.append(Finding(message, route))
+        return findings
 
     def termination(self) -> list[Finding]:
         graph = self.graph
