@@ -7,9 +7,10 @@ import importlib
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from sopfsm.catalogue import get_sop, sop_ids
+from sopfsm.catalogue import all_sops, get_sop, sop_ids
 from sopfsm.errors import SopfsmError
 from sopfsm.spec import SopSpec
 
@@ -33,6 +34,24 @@ def add_tool_commands(
     form.add_argument("--markdown", action="store_true", help="print Markdown")
     audit.set_defaults(handler=_audit)
 
+    render = commands.add_parser("render", help="flowcharts of the SOPs (default: all formats)")
+    render.add_argument("sops", nargs="*", metavar="SOP", help="SOP ids (default: all)")
+    render.add_argument(
+        "--format",
+        action="append",
+        choices=FORMATS,
+        dest="formats",
+        help="repeatable; default: dot, svg, png and mermaid (what diagrams/ holds)",
+    )
+    render.add_argument("--out", default="diagrams", help="output folder (default: diagrams)")
+    lang_option(render)
+    render.set_defaults(handler=_render)
+
+    booklet = commands.add_parser("booklet", help="a self-contained HTML training booklet")
+    booklet.add_argument("--out", help="output file (default: booklet-LANG.html)")
+    lang_option(booklet)
+    booklet.set_defaults(handler=_booklet)
+
 
 def _audit(args: argparse.Namespace) -> int:
     from sopfsm.audit import audit
@@ -47,6 +66,28 @@ def _audit(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report_text(reports) + "\n")
     return EXIT_OK if all(r.ok for r in reports) else EXIT_AUDIT_FAILED
+
+
+FORMATS = ("dot", "svg", "png", "pdf", "mermaid")  # sopfsm.render.FORMATS, without importing it
+
+
+def _render(args: argparse.Namespace) -> int:
+    from sopfsm.render import DIAGRAM_FORMATS, render_files
+
+    sops = [get_sop(name) for name in args.sops] if args.sops else all_sops()
+    written = render_files(sops, Path(args.out), args.formats or DIAGRAM_FORMATS, args.lang)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _booklet(args: argparse.Namespace) -> int:
+    from sopfsm.booklet import booklet_html
+
+    out = Path(args.out or f"booklet-{args.lang}.html")
+    out.write_text(booklet_html(all_sops(), args.lang), encoding="utf-8")
+    print(out)
+    return EXIT_OK
 
 
 class UnknownMachine(SopfsmError):

@@ -13,6 +13,11 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 # What each example must print; a new example without an entry fails the suite.
 EXPECTED_OUTPUT = {
     "embed_call.py": ["refused: jawaban", "outcome: APKT_TO_UNIT", "recipient_to_unit"],
+    "training_flowcharts.py": [
+        "training/id/turun-daya.png",
+        "training/en/niaga-overdue.svg",
+        "training/booklet-en.html",
+    ],
     "audit_sops.py": [
         "6 SOPs audited; all checks pass",
         "gap: no branch takes step 'ask_urgent', question 'urgent', answer yes",

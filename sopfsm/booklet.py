@@ -1,0 +1,148 @@
+"""The training booklet: one self-contained HTML file with every SOP's clause text,
+flowchart (inline SVG), scripts and table of answer paths. No links, scripts or fonts are
+fetched, so it opens and prints from a browser with no network."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from sopfsm._text import Lang, Text
+from sopfsm.audit import audit
+from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_TITLE, Assumption
+from sopfsm.render import render
+from sopfsm.spec import SopSpec
+
+_HEADINGS: Final = {
+    "title": Text(id="Buku Pelatihan SOP CSO PLN 123", en="PLN 123 CSO SOP training booklet"),
+    "clauses": Text(id="Teks klausul", en="Clause text"),
+    "assumptions": Text(
+        id="Asumsi (dokumen tidak mengatur)", en="Assumptions (the document is silent)"
+    ),
+    "flowchart": Text(id="Diagram alur", en="Flowchart"),
+    "scripts": Text(id="Yang disampaikan CSO", en="What the CSO says"),
+    "paths": Text(id="Semua jalur jawaban", en="Every answer path"),
+    "answers": Text(id="Jawaban", en="Answers"),
+    "outcome": Text(id="Hasil", en="Outcome"),
+    "cites": Text(id="Klausul dan asumsi", en="Clauses and assumptions"),
+    "ask": Text(id="Tanyakan", en="Ask"),
+    "rule4": Text(
+        id="Klausul 4 berlaku untuk semua SOP: Pelanggan tidak diarahkan ke Unit.",
+        en="Clause 4 applies to every SOP: the customer is never sent to the unit.",
+    ),
+    "contents": Text(id="Isi", en="Contents"),
+}
+
+_STYLE: Final = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #1a1a1a; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 2px solid #444; padding-bottom: .2em; }
+section.sop { margin-top: 2.5em; }
+blockquote { margin: .5em 0; padding: .4em .8em; background: #f4f4f4; border-left: 4px solid #999; }
+table.paths { border-collapse: collapse; width: 100%; }
+table.paths td, table.paths th {
+  border: 1px solid #aaa; padding: .3em .5em; text-align: left; vertical-align: top;
+}
+.flowchart svg { max-width: 100%; height: auto; }
+.cite { color: #555; font-size: .85em; }
+@media print {
+  body { margin: 0; }
+  section.sop { page-break-before: always; }
+  .flowchart { page-break-inside: avoid; }
+  tr { page-break-inside: avoid; }
+}
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _inline_svg(sop: SopSpec, lang: Lang) -> str:
+    svg = render(sop, "svg", lang).decode()
+    # The prolog and DOCTYPE point at w3.org; inline SVG in HTML needs neither.
+    svg = svg[svg.index("<svg") :]
+    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
+
+
+def _clause_refs(sop: SopSpec) -> list[str]:
+    return [
+        ref
+        for ref in CLAUSES
+        if ref == sop.clause or (ref.startswith(sop.clause) and ref[len(sop.clause)] in "abcdef.")
+    ]
+
+
+def _section(sop: SopSpec, lang: Lang) -> str:
+    h = {k: v.in_(lang) for k, v in _HEADINGS.items()}
+    parts = [f'<section class="sop" id="{_e(sop.sop_id)}">']
+    parts.append(
+        f'<h2>{_e(sop.title.in_(lang))}</h2><p class="cite">{_e(sop.sop_id)} · '
+        f"{_e(sop.clause)} · {_e(sop.version)} · {_e(sop.source)}</p>"
+    )
+    parts.append(f"<h3>{h['clauses']}</h3>")
+    for ref in _clause_refs(sop):
+        text = CLAUSES[ref]
+        parts.append(f"<blockquote><b>{_e(ref)}</b> {_e(text.id)}")
+        if lang == "en":
+            parts.append(f"<br><i>{_e(text.en)}</i>")
+        parts.append("</blockquote>")
+    used = sorted(
+        {
+            per.name
+            for per in [*(s.per for s in sop.steps), *(b.per for b in sop.branches)]
+            + [sc.per for s in sop.steps for sc in s.says]
+            if isinstance(per, Assumption)
+        }
+    )
+    if used:
+        parts.append(f"<h3>{h['assumptions']}</h3><ul>")
+        parts += [
+            f"<li><b>A:{_e(n)}</b> {_e(ASSUMPTIONS[n].decision.in_(lang))}</li>" for n in used
+        ]
+        parts.append("</ul>")
+    parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{_inline_svg(sop, lang)}</div>')
+    parts.append(f"<h3>{h['scripts']}</h3><ol>")
+    for step in sop.steps:
+        for script in step.says:
+            parts.append(
+                f'<li>{_e(script.text.in_(lang))} <span class="cite">[{_e(script.per.label)}] '
+                f"{_e(step.id)}</span></li>"
+            )
+        if step.asks is not None:
+            parts.append(
+                f"<li><b>{h['ask']}:</b> {_e(step.asks.prompt.in_(lang))} "
+                f'<span class="cite">[{_e(step.per.label if step.per else "?")}] '
+                f"{_e(step.asks.id)}</span></li>"
+            )
+    parts.append("</ol>")
+    report = audit(sop)
+    parts.append(
+        f'<h3>{h["paths"]} ({report.path_count})</h3><table class="paths"><tr>'
+        f"<th>{h['answers']}</th><th>{h['outcome']}</th><th>{h['cites']}</th></tr>"
+    )
+    for row in report.paths or ():
+        answers = "<br>".join(f"{_e(q)} = {_e(a)}" for q, a in row.answers)
+        parts.append(
+            f"<tr><td>{answers}</td><td><b>{_e(row.outcome)}</b></td>"
+            f"<td>{_e(', '.join(row.cites))}</td></tr>"
+        )
+    parts.append("</table></section>")
+    return "\n".join(parts)
+
+
+def booklet_html(sops: Sequence[SopSpec], lang: Lang = "id") -> str:
+    """The booklet of ``sops`` in ``lang``, as one HTML document."""
+    h = {k: v.in_(lang) for k, v in _HEADINGS.items()}
+    contents = "".join(
+        f'<li><a href="#{_e(s.sop_id)}">{_e(s.clause)} — {_e(s.title.in_(lang))}</a></li>'
+        for s in sops
+    )
+    body = "\n".join(_section(sop, lang) for sop in sops)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{h['title']}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{h['title']}</h1>\n<p>{_e(SOURCE_TITLE.in_(lang))}</p>\n<p>{h['rule4']}</p>\n"
+        f"<h2>{h['contents']}</h2><ol>{contents}</ol>\n{body}\n</body>\n</html>\n"
+    )

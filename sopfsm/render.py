@@ -1,0 +1,254 @@
+"""Flowcharts of the SOP machines, for trainers and reviewers.
+
+The DOT text is built from the machine's own steps and branches with the ``graphviz``
+package (which writes source without a binary) and laid out by pygraphviz, whose wheels
+bundle the Graphviz engine, so rendering needs pip alone. Both are imported only here,
+and only when a diagram is drawn: ``import sopfsm`` stays light.
+
+One node per step, one edge per branch, nothing else: the title and legend live in the
+graph's own label. Questions are yellow decision boxes topped by what the CSO says there;
+outcomes are coloured by code; edges carry the answer and the clause, and an edge that
+rests on an assumption is dashed and names it.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Final
+
+from sopfsm._text import Lang, Text
+from sopfsm.declare import Script
+from sopfsm.errors import MissingDependency
+from sopfsm.present import branch_label
+from sopfsm.provenance import Assumption, Provenance
+from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+
+FORMATS: Final = ("dot", "svg", "png", "pdf", "mermaid")
+SUFFIXES: Final = {"dot": ".dot", "svg": ".svg", "png": ".png", "pdf": ".pdf", "mermaid": ".mmd"}
+DIAGRAM_FORMATS: Final = ("dot", "svg", "png", "mermaid")  # what diagrams/ holds
+
+FONT: Final = "DejaVu Sans"  # shipped with Debian's fonts-dejavu-core; every glyph we use
+WRAP: Final = 46
+QUESTION_FILL: Final = "#FFF3C4"
+SCRIPT_FILL: Final = "#EEF3FB"
+OUTCOME_FILLS: Final = {
+    "APKT_TO_UNIT": "#FFD9B3",
+    "APKT_ISSUE_CLOSED": "#C8EFCB",
+    "PS_SCHEME_1": "#C7DBFF",
+    "PS_SCHEME_2": "#DCCBFF",
+}
+UNKNOWN_FILL: Final = "#FF9A9A"  # an outcome outside the closed set stands out
+
+WORDS: Final = {
+    "say": Text(id="Sampaikan", en="Say"),
+    "ask": Text(id="Tanyakan", en="Ask"),
+    "clause": Text(id="Klausul", en="Clause"),
+    "version": Text(id="versi", en="version"),
+    "source": Text(id="sumber", en="source"),
+    "carries": Text(id="membawa", en="carries"),
+    "legend": Text(id="Keterangan", en="Legend"),
+    "question": Text(id="pertanyaan", en="question"),
+    "solid": Text(id="garis: sesuai klausul", en="solid: per clause"),
+    "dashed": Text(id="putus-putus: asumsi (A:…)", en="dashed: assumption (A:…)"),
+}
+MEANINGS: Final = {
+    "APKT_TO_UNIT": Text(id="Dikirim ke Unit via APKT", en="Sent to the unit via APKT"),
+    "APKT_ISSUE_CLOSED": Text(id="Ditutup di CC (APKT ISSUE CLOSED)", en="Closed at the CC"),
+    "PS_SCHEME_1": Text(id="PS diproses skema 1", en="PS processed, scheme 1"),
+    "PS_SCHEME_2": Text(id="PS diproses skema 2", en="PS processed, scheme 2"),
+}
+
+
+def _lines(text: str, width: int = WRAP) -> str:
+    """Escaped lines wrapped at ``width``, for a cell whose BALIGN sets their alignment."""
+    return "<BR/>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
+
+
+def _cite(per: Provenance | None) -> str:
+    return per.label if per is not None else "?"
+
+
+def _script_rows(scripts: Sequence[Script], lang: Lang) -> str:
+    say = WORDS["say"].in_(lang)
+    return "".join(
+        _rows(
+            SCRIPT_FILL,
+            f"<I>{say} [{html.escape(_cite(s.per))}]:</I>",
+            _lines(s.text.in_(lang)),
+            align="LEFT",
+        )
+        for s in scripts
+    )
+
+
+def _question_label(step: StepSpec, lang: Lang) -> str:
+    assert step.asks is not None
+    ask = WORDS["ask"].in_(lang)
+    # One line of text per cell: Graphviz overlaps lines of mixed sizes within a cell.
+    rows = _rows(
+        QUESTION_FILL,
+        f"<B>&#9670; {ask} [{html.escape(_cite(step.per))}]:</B>",
+        f"<B>{_lines(step.asks.prompt.in_(lang))}</B>",
+        f'<FONT POINT-SIZE="9">{html.escape(step.asks.id)} · {html.escape(step.id)}</FONT>',
+        align="LEFT",
+    )
+    return _table(_script_rows(step.says, lang) + rows)
+
+
+def _rows(fill: str, *cells: str, align: str = "CENTER") -> str:
+    return "".join(
+        f'<TR><TD ALIGN="{align}" BALIGN="{align}" BGCOLOR="{fill}">{cell}</TD></TR>'
+        for cell in cells
+    )
+
+
+def _outcome_label(step: StepSpec, lang: Lang) -> str:
+    code = str(step.outcome)
+    meaning = MEANINGS.get(code)
+    cells = [f"<B>{html.escape(code)}</B> [{html.escape(_cite(step.per))}]"]
+    if meaning is not None:
+        cells.append(html.escape(meaning.in_(lang)))
+    if step.carries:
+        carried = html.escape(", ".join(step.carries))
+        cells.append(f'<FONT POINT-SIZE="9">{WORDS["carries"].in_(lang)}: {carried}</FONT>')
+    cells.append(f'<FONT POINT-SIZE="9">{html.escape(step.id)}</FONT>')
+    fill = OUTCOME_FILLS.get(code, UNKNOWN_FILL)
+    return _table(_script_rows(step.says, lang) + _rows(fill, *cells))
+
+
+def _table(rows: str) -> str:
+    return f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4">{rows}</TABLE>>'
+
+
+def _title_label(sop: SopSpec, lang: Lang) -> str:
+    word = {k: v.in_(lang) for k, v in WORDS.items()}
+    title = (
+        f'<TR><TD COLSPAN="6"><FONT POINT-SIZE="16"><B>{html.escape(sop.title.in_(lang))}</B>'
+        f"</FONT></TD></TR>"
+        f'<TR><TD COLSPAN="6">{word["clause"]} {html.escape(sop.clause)} · '
+        f"{word['version']} {html.escape(sop.version)} · {word['source']}: "
+        f"{html.escape(sop.source)} · {html.escape(sop.sop_id)}</TD></TR>"
+    )
+    legend = (
+        f"<TD><I>{word['legend']}:</I></TD>"
+        f'<TD BGCOLOR="{QUESTION_FILL}">&#9670; {word["question"]}</TD>'
+    )
+    legend += "".join(
+        f'<TD BGCOLOR="{fill}">{html.escape(code)}</TD>' for code, fill in OUTCOME_FILLS.items()
+    )
+    solid, dashed = html.escape(word["solid"]), html.escape(word["dashed"])
+    lines = f'<TR><TD COLSPAN="6">{solid} — {dashed}</TD></TR>'
+    return (
+        '<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3">'
+        f"{title}<TR>{legend}</TR>{lines}</TABLE>>"
+    )
+
+
+def edge_label(sop: SopSpec, branch: BranchSpec, lang: Lang) -> str:
+    """The answer that takes ``branch`` and the clause or assumption it cites."""
+    question = sop.step(branch.source).asks
+    answer = branch_label(question, branch.branch, lang) if question else "?"
+    return f"{answer} · {_cite(branch.per)}"
+
+
+def to_dot(sop: SopSpec, lang: Lang = "id") -> str:
+    """The flowchart of ``sop`` as DOT text: the same bytes for the same SOP, every run."""
+    try:
+        import graphviz
+    except ImportError:  # pragma: no cover - the render extra is missing
+        raise MissingDependency("graphviz", "render") from None
+    graph = graphviz.Digraph(
+        name=sop.sop_id.replace("-", "_"),
+        graph_attr={
+            "label": _title_label(sop, lang),
+            "labelloc": "t",
+            "fontname": FONT,
+            "rankdir": "TB",
+            "nodesep": "0.5",
+            "ranksep": "0.55",
+            "bgcolor": "white",
+            "pad": "0.3",
+        },
+        node_attr={"shape": "plain", "fontname": FONT, "fontsize": "11"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "color": "#444444"},
+    )
+    for step in sop.steps:
+        label = _question_label(step, lang) if step.asks else _outcome_label(step, lang)
+        graph.node(step.id, label=label)
+    for branch in sop.branches:
+        dashed = isinstance(branch.per, Assumption) or branch.per is None
+        graph.edge(
+            branch.source,
+            branch.target,
+            label=" " + edge_label(sop, branch, lang) + " ",
+            style="dashed" if dashed else "solid",
+        )
+    return str(graph.source)
+
+
+def to_mermaid(sop: SopSpec, lang: Lang = "id") -> str:
+    """The flowchart as Mermaid, for documentation that renders Mermaid."""
+    lines = [
+        "---",
+        f"title: {sop.title.in_(lang)} ({WORDS['clause'].in_(lang)} {sop.clause}, "
+        f"{WORDS['version'].in_(lang)} {sop.version})",
+        "---",
+        "flowchart TD",
+    ]
+    for step in sop.steps:
+        says = "".join(
+            f"{WORDS['say'].in_(lang)} [{_cite(s.per)}]: {_mermaid(s.text.in_(lang))}<br/>"
+            for s in step.says
+        )
+        if step.asks is not None:
+            prompt = _mermaid(step.asks.prompt.in_(lang))
+            text = f"{says}<b>{WORDS['ask'].in_(lang)} [{_cite(step.per)}]: {prompt}</b>"
+            lines.append(f'    {step.id}{{"{text}"}}')
+        else:
+            text = f"{says}<b>{step.outcome}</b> [{_cite(step.per)}]"
+            lines.append(f'    {step.id}(["{text}"])')
+            lines.append(f"    class {step.id} {str(step.outcome).lower()}")
+    for branch in sop.branches:
+        arrow = "-.->" if isinstance(branch.per, Assumption) or branch.per is None else "-->"
+        label = _mermaid(edge_label(sop, branch, lang))
+        lines.append(f'    {branch.source} {arrow}|"{label}"| {branch.target}')
+    lines += [f"    classDef {code.lower()} fill:{fill}" for code, fill in OUTCOME_FILLS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid(text: str) -> str:
+    return html.escape(text, quote=True).replace("&quot;", "#quot;")
+
+
+def render(sop: SopSpec, fmt: str = "svg", lang: Lang = "id") -> bytes:
+    """The flowchart of ``sop`` in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "dot":
+        return to_dot(sop, lang).encode()
+    if fmt == "mermaid":
+        return to_mermaid(sop, lang).encode()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    try:
+        import pygraphviz
+    except ImportError:  # pragma: no cover - the render extra is missing
+        raise MissingDependency("pygraphviz", "render") from None
+    graph = pygraphviz.AGraph(string=to_dot(sop, lang))
+    drawn: bytes = graph.draw(format=fmt, prog="dot")
+    return drawn
+
+
+def render_files(
+    sops: Iterable[SopSpec], out: Path, formats: Sequence[str] = DIAGRAM_FORMATS, lang: Lang = "id"
+) -> list[Path]:
+    """Write each SOP's flowchart in each format to ``out``; returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sop in sops:
+        for fmt in formats:
+            path = out / f"{sop.sop_id}{SUFFIXES[fmt]}"
+            path.write_bytes(render(sop, fmt, lang))
+            written.append(path)
+    return written
