@@ -104,18 +104,20 @@ def _section(sop: SopSpec, lang: Lang) -> str:
         parts.append("</ul>")
     parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{_inline_svg(sop, lang)}</div>')
     parts.append(f"<h3>{h['scripts']}</h3><ol>")
+    # Each script once, in the order a call first meets it, with the steps that say it.
+    said_at: dict[tuple[str, str], list[str]] = {}
     for step in sop.steps:
         for script in step.says:
-            parts.append(
-                f'<li>{_e(script.text.in_(lang))} <span class="cite">[{_e(script.per.label)}] '
-                f"{_e(step.id)}</span></li>"
-            )
+            said_at.setdefault((script.text.in_(lang), script.per.label), []).append(step.id)
         if step.asks is not None:
-            parts.append(
-                f"<li><b>{h['ask']}:</b> {_e(step.asks.prompt.in_(lang))} "
-                f'<span class="cite">[{_e(step.per.label if step.per else "?")}] '
-                f"{_e(step.asks.id)}</span></li>"
-            )
+            asked = f"<b>{h['ask']}:</b> {_e(step.asks.prompt.in_(lang))}"
+            cite = step.per.label if step.per else "?"
+            said_at.setdefault((asked, cite), []).append(step.asks.id)
+    for (said, cite), where in said_at.items():
+        shown = said if said.startswith("<b>") else _e(said)
+        parts.append(
+            f'<li>{shown} <span class="cite">[{_e(cite)}] {_e(", ".join(where))}</span></li>'
+        )
     parts.append("</ol>")
     report = audit(sop)
     parts.append(
