@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from sopfsm._text import LANGS, Lang
 from sopfsm.call import Call, start
@@ -29,20 +29,29 @@ class UsageError(SopfsmError):
     """A command line that names no SOP, repeats an answer, or is malformed."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see sopfsm --help)\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    lang: Lang = getattr(args, "lang", "en")
     try:
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except SopfsmError as error:
-        lang: Lang = getattr(args, "lang", "en")
         print(f"sopfsm: error: {error.message(lang)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except OSError as error:  # an output folder or file that cannot be written
+        print(f"sopfsm: error: {error.strerror}: {error.filename}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sopfsm",
         description="PLN 123 SOPs as finite-state machines: guided calls, audits, flowcharts.",
     )

@@ -72,13 +72,20 @@ class SopSpec:
     machine: type[StateMachine] = attrs.field(eq=False, repr=False)
     _steps_by_id: dict[str, StepSpec] = attrs.field(init=False, eq=False, repr=False)
     _out: dict[str, tuple[BranchSpec, ...]] = attrs.field(init=False, eq=False, repr=False)
+    _questions: dict[str, Question] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        # Indexes built once: a call looks steps, branches and questions up on every answer.
         object.__setattr__(self, "_steps_by_id", {s.id: s for s in self.steps})
         out: dict[str, list[BranchSpec]] = {s.id: [] for s in self.steps}
         for b in self.branches:
             out[b.source].append(b)
         object.__setattr__(self, "_out", {k: tuple(v) for k, v in out.items()})
+        questions: dict[str, Question] = {}
+        for s in self.steps:
+            if s.asks is not None:
+                questions.setdefault(s.asks.id, s.asks)
+        object.__setattr__(self, "_questions", questions)
 
     @property
     def initial(self) -> StepSpec:
@@ -97,14 +104,10 @@ class SopSpec:
     @property
     def questions(self) -> tuple[Question, ...]:
         """Every question the SOP asks on some path, in declaration order."""
-        seen: dict[str, Question] = {}
-        for s in self.steps:
-            if s.asks is not None:
-                seen.setdefault(s.asks.id, s.asks)
-        return tuple(seen.values())
+        return tuple(self._questions.values())
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._questions.get(question_id)
 
 
 def spec_of(machine: type[StateMachine]) -> SopSpec:

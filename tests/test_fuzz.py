@@ -1,0 +1,115 @@
+"""Arbitrary text and JSON thrown at every answer and at the saved-call loader: the only
+exceptions that escape are SopfsmError subclasses, nothing changes, and whatever loads
+is faithful. The ``slow`` run feeds the loader 100,000 inputs (README, Testing)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sopfsm
+from sopfsm import SavedCallError, SopfsmError, strategies
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+SOPS = sopfsm.all_sops()
+
+
+@st.composite
+def saved_calls(draw: st.DrawFn) -> dict[str, Any]:
+    """A genuine saved call of a random SOP, stopped at a random point."""
+    sop = draw(st.sampled_from(SOPS))
+    plan = draw(strategies.answer_plans(sop))
+    call = sopfsm.start(sop)
+    for _ in range(draw(st.integers(0, len(sop.questions)))):
+        if call.pending is not None:
+            call.answer(call.pending.id, plan[call.pending.id])
+    data: dict[str, Any] = json.loads(call.to_json())
+    return data
+
+
+@st.composite
+def mutated_saved_calls(draw: st.DrawFn) -> str | dict[str, Any]:
+    """A genuine saved call, then edited, truncated or replaced the ways data goes bad."""
+    data = draw(saved_calls())
+    how = draw(st.sampled_from(["field", "answer", "truncate", "drop", "json", "text"]))
+    if how == "field":
+        data[draw(st.sampled_from(sorted(data)))] = draw(JSON)
+    elif how == "answer" and data["answers"]:
+        answer = draw(st.sampled_from(data["answers"]))
+        answer[draw(st.sampled_from(sorted(answer)))] = draw(JSON)
+    elif how == "drop":
+        data.pop(draw(st.sampled_from(sorted(data))))
+    elif how == "truncate":
+        text = json.dumps(data)
+        return text[: draw(st.integers(0, len(text)))]
+    elif how == "json":
+        return json.dumps(draw(JSON))
+    elif how == "text":
+        return draw(st.text())
+    return data
+
+
+def _load_or_refuse(saved: str | dict[str, Any]) -> None:
+    try:
+        call = sopfsm.restore(saved)
+    except SavedCallError as error:
+        assert error.reason
+        return
+    # Whatever loads must be the call it claims to be, and save to itself.
+    data = json.loads(saved) if isinstance(saved, str) else saved
+    assert list(call.path) == data["path"]
+    assert call.step.id == data["step"]
+    assert sopfsm.restore(call.to_json()).to_dict() == call.to_dict()
+
+
+@given(saved=mutated_saved_calls())
+def test_the_loader_refuses_bad_saves_only_with_saved_call_errors(saved: str | dict[str, Any]) -> None:
+    _load_or_refuse(saved)
+
+
+@given(text=st.text() | st.binary().map(lambda b: b.decode("latin-1")))
+def test_the_loader_refuses_arbitrary_text(text: str) -> None:
+    _load_or_refuse(text)
+
+
+@pytest.mark.parametrize("sop", SOPS, ids=lambda s: s.sop_id)
+@given(data=st.data())
+def test_arbitrary_values_to_every_question_change_nothing(
+    sop: sopfsm.SopSpec, data: st.DataObject
+) -> None:
+    call = sopfsm.start(sop)
+    plan = data.draw(strategies.answer_plans(sop))
+    while call.pending is not None:
+        pending = call.pending.id
+        raw = data.draw(JSON | st.text(), label=pending)
+        before = call.to_dict()
+        try:
+            call.answer(pending, raw)
+        except SopfsmError:
+            assert call.to_dict() == before
+            call.answer(pending, plan[pending])
+    assert call.outcome is not None and call.outcome.code in sopfsm.OUTCOME_CODES
+
+
+FUZZ_EXAMPLES = int(os.environ.get("SOPFSM_FUZZ_EXAMPLES", "100000"))
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(saved=mutated_saved_calls())
+def test_fuzz_the_loader_with_100000_inputs(saved: str | dict[str, Any]) -> None:
+    _load_or_refuse(saved)
