@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from typing import Protocol
 
 import attrs
@@ -178,7 +177,7 @@ class MeterReading:
     def coerce(self, raw: object) -> Value:
         if isinstance(raw, bool):
             raise Rejected(Text(id="bukan angka", en="not a number"))
-        if isinstance(raw, int | float | Decimal):
+        if isinstance(raw, int | float):
             number = float(raw)
         elif isinstance(raw, str):
             number = _parse_reading(raw)

@@ -204,13 +204,12 @@ class _Analysis:
     def clause_4(self) -> list[Finding]:
         findings = []
         for step in self.sop.steps:
-            route = self.graph.route(step.id)
             if step.final and "UNIT" in str(step.outcome) and step.outcome not in OUTCOME_CODES:
                 message = (
                     f"outcome {step.outcome!r} at step {step.id!r} sends the customer to the "
                     "unit; clause 4: send the report via APKT instead"
                 )
-                findings.append(Finding(message, route))
+                findings.append(Finding(message, self.graph.route(step.id)))
             for script in step.says:
                 text = next(
                     (t for t in (script.text.id, script.text.en) if _sends_to_unit(t)), None
@@ -220,7 +219,8 @@ class _Analysis:
                         f"step {step.id!r} tells the customer to go to the unit ({text!r}); "
                         "clause 4 forbids it"
                     )
-                    findings.append(Finding(message, route))
+                    # Routes are built only for faults: one per step would be quadratic.
+                    findings.append(Finding(message, self.graph.route(step.id)))
         return findings
 
     def provenance(self) -> list[Finding]:

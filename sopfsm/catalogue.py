@@ -1,38 +1,48 @@
-"""The bundled SOPs by id: the names call software and QA depend on."""
+"""The bundled SOPs by id: the names call software and QA depend on.
+
+Each SOP module is imported the first time its SOP is asked for, so ``import sopfsm``
+does not pay for building six machine classes it may not use.
+"""
 
 from __future__ import annotations
 
-from statemachine import StateMachine
+import importlib
 
 from sopfsm.errors import UnknownSop
-from sopfsm.sops.gangguan_persil import GangguanPersil
-from sopfsm.sops.lebih_tagih import LebihTagih
-from sopfsm.sops.niaga_overdue import NiagaOverdue
-from sopfsm.sops.ps_bereavement import PsBereavement
-from sopfsm.sops.ps_welding import PsWelding
-from sopfsm.sops.turun_daya import TurunDaya
 from sopfsm.spec import SopSpec, spec_of
 
-_MACHINES: dict[str, type[StateMachine]] = {
-    m.sop_id: m
-    for m in (NiagaOverdue, PsWelding, PsBereavement, TurunDaya, LebihTagih, GangguanPersil)
+# In the document's clause order: id -> (module in sopfsm.sops, class).
+_CLASSES: dict[str, tuple[str, str]] = {
+    "niaga-overdue": ("niaga_overdue", "NiagaOverdue"),
+    "ps-welding": ("ps_welding", "PsWelding"),
+    "ps-bereavement": ("ps_bereavement", "PsBereavement"),
+    "turun-daya": ("turun_daya", "TurunDaya"),
+    "lebih-tagih": ("lebih_tagih", "LebihTagih"),
+    "gangguan-persil": ("gangguan_persil", "GangguanPersil"),
 }
+_loaded: dict[str, SopSpec] = {}
 
 
 def sop_ids() -> tuple[str, ...]:
     """The ids of the bundled SOPs, in the document's clause order."""
-    return tuple(_MACHINES)
+    return tuple(_CLASSES)
 
 
 def get_sop(sop_id: str) -> SopSpec:
     """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones."""
-    try:
-        machine = _MACHINES[sop_id]
-    except KeyError:
-        raise UnknownSop(sop_id, sop_ids()) from None
-    return spec_of(machine)
+    spec = _loaded.get(sop_id)
+    if spec is None:
+        try:
+            module, name = _CLASSES[sop_id]
+        except KeyError:
+            raise UnknownSop(sop_id, sop_ids()) from None
+        machine = getattr(importlib.import_module(f"sopfsm.sops.{module}"), name)
+        spec = _loaded[sop_id] = spec_of(machine)
+        if spec.sop_id != sop_id:  # pragma: no cover - a catalogue entry that lies
+            raise UnknownSop(sop_id, sop_ids())
+    return spec
 
 
 def all_sops() -> tuple[SopSpec, ...]:
     """Every bundled SOP, in clause order."""
-    return tuple(spec_of(m) for m in _MACHINES.values())
+    return tuple(get_sop(sop_id) for sop_id in _CLASSES)

@@ -48,7 +48,7 @@ INVALID_NIKS = [
 
 
 @pytest.mark.parametrize(("typed", "digits", "who"), VALID_NIKS, ids=[w for *_, w in VALID_NIKS])
-def test_valid_niks_of_men_and_women_are_accepted(typed: str, digits: str, who: str) -> None:
+def test_valid_niks_of_men_and_women_are_accepted(typed: str, digits: str, who: str) -> None:  # noqa: ARG001  # `who` names the case
     assert NIK.coerce(typed) == digits
 
 
@@ -105,11 +105,14 @@ def test_bad_meter_readings_are_refused_with_the_reason(typed: object, reason: s
     [
         (URGENT, "  YA ", True), (URGENT, "Iya", True), (URGENT, "TIDAK", False),
         (URGENT, "tdk", False), (REGION_SCHEME, "Skema 2", 2), (REGION_SCHEME, " 2 ", 2),
-        (TARGET_TARIFF, "NON SUBSIDI", "non_subsidized"), (TARGET_TARIFF, "non_subsidized", "non_subsidized"),
+        (TARGET_TARIFF, "NON SUBSIDI", "non_subsidized"),
+        (TARGET_TARIFF, "non_subsidized", "non_subsidized"),
         (TARGET_TARIFF, "Subsidised", "subsidized"),
     ],
 )  # fmt: skip
-def test_case_and_spacing_are_forgiven(question: sopfsm.Question, typed: str, value: object) -> None:
+def test_case_and_spacing_are_forgiven(
+    question: sopfsm.Question, typed: str, value: object
+) -> None:
     assert question.coerce(typed) == value
 
 
