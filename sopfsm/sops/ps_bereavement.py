@@ -7,10 +7,10 @@ READING.md decides that the access advice of clause 2 is given here too.
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import Script, Sop, ask, outcome, say, when
+from sopfsm.declare import Script, Sop, ask, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME
-from sopfsm.sops.ps_welding import ACCESS_WARNING, PROCESSED_UNDER_SCHEME
+from sopfsm.sops.ps_welding import ACCESS_WARNING, ps_scheme_outcomes
 
 URGENT_BY_NATURE = say(
     clause("3"),
@@ -31,18 +31,7 @@ class PsBereavement(Sop):
     ask_region_scheme = ask(
         REGION_SCHEME, per=clause("3"), say=[URGENT_BY_NATURE, ACCESS_ADVICE], initial=True
     )
-    scheme_1 = outcome(
-        "PS_SCHEME_1",
-        per=assumption("ps-scheme-outcome"),
-        say=[PROCESSED_UNDER_SCHEME],
-        carries=["region_scheme"],
-    )
-    scheme_2 = outcome(
-        "PS_SCHEME_2",
-        per=assumption("ps-scheme-outcome"),
-        say=[PROCESSED_UNDER_SCHEME],
-        carries=["region_scheme"],
-    )
+    scheme_1, scheme_2 = ps_scheme_outcomes()
 
     answer = ask_region_scheme.to(scheme_1, cond=when(1, per=clause("3"))) | ask_region_scheme.to(
         scheme_2, cond=when(2, per=clause("3"))

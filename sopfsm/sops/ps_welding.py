@@ -8,7 +8,7 @@ not-urgent case: tell the COVID-19 situation, the request can be made again: clo
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import NO, YES, Sop, ask, outcome, say, when
+from sopfsm.declare import NO, YES, Sop, Step, ask, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME, URGENT
 
@@ -33,6 +33,23 @@ ASK_AGAIN_WHEN_NEEDED = say(
 )
 
 
+def ps_scheme_outcomes() -> tuple[Step, Step]:
+    """The PS outcomes of clauses 2 and 3: the request processed under scheme 1 or 2.
+
+    A function, not two shared steps: each machine needs states of its own.
+    """
+
+    def processed_under(scheme: int) -> Step:
+        return outcome(
+            f"PS_SCHEME_{scheme}",
+            per=assumption("ps-scheme-outcome"),
+            say=[PROCESSED_UNDER_SCHEME],
+            carries=["region_scheme"],
+        )
+
+    return processed_under(1), processed_under(2)
+
+
 class PsWelding(Sop):
     """Clause 2: PS for welding at a residence."""
 
@@ -46,18 +63,7 @@ class PsWelding(Sop):
     ask_urgent = ask(URGENT, per=clause("2"), initial=True)
     ask_region_scheme = ask(REGION_SCHEME, per=clause("2"), say=[ACCESS_WARNING])
 
-    scheme_1 = outcome(
-        "PS_SCHEME_1",
-        per=assumption("ps-scheme-outcome"),
-        say=[PROCESSED_UNDER_SCHEME],
-        carries=["region_scheme"],
-    )
-    scheme_2 = outcome(
-        "PS_SCHEME_2",
-        per=assumption("ps-scheme-outcome"),
-        say=[PROCESSED_UNDER_SCHEME],
-        carries=["region_scheme"],
-    )
+    scheme_1, scheme_2 = ps_scheme_outcomes()
     closed_not_urgent = outcome(
         "APKT_ISSUE_CLOSED", per=assumption("welding-not-urgent"), say=[ASK_AGAIN_WHEN_NEEDED]
     )
