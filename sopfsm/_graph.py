@@ -145,6 +145,15 @@ class AnswerGraph:
             by_step[step_id] = counts
         return by_step[self.sop.initial.id]
 
+    def longest_path(self) -> int:
+        """The most answers any path takes: the bound within which every call ends."""
+        longest: dict[str, int] = {}
+        for step_id in reversed(self.order):
+            longest[step_id] = max(
+                (1 + longest[b.target] for _, _, b in self.edges[step_id]), default=0
+            )
+        return longest[self.sop.initial.id]
+
     def walk_paths(self) -> Iterator[Walk]:
         """Every answer path: its answers, its steps and the branches it takes."""
         start = self.sop.initial.id

@@ -98,6 +98,7 @@ class AuditReport:
     path_count: int | None
     outcome_counts: Mapping[str, int]
     paths: tuple[PathRow, ...] | None  # None when there are too many paths to list
+    max_answers: int | None = None  # every call ends within this many answers
 
     @property
     def ok(self) -> bool:
@@ -163,7 +164,9 @@ class _Analysis:
         by_outcome = graph.count_paths()
         count = sum(by_outcome.values())
         paths = self.list_paths() if count <= self.max_paths else None
-        return AuditReport(self.sop.sop_id, tuple(checks), count, dict(by_outcome), paths)
+        return AuditReport(
+            self.sop.sop_id, tuple(checks), count, dict(by_outcome), paths, graph.longest_path()
+        )
 
     def guards(self) -> list[Finding]:
         findings = []

@@ -16,6 +16,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
         "ok": report.ok,
         "checks": [_check_dict(c) for c in report.checks],
         "path_count": report.path_count,
+        "max_answers": report.max_answers,
         "outcomes": dict(report.outcome_counts),
         "paths": None if report.paths is None else [_path_dict(p) for p in report.paths],
     }
@@ -59,7 +60,10 @@ def report_text(reports: Sequence[AuditReport]) -> str:
                 lines.append(f"          - {finding.message}")
                 if finding.route:
                     lines.append(f"            route: {ROUTE_ARROW.join(finding.route)}")
-        lines.append(f"  paths: {_count(report)}; outcomes: {_outcomes(report)}")
+        lines.append(
+            f"  paths: {_count(report)}; at most {report.max_answers} answers; "
+            f"outcomes: {_outcomes(report)}"
+        )
         for path in report.paths or ():
             lines.append(f"    {_answers(path)} => {path.outcome}  [{', '.join(path.cites)}]")
         lines.append("")
@@ -82,7 +86,11 @@ def report_markdown(reports: Sequence[AuditReport]) -> str:
             for finding in check.findings:
                 route = f" (route: `{ROUTE_ARROW.join(finding.route)}`)" if finding.route else ""
                 lines.append(f"- **{check.name}**: {finding.message}{route}")
-        lines += [f"Paths: {_count(report)}. Outcomes: {_outcomes(report)}.", ""]
+        lines += [
+            f"Paths: {_count(report)}, each of at most {report.max_answers} answers. "
+            f"Outcomes: {_outcomes(report)}.",
+            "",
+        ]
         if report.paths:
             lines += ["| answers | outcome | clauses and assumptions |", "| --- | --- | --- |"]
             lines += [

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 from statemachine import StateMachine
+from statemachine.exceptions import InvalidDefinition
 
 from sopfsm.answers import Value
 from sopfsm.catalogue import get_sop
@@ -24,6 +25,7 @@ from sopfsm.errors import (
     InvalidAnswer,
     NoBranch,
     NotPending,
+    SopDefinitionError,
     SopfsmError,
     UnknownQuestion,
 )
@@ -82,7 +84,10 @@ class Call:
         clock: Clock = utc_now,
     ) -> None:
         self._sop = sop
-        self._machine: StateMachine = sop.machine()
+        try:
+            self._machine: StateMachine = sop.machine()
+        except InvalidDefinition as error:  # e.g. a guard named by a misspelled string
+            raise SopDefinitionError(sop.sop_id, str(error)) from error
         self._step = sop.initial
         self._path: list[str] = [self._step.id]
         self._answers: list[AnswerRecord] = []

@@ -29,6 +29,21 @@ def test_every_bundled_sop_passes_every_check(report: sopfsm.audit.AuditReport) 
     assert report.ok
 
 
+def test_every_call_ends_within_the_longest_path_of_the_reading() -> None:
+    longest = {r.sop_id: r.max_answers for r in audit_all()}
+    assert longest == {
+        sop_id: max(len(expected(sop_id, a)[0]) for a in combinations(sop_id))
+        for sop_id in QUESTIONS
+    }
+    assert audit(broken_sops.LoopWithNoExit).max_answers is None
+
+
+def test_starting_a_call_on_a_sop_with_a_misspelled_guard_is_a_definition_error() -> None:
+    with pytest.raises(sopfsm.SopDefinitionError) as caught:
+        sopfsm.start(sopfsm.spec_of(broken_sops.MisspelledGuard))
+    assert "is_urgnet" in str(caught.value)
+
+
 def test_path_counts_are_those_the_readme_states() -> None:
     counts = {report.sop_id: report.path_count for report in audit_all()}
     assert counts == PATH_COUNTS
