@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import sopfsm
@@ -65,7 +65,9 @@ def _load_or_refuse(saved: str | dict[str, Any]) -> None:
         call = sopfsm.restore(saved)
     except SavedCallError as error:
         assert error.reason  # noqa: PT017  # hundreds of thousands of inputs, most refused
+        event(f"refused at {error.where or 'the top'}".split("[")[0])
         return
+    event("restored")
     # Whatever loads must be the call it claims to be, and save to itself.
     data = json.loads(saved) if isinstance(saved, str) else saved
     assert list(call.path) == data["path"]
