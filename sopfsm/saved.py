@@ -25,6 +25,7 @@ from sopfsm.call import (
 )
 from sopfsm.catalogue import get_sop
 from sopfsm.errors import SavedCallError, SopfsmError, UnknownSop
+from sopfsm.spec import SopSpec
 
 SUPPORTED_FORMAT_VERSIONS = (FORMAT_VERSION,)
 MAX_SAVED_SIZE = 1_000_000  # characters; a call has a dozen answers, never megabytes
@@ -38,33 +39,19 @@ def restore(
     *,
     answerers: Mapping[str, Answerer] | None = None,
     clock: Clock = utc_now,
+    sop: SopSpec | None = None,
 ) -> Call:
     """Rebuild a saved call by replaying its answers; :class:`SavedCallError` if it cannot.
+
+    The SOP is looked up in the catalogue by the saved id, unless ``sop`` (a SOP of your
+    own, from :func:`sopfsm.spec_of`) is given, whose id the save must then name.
 
     Refused, with the reason and the field: text that is not JSON or is truncated, another
     format or format version, an unknown SOP or SOP version, an unknown step, a malformed
     answer, an answer the SOP refuses, and a replay that does not reach the saved steps.
     """
     data = _load(saved)
-    _expect_keys(data, _KEYS, "")
-    if data["format"] != FORMAT:
-        raise SavedCallError(f"not a saved sopfsm call (format {data['format']!r})", "format")
-    version = data["format_version"]
-    if version not in SUPPORTED_FORMAT_VERSIONS or isinstance(version, bool):
-        raise SavedCallError(
-            f"format version {version!r} is not supported; supported: "
-            f"{', '.join(map(str, SUPPORTED_FORMAT_VERSIONS))}",
-            "format_version",
-        )
-    try:
-        sop = get_sop(_string(data, "sop"))
-    except UnknownSop as error:
-        raise SavedCallError(str(error), "sop") from None
-    if data["version"] != sop.version:
-        raise SavedCallError(
-            f"SOP {sop.sop_id!r} version {data['version']!r} is not the bundled {sop.version!r}",
-            "version",
-        )
+    sop = _sop_of(data, sop)
     step = _string(data, "step")
     if not sop.has_step(step):
         raise SavedCallError(f"SOP {sop.sop_id!r} has no step {step!r}", "step")
@@ -91,6 +78,34 @@ def restore(
         raise SavedCallError(f"{data['outcome']!r} is not the replayed {replayed!r}", "outcome")
     call.run_answerers()
     return call
+
+
+def _sop_of(data: Mapping[str, Any], sop: SopSpec | None) -> SopSpec:
+    """The SOP a saved call names, once its format, format version and SOP version fit."""
+    _expect_keys(data, _KEYS, "")
+    if data["format"] != FORMAT:
+        raise SavedCallError(f"not a saved sopfsm call (format {data['format']!r})", "format")
+    version = data["format_version"]
+    if version not in SUPPORTED_FORMAT_VERSIONS or isinstance(version, bool):
+        raise SavedCallError(
+            f"format version {version!r} is not supported; supported: "
+            f"{', '.join(map(str, SUPPORTED_FORMAT_VERSIONS))}",
+            "format_version",
+        )
+    sop_id = _string(data, "sop")
+    if sop is None:
+        try:
+            sop = get_sop(sop_id)
+        except UnknownSop as error:
+            raise SavedCallError(str(error), "sop") from None
+    elif sop.sop_id != sop_id:
+        raise SavedCallError(f"saved for SOP {sop_id!r}, not {sop.sop_id!r}", "sop")
+    if data["version"] != sop.version:
+        raise SavedCallError(
+            f"SOP {sop.sop_id!r} version {data['version']!r} is not the bundled {sop.version!r}",
+            "version",
+        )
+    return sop
 
 
 def _load(saved: str | bytes | Mapping[str, Any]) -> Mapping[str, Any]:

@@ -99,3 +99,16 @@ def test_a_truncated_saved_call_is_refused_at_every_length(clock: Clock) -> None
     for end in range(len(text)):
         with pytest.raises(SavedCallError):
             sopfsm.restore(text[:end])
+
+
+def test_a_call_on_a_sop_of_ones_own_saves_and_restores_with_that_sop() -> None:
+    from tests.broken_sops import GapInGuard
+
+    own = sopfsm.spec_of(GapInGuard)
+    call = sopfsm.start(own).answer("region_scheme", 1)
+    assert sopfsm.restore(call.to_json(), sop=own).to_dict() == call.to_dict()
+    with pytest.raises(SavedCallError) as caught:
+        sopfsm.restore(call.to_json())
+    assert caught.value.where == "sop"
+    with pytest.raises(SavedCallError, match="not 'lebih-tagih'"):
+        sopfsm.restore(call.to_json(), sop=sopfsm.get_sop("lebih-tagih"))
