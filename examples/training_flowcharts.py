@@ -1,4 +1,4 @@
-"""A trainer preparing a session: every SOP's flowchart as PNG (Indonesian, for the slides)
+"""A trainer preparing a training day: every SOP's flowchart as PNG (Indonesian, for the slides)
 and SVG (English, for the reviewers), and the printable booklet in both languages, written
 to ./training/."""
 

@@ -155,6 +155,12 @@ def test_the_cli_audit_passes_all_six_and_prints_their_path_tables(
     assert main(["audit", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {d["sop"]: d["path_count"] for d in data} == PATH_COUNTS
+    turun_daya = next(d for d in data if d["sop"] == "turun-daya")
+    asks = next(
+        p for p in turun_daya["paths"] if p["answers"].get("asks_about_eligibility") == "yes"
+    )
+    assert any("Dinas Sosial" in s["id"] for s in asks["scripts"])
+    assert asks["outcome"] == "APKT_ISSUE_CLOSED"
     assert main(["audit", "--markdown", "lebih-tagih"]) == 0
     assert "| accepts_explanation=no, meter_reading=<valid reading> | `APKT_TO_UNIT` |" in (
         capsys.readouterr().out
