@@ -23,11 +23,3 @@ class Text:
 
     def __str__(self) -> str:
         return self.en
-
-
-def check_lang(lang: str) -> Lang:
-    """Return ``lang`` as a :data:`Lang`, or raise ``ValueError`` naming the accepted ones."""
-    for known in LANGS:
-        if lang == known:
-            return known
-    raise ValueError(f"unknown language {lang!r}; accepted: {', '.join(LANGS)}")

@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
+from sopfsm.cli import EXIT_AUDIT_FAILED, EXIT_OK
 from sopfsm.errors import SopfsmError
 from sopfsm.spec import SopSpec
-
-EXIT_OK = 0
-EXIT_AUDIT_FAILED = 1
 
 
 def add_tool_commands(
