@@ -78,6 +78,18 @@ class CallDriver(RuleBasedStateMachine):
         self.call = sopfsm.restore(text)
         assert self.call.to_json() == text
 
+    @rule()
+    def ask_pending(self) -> None:
+        before = self.call.to_dict()
+        pending = self.call.pending
+        if pending is None:
+            assert self.call.done
+        else:
+            assert pending.prompt.id and pending.prompt.en
+            assert pending.accepted.id and pending.accepted.en
+        assert all(s.text.id and s.per for s in self.call.scripts)
+        assert self.call.to_dict() == before
+
     @invariant()
     def pending_question_is_the_next_one_the_reading_asks(self) -> None:
         asked, code, _ = expected(self.sop_id, _coerced(self.sop_id, self.plan))
