@@ -22,7 +22,7 @@ from sopfsm._graph import AnswerGraph
 from sopfsm.declare import OUTCOME_CODES, Script
 from sopfsm.errors import SopDefinitionError
 from sopfsm.provenance import Clause, is_known
-from sopfsm.spec import SopSpec, StepSpec, spec_of
+from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
 
 MAX_LISTED_PATHS: Final = 500
 
@@ -146,6 +146,10 @@ class _Analysis:
         self.sop = sop
         self.max_paths = max_paths
         self.graph = AnswerGraph(sop)
+        # Branches by target, once: scanning all branches per outcome would be quadratic.
+        self.incoming: dict[str, list[BranchSpec]] = {}
+        for branch in sop.branches:
+            self.incoming.setdefault(branch.target, []).append(branch)
 
     def report(self) -> AuditReport:
         graph = self.graph
@@ -273,7 +277,7 @@ class _Analysis:
     def _required_by_clause(self, step: StepSpec) -> tuple[str, ...]:
         if step.outcome != "APKT_TO_UNIT":
             return ()
-        cites = {step.per} | {b.per for b in self.sop.branches if b.target == step.id}
+        cites = {step.per} | {b.per for b in self.incoming.get(step.id, ())}
         refs = {per.ref for per in cites if isinstance(per, Clause)}
         return tuple(q for ref, qs in REQUIRED_BY_CLAUSE.items() if ref in refs for q in qs)
 
