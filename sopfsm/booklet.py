@@ -12,7 +12,7 @@ from typing import Final
 from sopfsm._text import Lang, Text
 from sopfsm.audit import audit
 from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_TITLE, Assumption
-from sopfsm.render import render
+from sopfsm.render import WORDS, render
 from sopfsm.spec import SopSpec
 
 _HEADINGS: Final = {
@@ -27,7 +27,6 @@ _HEADINGS: Final = {
     "answers": Text(id="Jawaban", en="Answers"),
     "outcome": Text(id="Hasil", en="Outcome"),
     "cites": Text(id="Klausul dan asumsi", en="Clauses and assumptions"),
-    "ask": Text(id="Tanyakan", en="Ask"),
     "rule4": Text(
         id="Klausul 4 berlaku untuk semua SOP: Pelanggan tidak diarahkan ke Unit.",
         en="Clause 4 applies to every SOP: the customer is never sent to the unit.",
@@ -110,7 +109,7 @@ def _section(sop: SopSpec, lang: Lang) -> str:
         for script in step.says:
             said_at.setdefault((script.text.in_(lang), script.per.label), []).append(step.id)
         if step.asks is not None:
-            asked = f"<b>{h['ask']}:</b> {_e(step.asks.prompt.in_(lang))}"
+            asked = f"<b>{WORDS['ask'].in_(lang)}:</b> {_e(step.asks.prompt.in_(lang))}"
             cite = step.per.label if step.per else "?"
             said_at.setdefault((asked, cite), []).append(step.asks.id)
     for (said, cite), where in said_at.items():
