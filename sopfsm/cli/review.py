@@ -1,4 +1,4 @@
-"""The review tools of the ``sopfsm`` command: audit, render and booklet."""
+"""``sopfsm audit``, ``render`` and ``booklet``: the review tools."""
 
 from __future__ import annotations
 
@@ -6,20 +6,17 @@ import argparse
 import importlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
-from sopfsm.cli import EXIT_AUDIT_FAILED, EXIT_OK
+from sopfsm.cli._common import lang_option
+from sopfsm.cli.exit import ExitCode
 from sopfsm.errors import SopfsmError
 from sopfsm.spec import SopSpec
 
 
-def add_tool_commands(
-    commands: Any, lang_option: Callable[[argparse.ArgumentParser], None]
-) -> None:
-    """Add ``audit``, ``render`` and ``booklet`` to the command's subparsers."""
+def add_commands(commands: Any) -> None:
     audit = commands.add_parser("audit", help="prove every answer path ends in a valid outcome")
     audit.add_argument(
         "sops",
@@ -63,7 +60,7 @@ def _audit(args: argparse.Namespace) -> int:
         sys.stdout.write(report_markdown(reports) + "\n")
     else:
         sys.stdout.write(report_text(reports) + "\n")
-    return EXIT_OK if all(r.ok for r in reports) else EXIT_AUDIT_FAILED
+    return ExitCode.OK if all(r.ok for r in reports) else ExitCode.CHECK_FAILED
 
 
 FORMATS = ("dot", "svg", "png", "pdf", "mermaid")  # sopfsm.render.FORMATS, without importing it
@@ -76,7 +73,7 @@ def _render(args: argparse.Namespace) -> int:
     written = render_files(sops, Path(args.out), args.formats or DIAGRAM_FORMATS, args.lang)
     for path in written:
         print(path)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _booklet(args: argparse.Namespace) -> int:
@@ -85,7 +82,7 @@ def _booklet(args: argparse.Namespace) -> int:
     out = Path(args.out or f"booklet-{args.lang}.html")
     out.write_text(booklet_html(all_sops(), args.lang), encoding="utf-8")
     print(out)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 class UnknownMachine(SopfsmError):
