@@ -1,0 +1,154 @@
+"""``sopfsm check-calls`` and ``simulate``: QA over recorded calls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sopfsm.cli.exit import ExitCode
+
+MAX_PROBLEMS_PRINTED = 100
+
+
+def add_commands(commands: Any) -> None:
+    check = commands.add_parser(
+        "check-calls", help="check recorded calls against their SOP; exit 1 if any deviates"
+    )
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="JSON Lines (saved or recorded calls) or CSV files; - reads standard input",
+    )
+    check.add_argument(
+        "--input-format",
+        choices=("jsonl", "csv"),
+        help="the files' format (default: by suffix, else by the first line)",
+    )
+    output = check.add_mutually_exclusive_group()
+    output.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: a summary (default); jsonl: one object per call, then the summary",
+    )
+    output.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    check.add_argument("--html", metavar="OUT", help="also write the HTML report to OUT")
+    check.add_argument("--jobs", type=_positive, default=1, help="processes (default: 1)")
+    check.add_argument(
+        "--lang", choices=("en", "id"), default="en", help="language of reasons (default: en)"
+    )
+    check.set_defaults(handler=_check_calls)
+
+    simulate = commands.add_parser(
+        "simulate", help="write simulated recorded calls, a known share with deviations"
+    )
+    simulate.add_argument("sops", nargs="*", metavar="SOP", help="SOP ids (default: all)")
+    simulate.add_argument("--calls", type=_positive, default=1000, help="(default: 1000)")
+    simulate.add_argument("--seed", type=int, default=0, help="(default: 0)")
+    simulate.add_argument(
+        "--deviations", type=_rate, default=0.1, help="share of calls that deviate (default: 0.1)"
+    )
+    simulate.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    simulate.add_argument("--out", help="output file (default: standard output)")
+    simulate.set_defaults(handler=_simulate)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return value
+
+
+def _check_calls(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sopfsm.qa.check import ChunkResult, check_files
+    from sopfsm.qa.report import summary_markdown, summary_text
+
+    printed = 0
+    jsonl = args.format == "jsonl"
+
+    def on_result(result: ChunkResult) -> None:
+        nonlocal printed
+        for problem in result.problems:
+            if printed < MAX_PROBLEMS_PRINTED:
+                where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+                bar.write(f"sopfsm: {where}: skipped: {problem.reason}", file=sys.stderr)
+            printed += 1
+        if jsonl and result.lines:
+            sys.stdout.write("\n".join(result.lines) + "\n")
+
+    sizes = [_size(name) for name in args.files]
+    total = None if None in sizes else sum(s for s in sizes if s is not None)
+    bar = tqdm(
+        total=total,
+        unit="B",
+        unit_scale=True,
+        desc="check-calls",
+        disable=not sys.stderr.isatty(),
+        file=sys.stderr,
+    )
+    with bar:
+        summary = check_files(
+            args.files,
+            input_format=args.input_format,
+            jobs=args.jobs,
+            want_lines=jsonl,
+            lang=args.lang,
+            on_bytes=bar.update,
+            on_result=on_result,
+        )
+    if printed > MAX_PROBLEMS_PRINTED:
+        print(f"sopfsm: {printed - MAX_PROBLEMS_PRINTED} more lines skipped", file=sys.stderr)
+    if jsonl:
+        sys.stdout.write(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False) + "\n")
+    elif args.markdown:
+        sys.stdout.write(summary_markdown(summary) + "\n")
+    else:
+        sys.stdout.write(summary_text(summary) + "\n")
+    if args.html:
+        from sopfsm.qa.report import summary_html
+
+        Path(args.html).write_text(summary_html(summary), encoding="utf-8")
+    if summary.calls == 0:
+        print("sopfsm: error: no call could be read", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK if summary.deviating == 0 else ExitCode.CHECK_FAILED
+
+
+def _size(name: str) -> int | None:
+    try:
+        return None if name == "-" else Path(name).stat().st_size
+    except OSError:
+        return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from sopfsm.qa.simulate import simulate, write_csv, write_jsonl
+
+    records = simulate(args.sops, calls=args.calls, seed=args.seed, deviations=args.deviations)
+    write = write_csv if args.format == "csv" else write_jsonl
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            write(records, out)
+    else:
+        write(records, sys.stdout)
+    return ExitCode.OK

@@ -1,0 +1,89 @@
+"""The check over many files: chunks read in order, judged in N processes, merged in order.
+
+One job judges in the reading process; N jobs hand chunks to a pool, never more than
+``2 * N`` in flight, so memory stays flat whatever the file size, and take the results
+back in input order, so the output is the same with one job or many.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult
+from typing import Final
+
+import attrs
+
+from sopfsm._text import Lang
+from sopfsm.qa.read import Chunk, InputFormat, Unreadable, iter_chunks, parse_chunk
+from sopfsm.qa.summary import Summary
+from sopfsm.qa.verdict import judge
+
+IN_FLIGHT_PER_JOB: Final = 2
+
+
+@attrs.frozen
+class ChunkResult:
+    """A chunk judged: its summary, its verdicts as JSON lines if asked, its bad lines."""
+
+    summary: Summary
+    lines: list[str]
+    problems: list[Unreadable]
+
+
+def check_chunk(chunk: Chunk, want_lines: bool = False, lang: Lang = "en") -> ChunkResult:
+    summary = Summary()
+    lines: list[str] = []
+    problems: list[Unreadable] = []
+    for item in parse_chunk(chunk):
+        if isinstance(item, Unreadable):
+            summary.add_unreadable(item)
+            problems.append(item)
+            continue
+        verdict = judge(item)
+        summary.add(verdict, lang)
+        if want_lines:
+            lines.append(json.dumps(verdict.to_dict(lang), ensure_ascii=False))
+    return ChunkResult(summary, lines, problems)
+
+
+def check_chunks(
+    chunks: Iterable[Chunk], jobs: int = 1, want_lines: bool = False, lang: Lang = "en"
+) -> Iterator[ChunkResult]:
+    """Each chunk judged, in input order, using ``jobs`` processes."""
+    if jobs <= 1:
+        for chunk in chunks:
+            yield check_chunk(chunk, want_lines, lang)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sopfsm.qa.check"])
+    with context.Pool(jobs) as pool:
+        pending: deque[AsyncResult[ChunkResult]] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(check_chunk, (chunk, want_lines, lang)))
+            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def check_files(
+    names: Iterable[str],
+    *,
+    input_format: InputFormat | None = None,
+    jobs: int = 1,
+    want_lines: bool = False,
+    lang: Lang = "en",
+    on_bytes: Callable[[int], object] | None = None,
+    on_result: Callable[[ChunkResult], object] | None = None,
+) -> Summary:
+    """Check every call of ``names``; ``on_result`` sees each chunk's result in order."""
+    total = Summary()
+    chunks = iter_chunks(names, input_format, on_bytes=on_bytes)
+    for result in check_chunks(chunks, jobs, want_lines, lang):
+        total.merge(result.summary)
+        if on_result is not None:
+            on_result(result)
+    return total

@@ -1,0 +1,228 @@
+"""The verdict on one recorded call: its answers replayed through the SOP version it names.
+
+A call conforms, or deviates with one or more :class:`Deviation`, each citing the clause
+concerned. The replay follows the SOP's path, taking at each question the answer the call
+recorded for it (CRM exports do not keep the order answers were given in), so:
+
+- ``missing_answer``: the path asks a question the call never answered (the replay stops);
+- ``invalid_answer``: the question refuses the recorded value, with the reason (stops);
+- ``extra_answer``: an answer to a question the SOP does not ask, or, once the path is
+  known, one the path never asks, or a second answer to the same question;
+- ``unfinished``: no outcome recorded (the replay says which was due, when it got there);
+- ``outcome_not_allowed``: an outcome this SOP never ends in, such as sending the
+  customer to the unit (clause 4, when it is outside the APKT outcomes altogether);
+- ``wrong_outcome``: an allowed outcome that is not where the answers lead;
+- ``missing_data``: the right outcome, whose report lacks an answer its step carries (the
+  NIK for 5A.2b, the stand APP for 5B);
+- ``unknown_sop`` and ``unknown_version``: nothing else can be judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from sopfsm._text import Lang, Text
+from sopfsm.answers import Rejected
+from sopfsm.catalogue import sop_ids
+from sopfsm.declare import OUTCOME_CODES
+from sopfsm.errors import UnknownSop
+from sopfsm.qa.compile import CompiledSop, CompiledStep, compiled
+from sopfsm.qa.read import RecordedCall
+
+CODES: Final = (
+    "wrong_outcome",
+    "outcome_not_allowed",
+    "missing_answer",
+    "extra_answer",
+    "invalid_answer",
+    "missing_data",
+    "unfinished",
+    "unknown_sop",
+    "unknown_version",
+)
+CONFORMS: Final = "conforms"
+DEVIATES: Final = "deviates"
+CLAUSE_4: Final = "4"  # no more sending customers to the unit
+_MISSING: Final = object()
+
+
+@attrs.frozen(slots=True)
+class Deviation:
+    """One way a call departs from its SOP; ``clause`` is the clause (or assumption) concerned."""
+
+    code: str
+    clause: str | None
+    question: str | None = None
+    expected: object = None
+    recorded: object = None
+    reason: Text | None = None
+
+    def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
+        shown: dict[str, Any] = {"code": self.code, "clause": self.clause}
+        if self.question is not None:
+            shown["question"] = self.question
+        if self.expected is not None:
+            shown["expected"] = self.expected
+        if self.recorded is not None:
+            shown["recorded"] = self.recorded
+        if self.reason is not None:
+            shown["reason"] = self.reason.in_(lang)
+        return shown
+
+
+@attrs.frozen(slots=True)
+class Verdict:
+    """The judged call: the path its answers take, the outcome they lead to, what deviates."""
+
+    call: RecordedCall
+    path: tuple[str, ...]
+    expected: str | None
+    deviations: tuple[Deviation, ...]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.deviations
+
+    def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
+        call = self.call
+        return {
+            "call_id": call.call_id,
+            "file": call.file,
+            "line": call.line,
+            "sop": call.sop,
+            "agent": call.agent,
+            "at": call.at,
+            "verdict": CONFORMS if self.conforms else DEVIATES,
+            "outcome": call.outcome,
+            "expected_outcome": self.expected,
+            "path": list(self.path),
+            "deviations": [d.to_dict(lang) for d in self.deviations],
+        }
+
+
+def sop_for(sop_id: str) -> CompiledSop | None:
+    try:
+        return compiled(sop_id)
+    except UnknownSop:
+        return None
+
+
+def judge(call: RecordedCall) -> Verdict:
+    """Replay ``call`` through the compiled SOP it names; never raises for what it recorded."""
+    sop = sop_for(call.sop)
+    if sop is None:
+        known = ", ".join(sop_ids())
+        reason = Text(id=f"SOP yang ada: {known}", en=f"known SOPs: {known}")
+        return Verdict(
+            call, (), None, (Deviation("unknown_sop", None, recorded=call.sop, reason=reason),)
+        )
+    if call.version is not None and call.version != sop.version:
+        deviation = Deviation(
+            "unknown_version", sop.clause, expected=sop.version, recorded=call.version
+        )
+        return Verdict(call, (), None, (deviation,))
+
+    deviations: list[Deviation] = []
+    answers: dict[str, object] = {}
+    for question, raw in call.answers:
+        if question in answers:
+            deviations.append(
+                Deviation("extra_answer", sop.clause, question, recorded=raw, reason=_TWICE)
+            )
+        else:
+            answers[question] = raw
+
+    step, path, asked = _walk(sop, answers, call.outcome is not None, deviations)
+    complete = step.outcome is not None
+    for question_id, raw in answers.items():
+        if question_id not in sop.question_ids or (complete and question_id not in asked):
+            deviations.append(Deviation("extra_answer", sop.clause, question_id, recorded=raw))
+
+    deviations += _outcome_deviations(sop, step, call, answers)
+    return Verdict(call, tuple(path), step.outcome, tuple(deviations))
+
+
+_TWICE: Final = Text(id="dijawab dua kali", en="answered twice")
+
+
+def _missing_data(
+    clause: str | None,
+    carries: tuple[str, ...],
+    answers: Mapping[str, object],
+    data: Mapping[str, object],
+) -> list[Deviation]:
+    return [
+        Deviation("missing_data", clause, question, expected=answers.get(question))
+        for question in carries
+        if data.get(question) in (None, "")
+    ]
+
+
+def _walk(
+    sop: CompiledSop, answers: Mapping[str, object], ended: bool, deviations: list[Deviation]
+) -> tuple[CompiledStep, list[str], set[str]]:
+    """Follow the path as far as the answers go; ``ended``: the call records an outcome."""
+    steps = sop.steps
+    step = sop.initial
+    path = [step.id]
+    asked: set[str] = set()
+    while step.outcome is None:
+        question = step.question
+        if question is None or step.coerce is None:
+            break  # a step that neither asks nor ends: the audit reports such a SOP
+        raw = answers.get(question.id, _MISSING)
+        if raw is _MISSING:
+            if ended:
+                deviations.append(Deviation("missing_answer", step.clause, question.id))
+            break
+        asked.add(question.id)
+        try:
+            value = step.coerce(raw)
+        except Rejected as rejected:
+            deviations.append(
+                Deviation(
+                    "invalid_answer", step.clause, question.id, recorded=raw, reason=rejected.reason
+                )
+            )
+            break
+        targets = step.branch(value)
+        if len(targets) != 1:
+            reason = Text(
+                id=f"{len(targets)} cabang menerima jawaban ini",
+                en=f"{len(targets)} branches take it",
+            )
+            deviations.append(
+                Deviation("invalid_answer", step.clause, question.id, recorded=raw, reason=reason)
+            )
+            break
+        step = steps[targets[0]]
+        path.append(step.id)
+
+    return step, path, asked
+
+
+def _outcome_deviations(
+    sop: CompiledSop, step: CompiledStep, call: RecordedCall, answers: Mapping[str, object]
+) -> list[Deviation]:
+    complete = step.outcome is not None
+    expected = step.outcome
+    recorded = call.outcome
+    if recorded is None:
+        return [Deviation("unfinished", step.clause if complete else sop.clause, expected=expected)]
+    if recorded not in sop.outcomes:
+        clause = sop.clause if recorded in OUTCOME_CODES else CLAUSE_4
+        allowed = ", ".join(sorted(sop.outcomes))
+        reason = Text(id=f"hasil yang boleh: {allowed}", en=f"allowed outcomes: {allowed}")
+        return [
+            Deviation(
+                "outcome_not_allowed", clause, expected=expected, recorded=recorded, reason=reason
+            )
+        ]
+    if complete and recorded != expected:
+        return [Deviation("wrong_outcome", step.clause, expected=expected, recorded=recorded)]
+    if complete and call.data is not None:
+        return _missing_data(step.clause, step.carries, answers, call.data)
+    return []
