@@ -19,16 +19,41 @@ from typing import Final
 
 import attrs
 
-from sopfsm.answers import Value
+from sopfsm.answers import Rejected, Value
 from sopfsm.catalogue import get_sop
-from sopfsm.errors import CallFinished, NoBranch, NotPending, UnknownQuestion
+from sopfsm.errors import CallFinished, InvalidAnswer, NoBranch, NotPending, UnknownQuestion
 from sopfsm.questions import Question
 from sopfsm.spec import SopSpec
 
 # A coerced value's key in a branch table: True == 1 in Python, but a yes must never
 # take the branch of choice 1 (sopfsm.declare.Branch.matches compares types too).
 Key = tuple[type, Value]
-NO_TARGETS: Final[tuple[int, ...]] = ()
+MEMO_SIZE: Final = 4096
+
+
+def memoised(coerce: Callable[[object], Value]) -> Callable[[object], Value]:
+    """``coerce`` remembering up to :data:`MEMO_SIZE` accepted raw answers.
+
+    Recorded calls repeat the same few spellings ("ya", "Tidak", "skema 2") millions of
+    times; answer kinds are pure, so the memo changes nothing but the time. Refusals are
+    not remembered (they raise), nor are unhashable answers.
+    """
+    memo: dict[tuple[type, object], Value] = {}
+
+    def cached(raw: object) -> Value:
+        key = (type(raw), raw)  # True == 1, but they are different answers
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable answer, e.g. a list: the kind refuses it
+            return coerce(raw)
+        value = coerce(raw)
+        if len(memo) < MEMO_SIZE:
+            memo[key] = value
+        return value
+
+    return cached
 
 
 def key_of(value: Value) -> Key:
@@ -92,7 +117,11 @@ class CompiledSop:
         question = at.question
         if question is None or question.id != question_id:
             raise NotPending(question_id, question.id if question else None, at.id)
-        value = question.coerce(raw)
+        try:
+            value = at.coerce(raw)  # type: ignore[misc]  # a step that asks has one
+        except Rejected as rejected:
+            # What Question.coerce raises, from the memoised coercion the check uses.
+            raise InvalidAnswer(question.id, raw, rejected.reason, question.accepted) from None
         targets = at.branch(value)
         if len(targets) != 1:
             raise NoBranch(self.sop_id, at.id, question_id, value, len(targets))
@@ -122,7 +151,7 @@ def compile_sop(sop: SopSpec) -> CompiledSop:
                 id=step.id,
                 clause=step.per.label if step.per is not None else None,
                 question=step.asks,
-                coerce=step.asks.kind.coerce if step.asks is not None else None,
+                coerce=memoised(step.asks.kind.coerce) if step.asks is not None else None,
                 targets=table,
                 any_targets=tuple(any_targets),
                 outcome=step.outcome,

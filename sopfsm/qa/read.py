@@ -80,7 +80,7 @@ class Unreadable:
 
 @attrs.frozen(slots=True)
 class Chunk:
-    """Raw lines (JSON Lines: bytes; CSV: parsed rows) of one file, with line numbers."""
+    """Raw lines (JSON Lines) or records (CSV) of one file, as bytes, with line numbers."""
 
     file: str
     fmt: InputFormat
@@ -170,27 +170,48 @@ def _jsonl_chunks(
         yield Chunk(name, "jsonl", (), items)
 
 
+def _csv_records(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Raw CSV records with the line each starts on; a quoted field may span lines."""
+    record: list[bytes] = []
+    quotes = 0
+    start = 0
+    for number, line in enumerate(stream, 1):
+        if not record:
+            start = number
+        record.append(line)
+        quotes += line.count(b'"')
+        if quotes % 2 == 0:  # "" inside a field counts twice: parity tells where it ends
+            yield start, b"".join(record) if len(record) > 1 else line
+            record, quotes = [], 0
+    if record:
+        yield start, b"".join(record)
+
+
+def _csv_row(raw: bytes) -> list[str]:
+    """One CSV record as its fields; :class:`_Bad` if it is not UTF-8 or not CSV."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Bad(f"not UTF-8 ({error.reason} at byte {error.start})") from None
+    try:
+        return next(csv.reader((text,)), [])
+    except csv.Error as error:
+        raise _Bad(f"not CSV: {error}") from None
+
+
 def _csv_chunks(
     name: str, stream: IO[bytes], chunk_size: int, on_bytes: Callable[[int], object] | None
 ) -> Iterator[Chunk]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    try:
-        yield from _csv_rows(name, text, chunk_size, on_bytes)
-    finally:
-        text.detach()  # the byte stream is its opener's to close (standard input is not)
-
-
-def _csv_rows(
-    name: str, text: IO[str], chunk_size: int, on_bytes: Callable[[int], object] | None
-) -> Iterator[Chunk]:
-    reader = csv.reader(text)
-    try:
-        header = tuple(cell.strip() for cell in next(reader))
-    except StopIteration:
+    # Records are cut here and parsed by the workers: the reading process stays light.
+    records = _csv_records(stream)
+    first = next(records, None)
+    if first is None:
         yield Chunk(name, "csv", (), [], [Unreadable(name, 0, "empty: no CSV header")])
         return
-    except csv.Error as error:
-        yield Chunk(name, "csv", (), [], [Unreadable(name, 1, f"bad CSV header: {error}")])
+    try:
+        header = tuple(cell.strip() for cell in _csv_row(first[1].removeprefix(b"\xef\xbb\xbf")))
+    except _Bad as bad:
+        yield Chunk(name, "csv", (), [], [Unreadable(name, 1, f"bad CSV header: {bad}")])
         return
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
@@ -201,27 +222,19 @@ def _csv_rows(
         yield Chunk(name, "csv", header, [], [Unreadable(name, 1, reason)])
         return
     items: list[tuple[int, Any]] = []
-    problems: list[Unreadable] = []
-    size = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:  # e.g. a NUL byte; the reader goes on with the next line
-            problems.append(Unreadable(name, reader.line_num, f"not CSV: {error}"))
-            continue
-        size += sum(map(len, row)) + len(row)
-        items.append((reader.line_num, row))
+    size = len(first[1])
+    for number, raw in records:
+        size += len(raw)
+        items.append((number, raw))
         if len(items) >= chunk_size:
             if on_bytes:
                 on_bytes(size)
-            yield Chunk(name, "csv", header, items, problems)
-            items, problems, size = [], [], 0
+            yield Chunk(name, "csv", header, items)
+            items, size = [], 0
     if on_bytes:
         on_bytes(size)
-    if items or problems:
-        yield Chunk(name, "csv", header, items, problems)
+    if items:
+        yield Chunk(name, "csv", header, items)
 
 
 # -- parsing a chunk ----------------------------------------------------------------------
@@ -240,10 +253,11 @@ def parse_chunk(chunk: Chunk) -> Iterator[RecordedCall | Unreadable]:
                 yield Unreadable(chunk.file, number, str(bad))
     else:
         columns = _csv_columns(chunk.header)
-        for number, row in chunk.items:
-            if not row or (len(row) == 1 and not row[0].strip()):
+        for number, raw in chunk.items:
+            if not raw.strip():
                 continue
             try:
+                row = _csv_row(raw)
                 yield _csv_call(chunk.file, number, chunk.header, columns, row)
             except _Bad as bad:
                 yield Unreadable(chunk.file, number, str(bad))
