@@ -109,7 +109,7 @@ def iter_chunks(
     input_format: InputFormat | None = None,
     chunk_size: int = CHUNK_SIZE,
     on_bytes: Callable[[int], object] | None = None,
-    stdin: io.BufferedReader | None = None,
+    stdin: io.BufferedReader[Any] | None = None,
 ) -> Iterator[Chunk]:
     """Each file (``-`` for standard input) as chunks of at most ``chunk_size`` lines.
 

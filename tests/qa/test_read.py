@@ -77,7 +77,7 @@ def test_json_lines_refuse_what_is_not_a_call() -> None:
         b'{"format": "sopfsm.call", "format_version": 9, "sop": "lebih-tagih"}\n',
         b"[" * 100_000 + b"\n",
     ]
-    stdin = io.BufferedReader(io.BytesIO(b"".join(lines)))  # type: ignore[arg-type]
+    stdin = io.BufferedReader(io.BytesIO(b"".join(lines)))
     found = [item for chunk in iter_chunks(["-"], stdin=stdin) for item in parse_chunk(chunk)]
     assert isinstance(found[0], RecordedCall)
     reasons = [(p.line, p.reason) for p in found if isinstance(p, Unreadable)]
