@@ -12,6 +12,7 @@ import html
 import io
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Final
 
 from sopfsm._text import Lang
@@ -170,7 +171,7 @@ def _by_sop(summary: Summary) -> str:
     axes.barh(sops, good, color=OK_COLOUR, label="conform")
     axes.barh(sops, bad, left=good, color=BAD_COLOUR, label="deviate")
     axes.invert_yaxis()
-    axes.legend(loc="lower right", frameon=False)
+    axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     axes.set_title("Calls by SOP", loc="left", fontweight="bold")
     axes.set_xlabel("calls")
     return _svg(figure)
@@ -245,7 +246,7 @@ h1{margin:0 0 4px}h2{margin:28px 0 8px}
 .cards{display:flex;gap:16px;margin:16px 0}
 .card{background:#fff;border-radius:8px;padding:14px 20px;box-shadow:0 1px 3px #0002}
 .card b{display:block;font-size:30px}.card.rate b{color:#3a8f4b}.card.bad b{color:#c8402f}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}
+.grid{display:grid;align-items:start;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}
 .panel{background:#fff;border-radius:8px;padding:10px;box-shadow:0 1px 3px #0002;overflow:auto}
 .panel svg{max-width:100%;height:auto}
 table{border-collapse:collapse;background:#fff}td,th{border:1px solid #ccd;padding:4px 8px;
@@ -266,7 +267,7 @@ def _html_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def _example_html(code: str, example: Example, lang: Lang) -> str:
     facts = [
         ("call", example.call_id or "-"),
-        ("where", f"{example.file}:{example.line}"),
+        ("where", f"{PurePath(example.file).name}:{example.line}"),
         ("SOP", example.sop),
         ("recorded outcome", example.outcome or "-"),
         ("answers lead to", example.expected or "-"),

@@ -16,7 +16,7 @@ from sopfsm.qa.read import Unreadable
 from sopfsm.qa.verdict import Verdict
 
 MAX_UNREADABLE_SHOWN: Final = 100
-NO_CLAUSE: Final = "-"
+NO_CLAUSE: Final = "(no clause)"
 NO_AGENT: Final = "(none)"
 NO_MONTH: Final = "(no date)"
 
