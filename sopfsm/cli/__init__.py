@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from sopfsm._text import Lang
-from sopfsm.cli import calls, qa, review
+from sopfsm.cli import calls, qa, review, serve
 from sopfsm.cli.exit import ExitCode
 from sopfsm.errors import SopfsmError
 
-COMMAND_MODULES = (calls, review, qa)
+COMMAND_MODULES = (calls, review, serve, qa)
 
 
 class _Parser(argparse.ArgumentParser):
