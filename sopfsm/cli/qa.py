@@ -19,9 +19,16 @@ def add_commands(commands: Any) -> None:
     )
     check.add_argument(
         "files",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
         help="JSON Lines (saved or recorded calls) or CSV files; - reads standard input",
+    )
+    check.add_argument(
+        "--store",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also check every call of the call store at URL (sqlite:///PATH, postgresql://...)",
     )
     check.add_argument(
         "--input-format",
@@ -83,6 +90,9 @@ def _check_calls(args: argparse.Namespace) -> int:
     from sopfsm.qa.check import ChunkResult, check_files
     from sopfsm.qa.report import summary_markdown, summary_text
 
+    if not args.files and not args.store:
+        print("sopfsm: error: name a FILE (- for standard input) or --store URL", file=sys.stderr)
+        return ExitCode.BAD_INPUT
     printed = 0
     jsonl = args.format == "jsonl"
 
@@ -109,6 +119,7 @@ def _check_calls(args: argparse.Namespace) -> int:
     with bar:
         summary = check_files(
             args.files,
+            stores=args.store,
             input_format=args.input_format,
             jobs=args.jobs,
             want_lines=jsonl,

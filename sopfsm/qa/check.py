@@ -7,6 +7,7 @@ back in input order, so the output is the same with one job or many.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 from collections import deque
@@ -17,7 +18,14 @@ from typing import Final
 import attrs
 
 from sopfsm._text import Lang
-from sopfsm.qa.read import Chunk, InputFormat, Unreadable, iter_chunks, parse_chunk
+from sopfsm.qa.read import (
+    Chunk,
+    InputFormat,
+    Unreadable,
+    iter_chunks,
+    parse_chunk,
+    store_chunks,
+)
 from sopfsm.qa.summary import Summary
 from sopfsm.qa.verdict import judge
 
@@ -72,6 +80,7 @@ def check_chunks(
 def check_files(
     names: Iterable[str],
     *,
+    stores: Iterable[str] = (),
     input_format: InputFormat | None = None,
     jobs: int = 1,
     want_lines: bool = False,
@@ -79,9 +88,13 @@ def check_files(
     on_bytes: Callable[[int], object] | None = None,
     on_result: Callable[[ChunkResult], object] | None = None,
 ) -> Summary:
-    """Check every call of ``names``; ``on_result`` sees each chunk's result in order."""
+    """Check every call of the files ``names``, then of the call stores at ``stores``;
+    ``on_result`` sees each chunk's result in order."""
     total = Summary()
-    chunks = iter_chunks(names, input_format, on_bytes=on_bytes)
+    chunks = itertools.chain(
+        iter_chunks(names, input_format, on_bytes=on_bytes),
+        itertools.chain.from_iterable(store_chunks(url) for url in stores),
+    )
     for result in check_chunks(chunks, jobs, want_lines, lang):
         total.merge(result.summary)
         if on_result is not None:

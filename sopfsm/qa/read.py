@@ -35,6 +35,7 @@ from sopfsm.call import FORMAT as SAVED_FORMAT
 from sopfsm.saved import SUPPORTED_FORMAT_VERSIONS
 
 InputFormat = Literal["jsonl", "csv"]
+ChunkFormat = Literal["jsonl", "csv", "calls"]  # calls: already read, from a call store
 INPUT_FORMATS: Final = ("jsonl", "csv")
 SUFFIXES: Final[Mapping[str, InputFormat]] = {
     ".jsonl": "jsonl",
@@ -80,10 +81,11 @@ class Unreadable:
 
 @attrs.frozen(slots=True)
 class Chunk:
-    """Raw lines (JSON Lines) or records (CSV) of one file, as bytes, with line numbers."""
+    """Raw lines (JSON Lines) or records (CSV) of one file, as bytes, with line numbers;
+    or calls already read from a call store, with their sequence numbers."""
 
     file: str
-    fmt: InputFormat
+    fmt: ChunkFormat
     header: tuple[str, ...]
     items: list[tuple[int, Any]]
     problems: list[Unreadable] = attrs.Factory(list)
@@ -237,13 +239,49 @@ def _csv_chunks(
         yield Chunk(name, "csv", header, items)
 
 
+def store_chunks(url: str, chunk_size: int = CHUNK_SIZE) -> Iterator[Chunk]:
+    """Every call of the call store at ``url`` (:func:`sopfsm.store.open_store`), oldest
+    first, streaming in the store's own batches; :class:`~sopfsm.errors.StoreError` if the
+    store cannot be opened."""
+    from sopfsm.store import open_store
+
+    store = open_store(url)
+    try:
+        items: list[tuple[int, Any]] = []
+        for stored in store.calls():
+            call = RecordedCall(
+                file=store.where,
+                line=stored.seq,
+                call_id=stored.id,
+                sop=stored.sop,
+                version=stored.version,
+                agent=stored.agent,
+                at=stored.created.isoformat(),
+                answers=tuple((a.question, a.value) for a in stored.log),
+                outcome=stored.state.outcome,
+                # The service's report carries the answers themselves: no separate data.
+                data=None,
+            )
+            items.append((stored.seq, call))
+            if len(items) >= chunk_size:
+                yield Chunk(store.where, "calls", (), items)
+                items = []
+        if items:
+            yield Chunk(store.where, "calls", (), items)
+    finally:
+        store.close()
+
+
 # -- parsing a chunk ----------------------------------------------------------------------
 
 
 def parse_chunk(chunk: Chunk) -> Iterator[RecordedCall | Unreadable]:
     """The calls of ``chunk`` in order, with an :class:`Unreadable` for each bad line."""
     yield from chunk.problems
-    if chunk.fmt == "jsonl":
+    if chunk.fmt == "calls":
+        for _, call in chunk.items:
+            yield call
+    elif chunk.fmt == "jsonl":
         for number, line in chunk.items:
             if not line.strip():
                 continue  # blank lines separate nothing in JSON Lines, but editors add them

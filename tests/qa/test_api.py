@@ -26,3 +26,12 @@ def test_the_check_loads_no_plotting() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_cli_loads_qa_only_to_check() -> None:
+    code = (
+        "import sys, sopfsm.cli; sopfsm.cli._parser(); "
+        "print(sorted(m for m in ('matplotlib', 'tqdm', 'sopfsm.qa') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
