@@ -9,8 +9,8 @@ recorded for it (CRM exports do not keep the order answers were given in), so:
 - ``extra_answer``: an answer to a question the SOP does not ask, or, once the path is
   known, one the path never asks, or a second answer to the same question;
 - ``unfinished``: no outcome recorded (the replay says which was due, when it got there);
-- ``outcome_not_allowed``: an outcome this SOP never ends in, such as sending the
-  customer to the unit (clause 4, when it is outside the APKT outcomes altogether);
+- ``outcome_not_allowed``: an outcome this SOP never ends in: another SOP's (citing this
+  SOP's clause), or one no SOP has, such as sending the customer to the unit (clause 4);
 - ``wrong_outcome``: an allowed outcome that is not where the answers lead;
 - ``missing_data``: the right outcome, whose report lacks an answer its step carries (the
   NIK for 5A.2b, the stand APP for 5B);
@@ -19,6 +19,7 @@ recorded for it (CRM exports do not keep the order answers were given in), so:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -101,6 +102,14 @@ class Verdict:
             "path": list(self.path),
             "deviations": [d.to_dict(lang) for d in self.deviations],
         }
+
+
+@functools.cache
+def known_outcomes() -> frozenset[str]:
+    """Every outcome some catalogue SOP ends in (and the APKT set): recorded on the wrong
+    SOP, it breaks that SOP's clause; anything else sends the customer elsewhere, which
+    clause 4 forbids."""
+    return frozenset(OUTCOME_CODES).union(*(compiled(s).outcomes for s in sop_ids()))
 
 
 def sop_for(sop_id: str) -> CompiledSop | None:
@@ -213,7 +222,7 @@ def _outcome_deviations(
     if recorded is None:
         return [Deviation("unfinished", step.clause if complete else sop.clause, expected=expected)]
     if recorded not in sop.outcomes:
-        clause = sop.clause if recorded in OUTCOME_CODES else CLAUSE_4
+        clause = sop.clause if recorded in known_outcomes() else CLAUSE_4
         allowed = ", ".join(sorted(sop.outcomes))
         reason = Text(id=f"hasil yang boleh: {allowed}", en=f"allowed outcomes: {allowed}")
         return [
