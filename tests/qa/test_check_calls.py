@@ -160,3 +160,38 @@ def test_markdown_and_html_reports(tmp_path: Path, capsys: pytest.CaptureFixture
     again = tmp_path / "again.html"
     assert main(["check-calls", str(calls), "--html", str(again)]) == 1
     assert again.read_bytes() == page.read_bytes()
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    calls = tmp_path / "calls.jsonl"
+    subprocess.run(
+        _sopfsm("simulate", "--calls", "50", "--out", str(calls)), check=True, env=_env()
+    )
+    quiet = subprocess.run(
+        _sopfsm("check-calls", str(calls)), capture_output=True, text=True, env=_env(), check=False
+    )
+    assert quiet.stderr == ""
+    leader, follower = pty.openpty()
+    # A new pseudo-terminal is 0 columns wide, and tqdm would draw a bar of nothing.
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    with subprocess.Popen(
+        _sopfsm("check-calls", str(calls)), stdout=subprocess.DEVNULL, stderr=follower, env=_env()
+    ) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not data:
+                break
+            shown += data
+        process.wait()
+    os.close(leader)
+    assert b"check-calls: 100%" in shown
