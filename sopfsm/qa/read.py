@@ -407,13 +407,13 @@ def _id(value: object, *, required: bool) -> str | None:
 
 def _text(data: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
     value = data.get(key)
+    if type(value) is str and value:  # the common case first: this runs for every field
+        return value
     if value is None or value == "":
         if required:
             raise _Bad(f"'{key}' is missing")
         return None
-    if not isinstance(value, str):
-        raise _Bad(f"'{key}' must be text, not {type(value).__name__}")
-    return value
+    raise _Bad(f"'{key}' must be text, not {type(value).__name__}")
 
 
 def _data(value: object) -> Mapping[str, object] | None:

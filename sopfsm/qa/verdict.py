@@ -135,14 +135,16 @@ def judge(call: RecordedCall) -> Verdict:
         return Verdict(call, (), None, (deviation,))
 
     deviations: list[Deviation] = []
-    answers: dict[str, object] = {}
-    for question, raw in call.answers:
-        if question in answers:
-            deviations.append(
-                Deviation("extra_answer", sop.clause, question, recorded=raw, reason=_TWICE)
-            )
-        else:
-            answers[question] = raw
+    answers: dict[str, object] = dict(call.answers)
+    if len(answers) != len(call.answers):  # a question answered twice: the first one counts
+        answers = {}
+        for question, raw in call.answers:
+            if question in answers:
+                deviations.append(
+                    Deviation("extra_answer", sop.clause, question, recorded=raw, reason=_TWICE)
+                )
+            else:
+                answers[question] = raw
 
     step, path, asked = _walk(sop, answers, call.outcome is not None, deviations)
     complete = step.outcome is not None
