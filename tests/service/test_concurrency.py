@@ -66,7 +66,5 @@ def test_agents_racing_on_the_same_calls_lose_and_duplicate_nothing(
         calls = check_against_logs(clients[1], call_ids, acknowledged)
         assert all(call["outcome"] is not None for call in calls)
         # Every answer in every log was acknowledged to exactly one agent, and no more.
-        assert {c["id"]: c["revision"] for c in calls} == {
-            call_id: count for call_id, count in acknowledged.per_call().items()
-        }
+        assert {c["id"]: c["revision"] for c in calls} == dict(acknowledged.per_call())
         assert acknowledged.conflicts > 0  # the agents did race

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -42,7 +43,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-def test_the_service_keeps_its_description(case: schemathesis.Case, live: str) -> None:
+def test_the_service_keeps_its_description(case: schemathesis.Case[Any], live: str) -> None:
     # A JSON schema can say an answer is text; not which text the NIK question accepts,
     # nor which questions a SOP asks. A well-formed body can therefore be refused with
     # the documented 422, which "schema-valid data is accepted" would count as a failure.
