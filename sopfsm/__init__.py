@@ -33,18 +33,23 @@ from sopfsm.errors import (
     AnswererError,
     CallFinished,
     InvalidAnswer,
+    InvalidArgument,
     MissingDependency,
     NoBranch,
     NotPending,
+    ReentrantAnswer,
     SavedCallError,
+    SignatureError,
     SopDefinitionError,
     SopfsmError,
+    UncheckedSignature,
     UnknownQuestion,
     UnknownSop,
 )
 from sopfsm.provenance import Assumption, Clause, Provenance, assumption, clause
 from sopfsm.questions import Question
 from sopfsm.saved import restore
+from sopfsm.signing import SigningKey
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
 
 __version__ = "0.1.0"
@@ -64,6 +69,7 @@ __all__ = [
     "Choice",
     "Clause",
     "InvalidAnswer",
+    "InvalidArgument",
     "LANGS",
     "Lang",
     "MeterReading",
@@ -77,8 +83,11 @@ __all__ = [
     "OutcomeCode",
     "Provenance",
     "Question",
+    "ReentrantAnswer",
     "SavedCallError",
     "Script",
+    "SignatureError",
+    "SigningKey",
     "Sop",
     "SopDefinitionError",
     "SopSpec",
@@ -86,6 +95,7 @@ __all__ = [
     "Step",
     "StepSpec",
     "Text",
+    "UncheckedSignature",
     "UnknownQuestion",
     "UnknownSop",
     "Value",

@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import sopfsm
@@ -26,14 +26,20 @@ SOPS = sopfsm.all_sops()
 
 
 @st.composite
-def saved_calls(draw: st.DrawFn) -> dict[str, Any]:
-    """A genuine saved call of a random SOP, stopped at a random point."""
-    sop = draw(st.sampled_from(SOPS))
+def saved_calls(draw: st.DrawFn, min_answers: int = 0) -> dict[str, Any]:
+    """A genuine saved call of a random SOP, stopped at a random point after at least
+    ``min_answers`` answers."""
+    sops = [sop for sop in SOPS if len(sop.questions) >= min_answers]
+    sop = draw(st.sampled_from(sops))
     plan = draw(strategies.answer_plans(sop))
+    whole = sopfsm.start(sop)
+    while whole.pending is not None:
+        whole.answer(whole.pending.id, plan[whole.pending.id])
+    assume(len(whole.answers) >= min_answers)
     call = sopfsm.start(sop)
-    for _ in range(draw(st.integers(0, len(sop.questions)))):
-        if call.pending is not None:
-            call.answer(call.pending.id, plan[call.pending.id])
+    for _ in range(draw(st.integers(min_answers, len(whole.answers)))):
+        assert call.pending is not None
+        call.answer(call.pending.id, plan[call.pending.id])
     data: dict[str, Any] = json.loads(call.to_json())
     return data
 

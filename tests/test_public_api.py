@@ -33,9 +33,19 @@ def test_every_error_is_a_sopfsm_error() -> None:
         getattr(sopfsm, n)
         for n in sopfsm.__all__
         if n.endswith(
-            ("Error", "Sop", "Question", "Answer", "Pending", "Finished", "Branch", "Dependency")
+            (
+                "Error",
+                "Sop",
+                "Question",
+                "Answer",
+                "Argument",
+                "Pending",
+                "Finished",
+                "Branch",
+                "Dependency",
+            )
         )
     ]
     classes = [e for e in errors if isinstance(e, type) and issubclass(e, Exception)]
-    assert len(classes) == 11
+    assert len(classes) == 14
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)
