@@ -129,7 +129,7 @@ def hostile_values() -> st.SearchStrategy[object]:
         st.none(),
         st.booleans(),
         st.integers(),
-        st.integers(min_value=10**300).map(lambda n: n ** 2),
+        st.integers(min_value=10**300).map(lambda n: n**2),
         st.floats(),
         st.text(),
         st.text(alphabet="\n\r\ufeff\u2028\x00\t .,-0123456789ay"),
