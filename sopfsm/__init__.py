@@ -33,15 +33,19 @@ from sopfsm.errors import (
     AnswererError,
     CallFinished,
     InvalidAnswer,
+    InvalidArgument,
     MissingDependency,
     NoBranch,
     NotPending,
+    ReentrantAnswer,
     SavedCallError,
     ServiceConfigError,
+    SignatureError,
     SopDefinitionError,
     SopfsmError,
     StaleRevision,
     StoreError,
+    UncheckedSignature,
     UnknownCall,
     UnknownQuestion,
     UnknownSchemaVersion,
@@ -51,6 +55,7 @@ from sopfsm.errors import (
 from sopfsm.provenance import Assumption, Clause, Provenance, assumption, clause
 from sopfsm.questions import Question
 from sopfsm.saved import restore
+from sopfsm.signing import SigningKey
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
 
 __version__ = "0.1.0"
@@ -70,6 +75,7 @@ __all__ = [
     "Choice",
     "Clause",
     "InvalidAnswer",
+    "InvalidArgument",
     "LANGS",
     "Lang",
     "MeterReading",
@@ -83,9 +89,12 @@ __all__ = [
     "OutcomeCode",
     "Provenance",
     "Question",
+    "ReentrantAnswer",
     "SavedCallError",
     "Script",
     "ServiceConfigError",
+    "SignatureError",
+    "SigningKey",
     "Sop",
     "SopDefinitionError",
     "SopSpec",
@@ -95,6 +104,7 @@ __all__ = [
     "StepSpec",
     "StoreError",
     "Text",
+    "UncheckedSignature",
     "UnknownCall",
     "UnknownQuestion",
     "UnknownSchemaVersion",
