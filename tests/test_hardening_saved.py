@@ -93,7 +93,7 @@ def test_the_consistent_edits_an_unsigned_save_cannot_catch_are_refused_when_sig
     call = sopfsm.start("turun-daya", clock=_ticking())
     call.answer("target_tariff", "subsidi").answer("nik", "3171010101900001")
     call.answer("nik_eligible", "ya")
-    edits: list[Callable[[dict[str, Any]], None]] = [
+    edits: list[Callable[[dict[str, Any]], object]] = [
         lambda d: d["answers"][2].update(by="answerer"),  # the CSO's answer relabelled
         lambda d: [a.update(at=a["at"].replace("2020", "2021")) for a in d["answers"]],
         lambda d: (

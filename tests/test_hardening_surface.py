@@ -72,8 +72,8 @@ def test_a_number_past_a_float_is_refused_as_too_large(value: int) -> None:
 
 @given(saved=HOSTILE, key=HOSTILE)
 def test_restore_takes_any_value_and_any_key(saved: object, key: object) -> None:
-    _only_sopfsm_errors(sopfsm.restore, saved)  # type: ignore[arg-type]  # hostile on purpose
-    _only_sopfsm_errors(sopfsm.restore, saved, key=key)  # type: ignore[arg-type]
+    _only_sopfsm_errors(sopfsm.restore, saved)
+    _only_sopfsm_errors(sopfsm.restore, saved, key=key)
 
 
 @given(field=st.sampled_from(["answers", "outcome", "path", "step", "done"]), value=HOSTILE)
@@ -81,9 +81,9 @@ def test_restore_takes_any_value_in_any_field_of_a_genuine_save(field: str, valu
     call = sopfsm.start("lebih-tagih").answer("accepts_explanation", "tidak")
     data: dict[object, object] = json.loads(call.to_json())
     data[field] = value
-    _only_sopfsm_errors(sopfsm.restore, data)  # type: ignore[arg-type]
+    _only_sopfsm_errors(sopfsm.restore, data)
     data[1] = "a key that is no text"
-    error = _only_sopfsm_errors(sopfsm.restore, data)  # type: ignore[arg-type]
+    error = _only_sopfsm_errors(sopfsm.restore, data)
     assert isinstance(error, sopfsm.SavedCallError)
 
 

@@ -62,8 +62,6 @@ def _main(argv: Sequence[str] | None) -> int:
         _error(f"error: {error.strerror or error}{where}")
         if error.filename is None:
             _abandon_stdout()
-    except UnicodeDecodeError as error:  # answers typed in another encoding than UTF-8
-        _error(f"error: the input is not {error.encoding} text ({error.reason})")
     return ExitCode.BAD_INPUT
 
 

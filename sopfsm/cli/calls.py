@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -67,6 +68,9 @@ def _run(args: argparse.Namespace) -> int:
     if not args.answer and not args.json:
         if sys.stdin is None:  # started with stdin closed (<&-): no one can answer
             raise UsageError("standard input is closed; give the answers with --answer")
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            # A line that is not UTF-8 is a wrong answer like any other, refused and re-asked.
+            sys.stdin.reconfigure(errors="replace")
         return _interactive(start(sop), args.lang, sys.stdin, sys.stdout)
     given = _parse_answers(args.answer)
     known = [q.id for q in sop.questions]
