@@ -21,18 +21,23 @@ from starlette.responses import Response
 from sopfsm._text import Text
 from sopfsm.errors import (
     AnswererError,
+    CallFinished,
     InvalidAnswer,
+    InvalidArgument,
     MissingDependency,
     NoBranch,
     NotPending,
+    ReentrantAnswer,
     SavedCallError,
     ServiceConfigError,
+    SignatureError,
     SopDefinitionError,
     SopfsmError,
     StaleRevision,
     StoreError,
     UnknownCall,
     UnknownQuestion,
+    UnknownSchemaVersion,
     UnknownSop,
     UnreachedAnswers,
 )
@@ -47,15 +52,20 @@ STATUS: dict[type[SopfsmError], int] = {
     UnknownQuestion: 422,
     InvalidAnswer: 422,
     UnreachedAnswers: 422,
-    NotPending: 409,  # CallFinished too, by its MRO
+    NotPending: 409,
+    CallFinished: 409,
     StaleRevision: 409,
     AnswererError: 502,
     SavedCallError: 422,
+    SignatureError: 422,
     SopDefinitionError: 500,
     NoBranch: 500,
     MissingDependency: 501,
     StoreError: 503,
+    UnknownSchemaVersion: 503,
     ServiceConfigError: 500,
+    ReentrantAnswer: 409,
+    InvalidArgument: 400,
 }
 
 # Attribute of the error -> field of the problem body.

@@ -15,8 +15,9 @@ HEADER = "call_id,agent,at,sop,version,outcome,accepts_explanation,meter_reading
 def test_a_saved_call_is_read_with_its_answers_outcome_and_data(tmp_path: Path) -> None:
     call = sopfsm.start("lebih-tagih").answer("accepts_explanation", "tidak")
     call.answer("meter_reading", "12.345")
-    saved = json.loads(call.to_json())
-    saved["signature"] = "c2lnbmVk"  # fields the saved-call format may gain are ignored
+    # A signed save: QA reads what the call recorded; authenticity is restore()'s check.
+    saved = json.loads(call.to_json(key=sopfsm.SigningKey("qa", b"sixteen bytes or more")))
+    assert "signature" in saved
     path = tmp_path / "saved.jsonl"
     path.write_text(json.dumps(saved) + "\n")
     [read] = read_calls([str(path)])
