@@ -358,7 +358,7 @@ def _saved_call(file: str, number: int, data: dict[str, Any]) -> RecordedCall:
     # millisecond a call) and refuses a save whose answers do not replay, which is the
     # deviation QA wants explained rather than a refusal.
     version = data.get("format_version")
-    if version not in SUPPORTED_FORMAT_VERSIONS or isinstance(version, bool):
+    if type(version) is not int or version not in SUPPORTED_FORMAT_VERSIONS:  # as restore()
         supported = ", ".join(map(str, SUPPORTED_FORMAT_VERSIONS))
         raise _Bad(
             f"saved call format version {version!r} is not supported; supported: {supported}"
