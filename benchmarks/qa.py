@@ -258,7 +258,8 @@ def section(calls: list[dict[str, Any]], runs: list[dict[str, Any]]) -> str:
         "to end, the wall time measured, the load average (1 minute) during the run (above "
         f"{CORES} the check had less than its cores), the CPU time of all its processes, and "
         "from it an estimate of the wall time on idle cores: the larger of the reading "
-        "process's CPU time and the total CPU time over the cores used.",
+        "process's CPU time and the total CPU time over the cores used (a lower bound: it "
+        "assumes the work spreads evenly and nothing else runs).",
         "",
         "| target | measured | verdict |",
         "| --- | --- | --- |",

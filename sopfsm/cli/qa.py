@@ -46,7 +46,10 @@ def add_commands(commands: Any) -> None:
     check.add_argument("--html", metavar="OUT", help="also write the HTML report to OUT")
     check.add_argument("--jobs", type=_positive, default=1, help="processes (default: 1)")
     check.add_argument(
-        "--lang", choices=("en", "id"), default="en", help="language of reasons (default: en)"
+        "--lang",
+        choices=("en", "id"),
+        default="en",
+        help="language of reasons and flowcharts (default: en)",
     )
     check.set_defaults(handler=_check_calls)
 
@@ -138,7 +141,7 @@ def _check_calls(args: argparse.Namespace) -> int:
     if args.html:
         from sopfsm.qa.report import summary_html
 
-        Path(args.html).write_text(summary_html(summary), encoding="utf-8")
+        Path(args.html).write_text(summary_html(summary, args.lang), encoding="utf-8")
     if summary.calls == 0:
         print("sopfsm: error: no call could be read", file=sys.stderr)
         return ExitCode.BAD_INPUT
