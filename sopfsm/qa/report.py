@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -19,6 +20,7 @@ from sopfsm._text import Lang
 from sopfsm.errors import MissingDependency
 from sopfsm.qa.summary import NO_MONTH, Example, Summary
 from sopfsm.qa.verdict import CODES
+from sopfsm.spec import SopSpec
 
 FONT: Final = "DejaVu Sans"
 OK_COLOUR: Final = "#3a8f4b"
@@ -209,8 +211,30 @@ def _agents(summary: Summary) -> str:
     return _svg(figure)
 
 
+def drawn_path(sop: SopSpec, path: Sequence[str], lang: Lang) -> list[str]:
+    """The flowchart nodes a call's steps visit, in order: a question step is its texts'
+    box then its decision; a front door's step inside a clause SOP is that SOP's node."""
+    from sopfsm._flow import flow_of
+    from sopfsm.compose import namespace, part_of
+
+    flow = flow_of(sop, lang)
+    by_step: dict[str, list[str]] = {}
+    by_part: dict[str, str] = {}
+    for node in flow.nodes:
+        if node.step is not None:
+            by_step.setdefault(node.step.id, []).append(node.id)
+        elif node.part is not None:
+            by_part[namespace(node.part)] = node.id
+    drawn: list[str] = []
+    for step in path:
+        part = part_of(step)
+        nodes = by_step.get(step) or ([by_part[part]] if part in by_part else [])
+        drawn += [n for n in nodes if not drawn or drawn[-1] != n]
+    return drawn
+
+
 def example_flowchart(example: Example, lang: Lang = "id") -> str | None:
-    """The example's SOP flowchart as SVG, its path in blue, the step it stopped at in red."""
+    """The example's SOP flowchart as SVG, its path in blue, where it stopped in red."""
     from sopfsm.catalogue import get_sop
     from sopfsm.errors import UnknownSop
     from sopfsm.render import to_dot
@@ -226,12 +250,15 @@ def example_flowchart(example: Example, lang: Lang = "id") -> str | None:
     except UnknownSop:
         return None
     graph = pygraphviz.AGraph(string=to_dot(sop, lang))
-    for step in example.path:
-        graph.get_node(step).attr.update(
-            shape="box", style="rounded", color=PATH_COLOUR, penwidth="4", margin="0"
-        )
-    graph.get_node(example.path[-1]).attr.update(color=BAD_COLOUR, penwidth="5")
-    on_path = set(zip(example.path, example.path[1:], strict=False))
+    nodes = drawn_path(sop, example.path, lang)
+    for node_id in nodes:
+        node = graph.get_node(node_id)
+        if node.attr.get("shape") in (None, "", "plain"):
+            # A plain node is its label's table alone: give it an outline to colour.
+            node.attr.update(shape="box", style="rounded", margin="0")
+        node.attr.update(color=PATH_COLOUR, penwidth="4")
+    graph.get_node(nodes[-1]).attr.update(color=BAD_COLOUR, penwidth="5")
+    on_path = set(itertools.pairwise(nodes))
     for edge in graph.edges():
         if (edge[0], edge[1]) in on_path:
             edge.attr.update(color=PATH_COLOUR, fontcolor=PATH_COLOUR, penwidth="3.5")

@@ -110,6 +110,8 @@ def _injectable(code: str, sop: _Sop) -> bool:
         return len(sop.sop.outcomes) > 1
     if code == "missing_data":
         return sop.sop.initial.index in sop.reaches_carry
+    if code in ("missing_answer", "invalid_answer"):
+        return sop.sop.initial.question is not None  # a SOP that asks nothing has no answer
     return True
 
 
@@ -186,7 +188,7 @@ def _inject(
         label["question"] = question
     elif code == "unfinished":
         record["outcome"] = None
-        del answers[len(answers) - rng.randrange(len(answers)) :]
+        del answers[len(answers) - rng.randrange(len(answers) + 1) :]
         record["data"] = {}
     elif code == "unknown_sop":
         record["sop"] = UNKNOWN_SOP
