@@ -149,10 +149,12 @@ def _check_calls(args: argparse.Namespace) -> int:
 
 
 def _size(name: str) -> int | None:
+    """The file's size for the progress bar; None when unknown (standard input, or a
+    file that cannot be read, which the check reports in its place)."""
     try:
         return None if name == "-" else Path(name).stat().st_size
     except OSError:
-        return 0
+        return None
 
 
 def _simulate(args: argparse.Namespace) -> int:
