@@ -88,7 +88,9 @@ MEANINGS: Final = {
 
 def _lines(text: str, width: int = WRAP) -> str:
     """Escaped lines wrapped at ``width``, for a cell whose BALIGN sets their alignment."""
-    return "<BR/>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
+    # Never inside a word: a web address split across lines cannot be typed from the chart.
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "<BR/>".join(html.escape(line) for line in lines or [""])
 
 
 def _cite(per: Provenance | None) -> str:
