@@ -29,8 +29,16 @@ def sop_ids() -> tuple[str, ...]:
 
 
 def get_sop(sop_id: str) -> SopSpec:
-    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones."""
+    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones.
+
+    A path to a SOP file (it has a suffix or a folder; SOP ids have neither) loads the
+    file instead, refusing it with :class:`~sopfsm.errors.SopFileError` if it has mistakes.
+    """
     spec = _loaded.get(sop_id)
+    if spec is None and sop_id not in _CLASSES and any(c in sop_id for c in "./\\"):
+        from sopfsm.formats.load import load_sop
+
+        return load_sop(sop_id)
     if spec is None:
         try:
             module, name = _CLASSES[sop_id]

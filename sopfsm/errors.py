@@ -16,12 +16,14 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     ├── SavedCallError        a saved call that cannot be restored faithfully
     ├── SopDefinitionError    a declared SOP that breaks sopfsm's rules
     ├── NoBranch              no branch (or more than one) of a question matches an answer
-    └── MissingDependency     an optional package (rendering) is not installed
+    ├── MissingDependency     an optional package (rendering) is not installed
+    └── SopFileError          a SOP file with mistakes, each located (file:line:column)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sopfsm._text import Lang, Text
 
@@ -201,3 +203,29 @@ class MissingDependency(SopfsmError):
 
 def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class SopFileProblem(NamedTuple):
+    """One mistake in a SOP file: where it is (1-based line and column) and what is wrong."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class SopFileError(SopfsmError, ValueError):
+    """Raised when a SOP file cannot be loaded: it is not YAML, breaks the SOP file schema,
+    or describes a SOP that cannot run (an unknown question type, a branch to a missing
+    step, an answer covered twice or not at all, a citation of nothing). Nothing runs;
+    ``problems`` lists every mistake found, each with its file, line and column."""
+
+    def __init__(self, file: str, problems: Sequence[SopFileProblem]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(str(problem) for problem in self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in SOP file {file}:\n{lines}")
