@@ -19,10 +19,11 @@ def test_all_is_sorted_and_complete() -> None:
     assert public == set(sopfsm.__all__)
 
 
-def test_importing_sopfsm_loads_neither_rendering_nor_hypothesis() -> None:
+def test_importing_sopfsm_loads_neither_rendering_nor_hypothesis_nor_sop_files() -> None:
     code = (
         "import sys, sopfsm; "
-        "print(sorted(m for m in ('graphviz', 'pygraphviz', 'hypothesis') if m in sys.modules))"
+        "print(sorted(m for m in ('graphviz', 'pygraphviz', 'hypothesis', 'yaml', 'jsonschema', "
+        "'sopfsm.formats') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -37,5 +38,5 @@ def test_every_error_is_a_sopfsm_error() -> None:
         )
     ]
     classes = [e for e in errors if isinstance(e, type) and issubclass(e, Exception)]
-    assert len(classes) == 11
+    assert len(classes) == 12
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)

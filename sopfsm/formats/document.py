@@ -285,6 +285,8 @@ class _Reader:
         branches: list[BranchSpec] = []
         for index, step in enumerate(steps_doc):
             branches += self.branches(index, step, ids, steps[index])
+        for index in sorted(i for i in self.broken_steps if isinstance(i, int)):
+            self.targets(index, steps_doc[index], ids)
         if not self.broken_steps:
             self.reachable(steps_doc, branches)
         for index, step in enumerate(steps_doc):
@@ -400,6 +402,15 @@ class _Reader:
         self.coverage(path, question, listed, found)
         return found
 
+    def targets(self, index: int, doc: object, ids: Mapping[str, int]) -> None:
+        """Branches to missing steps, in a step whose other mistakes the schema reported."""
+        listed = doc.get("branches") if isinstance(doc, Mapping) else None
+        for position, branch in enumerate(listed if isinstance(listed, list) else []):
+            target = branch.get("to") if isinstance(branch, Mapping) else None
+            if isinstance(target, str) and target not in ids:
+                where: Path = ("steps", index, "branches", position, "to")
+                self.fail(where, f"no step {target!r}; steps: {', '.join(ids)}")
+
     def answers(
         self, path: Path, question: Question, raw: object
     ) -> tuple[Value, ...] | bool | None:
@@ -445,7 +456,7 @@ class _Reader:
                 )
 
     def reachable(self, steps_doc: list[dict[str, Any]], branches: list[BranchSpec]) -> None:
-        if self.problems or not steps_doc:
+        if not steps_doc:
             return
         seen = {steps_doc[0]["id"]}
         frontier = [steps_doc[0]["id"]]
