@@ -18,7 +18,7 @@ import attrs
 from sopfsm._text import Text
 from sopfsm.answers import Value
 from sopfsm.build import build_machine
-from sopfsm.declare import ANSWER_EVENT, Branch, Script, Sop
+from sopfsm.declare import ANSWER_EVENT, Branch, Script, ScriptKind, Sop
 from sopfsm.errors import SopDefinitionError, SopFileError, SopFileProblem
 from sopfsm.formats.kinds import (
     ANY_ANSWER,
@@ -44,7 +44,6 @@ from sopfsm.spec import BranchSpec, SopSpec, StepSpec
 
 FORMAT_VERSION: Final = 1
 ASSUMPTION_PREFIX: Final = "A:"
-SCRIPT_KINDS: Final = ("said", "done", "note")
 
 Path = tuple[str | int, ...]
 _RESERVED = frozenset({ANSWER_EVENT, *dir(Sop)})
@@ -144,7 +143,7 @@ def _step_document(sop: SopSpec, step: StepSpec) -> dict[str, Any]:
     if step.says:
         doc["say"] = [
             {
-                "kind": getattr(script, "kind", "said"),
+                "kind": script.kind.value,
                 "per": _cite(script.per),
                 "id": script.text.id,
                 "en": script.text.en,
@@ -472,6 +471,4 @@ class _Reader:
 
 
 def _script(text: Text, per: Provenance, kind: str) -> Script:
-    if "kind" in attrs.fields_dict(Script):
-        return Script(text, per, kind)  # type: ignore[call-arg]
-    return Script(text, per)
+    return Script(text, per, ScriptKind(kind))

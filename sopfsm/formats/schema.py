@@ -13,9 +13,9 @@ import json
 from importlib import resources
 from typing import Any, Final
 
-from sopfsm.declare import OUTCOME_CODES
+from sopfsm.declare import OUTCOME_CODES, SCRIPT_KINDS
 from sopfsm.errors import SopFileProblem
-from sopfsm.formats.document import FORMAT_VERSION, SCRIPT_KINDS, Located, Path
+from sopfsm.formats.document import FORMAT_VERSION, Located, Path
 from sopfsm.formats.kinds import ANY_ANSWER, CATALOGUE_QUESTIONS, QUESTION_TYPES
 
 SCHEMA_ID: Final = "urn:sopfsm:sop-file:1"

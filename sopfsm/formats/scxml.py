@@ -90,7 +90,7 @@ def _step(sop: SopSpec, step: StepSpec) -> list[str]:
     per = f" per={quoteattr(step.per.label)}" if step.per else ""
     out = [f"  <{tag} id={quoteattr(step.id)}>", f"    <sop:step{per}/>"]
     for script in step.says:
-        kind = getattr(script, "kind", "said")
+        kind = script.kind.value
         out.append(f"    <sop:say kind={quoteattr(kind)} per={quoteattr(script.per.label)}>")
         out += _text("text", "      ", script.text.id, script.text.en)
         out.append("    </sop:say>")
