@@ -163,29 +163,7 @@ def test_not_yaml_a_repeated_key_and_a_missing_field_are_located() -> None:
     assert problem.endswith("'source' is a required property")
 
 
-THREE_MISTAKES = """\
-sopfsm: 1
-id: callback
-clause: 5B
-title: {id: Panggilan balik, en: Call back}
-version: '2020-04-10'
-source: SOP-CSO-PLN123-2020-04-10.txt
-steps:
-- id: ask_callback
-  per: 5B
-  ask: {id: wants_callback, type: yes-or-no, prompt: {id: 'Mau ditelepon?', en: 'Call back?'}}
-  branches:
-  - {answer: 'yes', to: called_back, per: 5B}
-  - {answer: 'no', to: ask_reading, per: 5B}
-- id: ask_reading
-  per: 5B
-  ask: meter_reading
-  branches:
-  - {answer: any, to: closed, per: 5B}
-- id: closed
-  per: 5B
-  outcome: APKT_CLOSED
-"""
+THREE_MISTAKES = (DOCS / "examples" / "draft-with-mistakes.yaml").read_text("utf-8")
 
 
 def test_a_file_with_three_mistakes_gets_three_located_messages_and_exit_2(
