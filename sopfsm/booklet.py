@@ -12,7 +12,7 @@ from typing import Final
 from sopfsm._text import Lang, Text
 from sopfsm.audit import audit
 from sopfsm.declare import KIND_WORDS, ScriptKind
-from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_TITLE, Assumption
+from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_TITLE, Assumption, Clause, Provenance
 from sopfsm.render import WORDS, render
 from sopfsm.spec import SopSpec
 
@@ -78,6 +78,20 @@ def _clause_refs(sop: SopSpec) -> list[str]:
     ]
 
 
+def _cited(sop: SopSpec) -> list[Provenance]:
+    cited = [*(s.per for s in sop.steps), *(b.per for b in sop.branches)]
+    return [p for p in cited + [sc.per for s in sop.steps for sc in s.says] if p is not None]
+
+
+def _clauses(sop: SopSpec) -> list[tuple[str, Text]]:
+    """The clauses shown for ``sop``: those a SOP file of another document declares, or
+    the bundled document's clause and its sub-clauses."""
+    own = {p.ref: p.text for p in _cited(sop) if isinstance(p, Clause) and p.text is not None}
+    if own:
+        return sorted(own.items())
+    return [(ref, CLAUSES[ref]) for ref in _clause_refs(sop)]
+
+
 def _section(sop: SopSpec, lang: Lang) -> str:
     h = {k: v.in_(lang) for k, v in _HEADINGS.items()}
     parts = [f'<section class="sop" id="{_e(sop.sop_id)}">']
@@ -86,25 +100,21 @@ def _section(sop: SopSpec, lang: Lang) -> str:
         f"{_e(sop.clause)} · {_e(sop.version)} · {_e(sop.source)}</p>"
     )
     parts.append(f"<h3>{h['clauses']}</h3>")
-    for ref in _clause_refs(sop):
-        text = CLAUSES[ref]
+    for ref, text in _clauses(sop):
         parts.append(f"<blockquote><b>{_e(ref)}</b> {_e(text.id)}")
         if lang == "en":
             parts.append(f"<br><i>{_e(text.en)}</i>")
         parts.append("</blockquote>")
     used = sorted(
         {
-            per.name
-            for per in [*(s.per for s in sop.steps), *(b.per for b in sop.branches)]
-            + [sc.per for s in sop.steps for sc in s.says]
+            per.name: per.info or ASSUMPTIONS[per.name]  # a SOP file may bring its own
+            for per in _cited(sop)
             if isinstance(per, Assumption)
-        }
+        }.items()
     )
     if used:
         parts.append(f"<h3>{h['assumptions']}</h3><ul>")
-        parts += [
-            f"<li><b>A:{_e(n)}</b> {_e(ASSUMPTIONS[n].decision.in_(lang))}</li>" for n in used
-        ]
+        parts += [f"<li><b>A:{_e(n)}</b> {_e(info.decision.in_(lang))}</li>" for n, info in used]
         parts.append("</ul>")
     parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{_inline_svg(sop, lang)}</div>')
     parts.append(f"<h3>{h['scripts']}</h3><ol>")

@@ -121,6 +121,10 @@ def test_a_path_works_wherever_a_sop_id_does(
     assert "Was the 20-digit token entered on the meter?" in capsys.readouterr().out
     assert main(["export", EXAMPLE, "--format", "scxml", "--out", str(tmp_path / "t.scxml")]) == 0
     assert '<state id="guide_entry">' in (tmp_path / "t.scxml").read_text("utf-8")
+    assert main(["booklet", EXAMPLE, "--lang", "en", "--out", str(tmp_path / "b.html")]) == 0
+    booklet = (tmp_path / "b.html").read_text("utf-8")
+    assert "<b>1b</b> Jika belum, pandu Pelanggan memasukkan token" in booklet
+    assert "<b>A:one-guided-try</b> One guided try" in booklet
     call = sopfsm.start(EXAMPLE)
     assert call.sop is sopfsm.get_sop(EXAMPLE)
     assert call.answer("token_entered", "tidak").pending is not None
