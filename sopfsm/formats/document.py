@@ -380,10 +380,10 @@ class _Reader:
     def branches(
         self, index: int, doc: Mapping[str, Any], ids: Mapping[str, int], step: StepSpec | None
     ) -> list[BranchSpec]:
-        path: Path = ("steps", index)
-        listed = doc.get("branches", [])
         if step is None or step.asks is None:
             return []
+        path: Path = ("steps", index)
+        listed = doc.get("branches", [])
         question = step.asks
         if not listed:
             self.fail(path, f"step {step.id!r} asks {question.id!r} but has no branches")
