@@ -7,7 +7,7 @@ This package imports the core; the core reaches it only lazily, for a path to a 
 PyYAML and jsonschema are imported when a file is read or written, not here.
 """
 
-from sopfsm.formats.export import EXPORTERS, export, export_files
+from sopfsm.formats.export import EXPORTERS, export_files, export_sop
 from sopfsm.formats.load import READERS, load_sop
 
-__all__ = ["EXPORTERS", "READERS", "export", "export_files", "load_sop"]
+__all__ = ["EXPORTERS", "READERS", "export_files", "export_sop", "load_sop"]

@@ -35,7 +35,7 @@ EXPORTERS: Final[Mapping[str, tuple[Callable[[SopSpec], str], str]]] = {
 }
 
 
-def export(sop: SopSpec, format: str) -> str:
+def export_sop(sop: SopSpec, format: str) -> str:
     """``sop`` in the export ``format`` (a name of :data:`EXPORTERS`)."""
     writer, _ = EXPORTERS[format]
     return writer(sop)

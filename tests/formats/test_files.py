@@ -15,7 +15,7 @@ import sopfsm
 from sopfsm.audit import audit
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
 from sopfsm.cli import main
-from sopfsm.formats.export import EXPORTERS, export
+from sopfsm.formats.export import EXPORTERS, export_sop
 from sopfsm.formats.load import load_sop
 from sopfsm.formats.schema import schema_json, shipped_schema, sop_schema
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
@@ -41,7 +41,7 @@ def test_committed_exports_are_what_the_sops_generate(sop_id: str, format: str) 
     _, suffix = EXPORTERS[format]
     committed = DOCS / "sops" / f"{sop_id}{suffix}"
     assert committed.exists(), f"docs/sops lacks {committed.name}; run: {REFRESH}"
-    assert committed.read_bytes() == export(get_sop(sop_id), format).encode(), (
+    assert committed.read_bytes() == export_sop(get_sop(sop_id), format).encode(), (
         f"docs/sops/{committed.name} is stale; run: {REFRESH}"
     )
 
