@@ -361,6 +361,9 @@ def main() -> None:
     audited = audits()
     rendered = renders()
     print(write_results(calls, resumed, imports, audited, rendered))
+    import sop_files  # benchmarks/sop_files.py, beside this script: its own section
+
+    sop_files.main()
 
 
 if __name__ == "__main__":

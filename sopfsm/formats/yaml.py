@@ -16,7 +16,11 @@ from sopfsm.formats.document import Located, Path, document_of, spec_from_docume
 from sopfsm.spec import SopSpec
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: five times faster, the same nodes.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at import
     """YAML 1.1 reads ``yes``, ``no``, ``on`` and ``off`` as booleans; a SOP file must not."""
 
 
