@@ -227,5 +227,5 @@ class SopFileError(SopfsmError, ValueError):
         self.file = file
         self.problems = tuple(problems)
         count = len(self.problems)
-        lines = "\n".join(str(problem) for problem in self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in SOP file {file}:\n{lines}")
+        self.headline = f"{count} problem{'s' if count != 1 else ''} in SOP file {file}:"
+        super().__init__("\n".join([self.headline, *map(str, self.problems)]))

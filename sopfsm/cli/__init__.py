@@ -15,7 +15,7 @@ from typing import NoReturn
 from sopfsm._text import Lang
 from sopfsm.cli import calls, files, review
 from sopfsm.cli.exit import ExitCode
-from sopfsm.errors import SopfsmError
+from sopfsm.errors import SopFileError, SopfsmError
 
 COMMAND_MODULES = (calls, review, files)
 
@@ -34,6 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
+    except SopFileError as error:  # one line per located problem, as compilers print them
+        print(f"sopfsm: error: {error.headline}", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
     except SopfsmError as error:
         print(f"sopfsm: error: {error.message(lang)}", file=sys.stderr)
     except OSError as error:  # an output folder or file that cannot be written
