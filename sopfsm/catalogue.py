@@ -29,12 +29,10 @@ def sop_ids() -> tuple[str, ...]:
 
 
 def get_sop(sop_id: str) -> SopSpec:
-    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones.
-
-    A path to a SOP file (it has a suffix or a folder; SOP ids have neither) loads the
-    file instead, refusing it with :class:`~sopfsm.errors.SopFileError` if it has mistakes.
-    """
+    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones."""
     spec = _loaded.get(sop_id)
+    # A path to a SOP file (a suffix or a folder; SOP ids have neither) loads the file,
+    # or refuses it with SopFileError locating each mistake.
     if spec is None and sop_id not in _CLASSES and any(c in sop_id for c in "./\\"):
         from sopfsm.formats.load import load_sop
 
