@@ -17,6 +17,7 @@ from sopfsm.build import build_machine
 from sopfsm.cli import main
 from sopfsm.formats.kinds import QUESTION_TYPES
 from sopfsm.formats.load import load_sop
+from sopfsm.formats.yaml import read_yaml, sop_to_yaml
 from sopfsm.provenance import Clause
 from sopfsm.spec import spec_of
 
@@ -128,3 +129,21 @@ def test_a_path_works_wherever_a_sop_id_does(
     call = sopfsm.start(EXAMPLE)
     assert call.sop is sopfsm.get_sop(EXAMPLE)
     assert call.answer("token_entered", "tidak").pending is not None
+
+
+def test_a_file_of_its_own_document_exports_back_with_its_clauses_and_assumptions() -> None:
+    sop = load_sop(EXAMPLE)
+    text = sop_to_yaml(sop)
+    assert "clauses:" in text and "one-guided-try:" in text
+    again = read_yaml(text, "again.yaml")
+    assert again == sop
+    cited = {p.label: p for p in [s.per for s in again.steps] if p is not None}
+    assert cited["1b"].text == sop.step("guide_entry").per.text  # type: ignore[union-attr]
+
+
+def test_a_call_on_a_file_sop_saves_and_restores_with_that_sop() -> None:
+    sop = load_sop(EXAMPLE)
+    saved = sopfsm.start(sop).answer("token_entered", "tidak").to_json()
+    resumed = sopfsm.restore(saved, sop=sop)
+    assert resumed.pending is not None and resumed.pending.id == "token_accepted"
+    assert resumed.answer("token_accepted", "ya").outcome is not None
