@@ -79,8 +79,8 @@ def loaded_engines(sop: SopSpec) -> dict[str, Callable[[], Engine]]:
     from_yaml = read_yaml(sop_to_yaml(sop), f"{sop.sop_id}.yaml")
     scxml_text = scxml.sop_to_scxml(sop)
     json_text = statechart_json.sop_to_statechart_json(sop)
-    scxml_machine = load(scxml_text, format="scxml")
-    json_machine = load(json_text, format="json", validate=True)
+    scxml_machine = _strict(load(scxml_text, format="scxml"))
+    json_machine = _strict(load(json_text, format="json", validate=True))
     scxml_asks = scxml.question_types(scxml_text)
     json_asks = statechart_json.question_types(json_text)
     return {
@@ -89,3 +89,12 @@ def loaded_engines(sop: SopSpec) -> dict[str, Callable[[], Engine]]:
         "scxml": lambda: LoadedMachine(scxml_machine, scxml_asks),
         "statechart-json": lambda: LoadedMachine(json_machine, json_asks),
     }
+
+
+def _strict(machine: type[Any]) -> type[Any]:
+    """A loaded class is a lenient StateChart: an answer no ``cond`` takes, or a ``cond``
+    that raises, would be silently ignored. Driven here only with accepted answers, any
+    of them must take a transition, so both raise."""
+    machine.allow_event_without_transition = False
+    machine.catch_errors_as_events = False
+    return machine

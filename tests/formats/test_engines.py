@@ -13,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from statemachine.exceptions import TransitionNotAllowed
 from statemachine.io import load
 
 from sopfsm.answers import Rejected, Value
@@ -98,11 +99,15 @@ def test_exports_carry_the_outcome_codes_and_the_questions(sop: SopSpec) -> None
             assert f'kind="{script.kind.value}" per="{script.per.label}"' in document
 
 
-def test_a_loaded_machine_ignores_an_answer_no_branch_takes() -> None:
-    machine = load(scxml.sop_to_scxml(get_sop("ps-welding")), format="scxml")()
+def test_a_loaded_machine_ignores_an_answer_no_branch_takes_unless_made_strict() -> None:
+    loaded = load(scxml.sop_to_scxml(get_sop("ps-welding")), format="scxml")
+    machine = loaded()
     for stray in ("maybe", 3, "subsidized", None):
-        machine.send("answer", value=stray)
+        machine.send("answer", value=stray)  # lenient by default: nothing happens
         assert [s.id for s in machine.configuration] == ["ask_urgent"]
+    loaded.allow_event_without_transition = False
+    with pytest.raises(TransitionNotAllowed):
+        loaded().send("answer", value="maybe")
 
 
 @pytest.mark.parametrize("sop_id", sop_ids())
