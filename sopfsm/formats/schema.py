@@ -22,6 +22,11 @@ SCHEMA_ID: Final = "urn:sopfsm:sop-file:1"
 SCHEMA_FILE: Final = "sop.schema.json"
 
 _STEP_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_SOP_ID = "^[a-z0-9]+(-[a-z0-9]+)*$"
+_PATTERNS = {
+    _STEP_ID: "a name of letters, digits and _ that does not start with a digit",
+    _SOP_ID: "lowercase letters and digits in words joined by -, like lebih-tagih",
+}
 
 
 def _text(what: str) -> dict[str, Any]:
@@ -64,7 +69,7 @@ def sop_schema() -> dict[str, Any]:
             },
             "id": {
                 "type": "string",
-                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "pattern": _SOP_ID,
                 "title": "SOP id",
                 "description": "The name call software and QA use, e.g. lebih-tagih.",
             },
@@ -262,6 +267,11 @@ def _deepest(error: Any) -> Any:
 def _expected(error: Any) -> str:
     if error.validator == "enum":
         return f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
+    if error.validator == "const":
+        return f"expected {error.validator_value!r}, not {error.instance!r}"
+    if error.validator == "pattern":
+        wanted = _PATTERNS.get(error.validator_value, f"text matching {error.validator_value}")
+        return f"expected {wanted}, not {error.instance!r}"
     if error.validator == "type":
         return f"expected {' or '.join(_types(error.validator_value))}, not {error.instance!r}"
     return str(error.message)

@@ -21,14 +21,16 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at import
-    """YAML 1.1 reads ``yes``, ``no``, ``on`` and ``off`` as booleans; a SOP file must not."""
+    """YAML 1.1 reads ``yes``, ``no``, ``on`` and ``off`` as booleans; a SOP file does not."""
 
 
+# Nor is 2020-04-10 a date object: a version or an effective date stays the text written.
 _Loader.yaml_implicit_resolvers = {
     first: [
         (tag, pattern)
         for tag, pattern in resolvers
         if not (tag == "tag:yaml.org,2002:bool" and first not in "tTfF")
+        and tag != "tag:yaml.org,2002:timestamp"
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
