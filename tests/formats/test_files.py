@@ -130,6 +130,9 @@ def _problems(text: str) -> list[str]:
         ("  - meter_reading", "  - meter", "steps[3].carries[0]: carries 'meter', which no step"),
         ("  carries:", "  carry: []\n  carries:", "steps[3].carry: unknown key 'carry'"),
         ("- kind: said", "- kind: spoken", "'spoken' is not one of: said, done, note"),
+        ("id: lebih-tagih", "id: Lebih_Tagih", "id: expected lowercase letters and digits"),
+        ("- id: closed", "- id: 3closed", "steps[2].id: expected a name of letters, digits"),
+        ("sopfsm: 1", "sopfsm: 2", "sopfsm: expected 1, not 2"),
     ],
 )
 def test_each_kind_of_mistake_is_located_with_what_was_expected(
@@ -207,3 +210,12 @@ def test_a_file_loaded_twice_unchanged_is_read_once(tmp_path: Path) -> None:
 
 def test_json_is_not_mistaken_for_a_sop_file() -> None:
     assert json.loads((DOCS / "sops" / "lebih-tagih.json").read_text("utf-8"))["states"]
+
+
+def test_unquoted_yes_and_dates_are_read_as_the_text_written() -> None:
+    text = LEBIH_TAGIH.replace("version: '2020-04-10'", "version: 2020-04-10")
+    text = text.replace("answer: 'yes'", "answer: yes")
+    assert text.count("'") < LEBIH_TAGIH.count("'")
+    assert read_yaml(text, "plain.yaml") == get_sop("lebih-tagih")
+    (problem,) = _problems(LEBIH_TAGIH.replace("answer: 'yes'", "answer: true"))
+    assert problem.endswith("answer: expected text or a whole number, not True")
