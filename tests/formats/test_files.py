@@ -219,3 +219,17 @@ def test_unquoted_yes_and_dates_are_read_as_the_text_written() -> None:
     assert read_yaml(text, "plain.yaml") == get_sop("lebih-tagih")
     (problem,) = _problems(LEBIH_TAGIH.replace("answer: 'yes'", "answer: true"))
     assert problem.endswith("answer: expected text or a whole number, not True")
+
+
+def test_export_all_writes_what_docs_sops_holds_and_export_needs_a_sop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--all", str(tmp_path)]) == 0
+    for path in (DOCS / "sops").iterdir():
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes()
+    capsys.readouterr()
+    assert main(["export"]) == 2
+    assert "name a SOP to export" in capsys.readouterr().err
+    assert main(["export", "lebih-tagih", "--all", str(tmp_path)]) == 2
+    assert main(["export", "lebih-tagih", "--format", "statechart-json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "lebih-tagih"
