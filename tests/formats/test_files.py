@@ -208,8 +208,10 @@ def test_a_file_loaded_twice_unchanged_is_read_once(tmp_path: Path) -> None:
     assert load_sop(path).title.id == "Lebih Tagih"
 
 
-def test_json_is_not_mistaken_for_a_sop_file() -> None:
-    assert json.loads((DOCS / "sops" / "lebih-tagih.json").read_text("utf-8"))["states"]
+def test_an_export_for_call_platforms_is_not_mistaken_for_a_sop_file() -> None:
+    for suffix in (".json", ".scxml"):
+        with pytest.raises(sopfsm.SopFileError, match=r"a SOP file ends in \.yaml"):
+            get_sop(str(DOCS / "sops" / f"lebih-tagih{suffix}"))
 
 
 def test_unquoted_yes_and_dates_are_read_as_the_text_written() -> None:
