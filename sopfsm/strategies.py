@@ -223,12 +223,19 @@ def _sop_steps(
     per: st.SearchStrategy[str],
     words: st.SearchStrategy[str],
 ) -> list[dict[str, object]]:
+    from sopfsm.answers import Choice
     from sopfsm.declare import OUTCOME_CODES
-    from sopfsm.formats.kinds import ANY_ANSWER, CATALOGUE_QUESTIONS, QUESTION_TYPES, answer_words
+    from sopfsm.formats.kinds import (
+        ANY_ANSWER,
+        CATALOGUE_QUESTIONS,
+        QUESTION_TYPES,
+        partition_words,
+    )
 
     count = draw(st.integers(1, max_questions))
     asks: list[object] = []
     classes: list[list[object]] = []  # per question: the answers its branches must cover
+    choices: list[bool] = []  # whether several of them may share a branch
     for index in range(count):
         if draw(st.booleans()):
             question_id = draw(st.sampled_from(sorted(CATALOGUE_QUESTIONS)))
@@ -239,7 +246,8 @@ def _sop_steps(
             prompt = _text(draw, words)
             asks.append({"id": f"own_question_{index}", "type": type_name, "prompt": prompt})
             kind = QUESTION_TYPES[type_name]
-        classes.append(list(answer_words(kind)) or [ANY_ANSWER])
+        classes.append(list(partition_words(kind)))
+        choices.append(isinstance(kind, Choice))
     # Each question after the first takes one open answer of an earlier question, so
     # every step is reachable; the answers left go to later questions or to outcomes.
     targets: dict[tuple[int, int], str] = {}
@@ -261,6 +269,9 @@ def _sop_steps(
             by_target.setdefault(targets[(index, answer)], []).append(word)
         branches = []
         for target, answers in by_target.items():
+            if not choices[index]:  # "any" and "not_at_hand" are never written together
+                branches += [{"answer": a, "to": target, "per": draw(per)} for a in answers]
+                continue
             whole = len(answers) == len(classes[index]) and draw(st.booleans())
             shown = ANY_ANSWER if whole else answers[0] if len(answers) == 1 else answers
             branches.append({"answer": shown, "to": target, "per": draw(per)})

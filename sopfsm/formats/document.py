@@ -67,6 +67,10 @@ def document_of(sop: SopSpec) -> dict[str, Any]:
         "id": sop.sop_id,
         "clause": sop.clause,
         "title": _text(sop.title),
+    }
+    if sop.scope is not None:
+        doc["scope"] = _text(sop.scope)
+    doc |= {
         "version": sop.version,
         "source": sop.source,
     }

@@ -163,6 +163,7 @@ class _Reader:
                 sop_id=doc["id"],
                 clause=str(doc["clause"]),
                 title=title,
+                scope=Text(**doc["scope"]) if "scope" in doc else None,
                 version=doc["version"],
                 source=doc["source"],
                 steps=[s for s in steps if s is not None],

@@ -13,7 +13,7 @@ import json
 from importlib import resources
 from typing import Any, Final
 
-from sopfsm.declare import OUTCOME_CODES, SCRIPT_KINDS
+from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, SCRIPT_KINDS
 from sopfsm.errors import SopFileProblem
 from sopfsm.formats.document import FORMAT_VERSION, Located, Path
 from sopfsm.formats.kinds import ANY_ANSWER, CATALOGUE_QUESTIONS, QUESTION_TYPES
@@ -79,6 +79,10 @@ def sop_schema() -> dict[str, Any]:
                 "description": "The clause of the source document this SOP implements.",
             },
             "title": _text("The SOP's title"),
+            "scope": _text(
+                "When the SOP applies (its clause's scope condition); leave it out when the "
+                "SOP applies whenever its matter is raised"
+            ),
             "version": {
                 "type": "string",
                 "title": "Version",
@@ -177,7 +181,8 @@ def sop_schema() -> dict[str, Any]:
                     "answer": {
                         "description": 'The answers that take this branch: "yes" or "no" '
                         "(in quotes), a scheme number, a tariff name, a list of these, or "
-                        f"{ANY_ANSWER} for every accepted answer (a NIK, a meter reading).",
+                        f"{ANY_ANSWER} for every answer that gives a value (a NIK, a meter "
+                        "reading); not_at_hand when the customer has no NIK at hand.",
                         "anyOf": [
                             answer_word,
                             {"type": "array", "minItems": 1, "items": answer_word},
@@ -205,8 +210,10 @@ def sop_schema() -> dict[str, Any]:
                     "ask": {"$ref": "#/$defs/question"},
                     "branches": {"type": "array", "items": {"$ref": "#/$defs/branch"}},
                     "outcome": {
-                        "enum": list(OUTCOME_CODES),
-                        "description": "The APKT outcome the call ends in.",
+                        "enum": [*OUTCOME_CODES, REGULAR_SOP],
+                        "description": "The APKT outcome the call ends in; REGULAR_SOP is "
+                        "the front door's hand-off to the regular SOP where a clause's scope "
+                        "does not hold (the audit allows it nowhere else).",
                     },
                     "carries": {
                         "type": "array",

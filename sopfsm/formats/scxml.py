@@ -3,11 +3,11 @@
 One ``<state>`` per question step and one ``<final>`` per outcome step, with the step ids
 as state ids. Every transition is on the event ``answer``; its ``cond`` tests the answer,
 already checked and coerced by its question's type, in ``_event.data.value`` (``true`` /
-``false``, ``1`` / ``2``, the tariff names; no ``cond`` for a question whose every accepted
-answer takes one branch, the NIK and the meter reading). Each final state's
-``<donedata>`` carries its APKT outcome code. What SCXML has no element for (the scripts
-of each step, the question each asks and its type, the provenance of each branch) is
-carried in elements and attributes of the namespace :data:`NAMESPACE`, which SCXML
+``false``, ``1`` / ``2``, the tariff names; no ``cond`` where every accepted answer takes
+one branch, as for the meter reading; for the NIK, any answer but ``not_at_hand``). Each
+final state's ``<donedata>`` carries its APKT outcome code. What SCXML has no element for
+(the scripts of each step, the question each asks and its type, the provenance of each
+branch) is carried in elements and attributes of the namespace :data:`NAMESPACE`, which SCXML
 processors ignore and a platform can read to show the CSO what to say.
 
 ``statemachine.io.load`` loads the document and runs it; see tests/formats for the proof
@@ -20,9 +20,9 @@ import xml.etree.ElementTree as ET
 from typing import Final
 from xml.sax.saxutils import escape, quoteattr
 
-from sopfsm.answers import Value
+from sopfsm.answers import AnswerKind, Value
 from sopfsm.declare import ANSWER_EVENT
-from sopfsm.formats.kinds import answer_word, type_name
+from sopfsm.formats.kinds import answer_word, named_values, type_name
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec
 
 SCXML_NAMESPACE: Final = "http://www.w3.org/2005/07/scxml"
@@ -39,12 +39,21 @@ def literal(value: Value) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def cond_of(branch: BranchSpec) -> str | None:
-    """The ``cond`` of ``branch``: None when every accepted answer takes it."""
-    if branch.branch is None or branch.branch.values is None:
+def cond_of(branch: BranchSpec, kind: AnswerKind) -> str | None:
+    """The ``cond`` of ``branch`` from a question of ``kind``: None when every accepted
+    answer takes it; for ``any``, the answers that give no value (no NIK at hand) are
+    excluded by name."""
+    if branch.branch is None:
         return None
-    tests = [f"_event.data.value === {literal(v)}" for v in branch.branch.values]
-    return " || ".join(tests)
+    if branch.branch.values is None:
+        given = branch.branch
+        tests = [
+            f"_event.data.value !== {literal(v)}"
+            for v in named_values(kind)
+            if not given.matches(v)
+        ]
+        return " && ".join(tests) or None
+    return " || ".join(f"_event.data.value === {literal(v)}" for v in branch.branch.values)
 
 
 def sop_to_scxml(sop: SopSpec) -> str:
@@ -82,7 +91,9 @@ def _text(tag: str, indent: str, id_text: str, en_text: str) -> list[str]:
 
 
 def _title(sop: SopSpec) -> list[str]:
-    return ["  <sop:sop>", *_text("title", "    ", sop.title.id, sop.title.en), "  </sop:sop>"]
+    scope = () if sop.scope is None else _text("scope", "    ", sop.scope.id, sop.scope.en)
+    title = _text("title", "    ", sop.title.id, sop.title.en)
+    return ["  <sop:sop>", *title, *scope, "  </sop:sop>"]
 
 
 def _step(sop: SopSpec, step: StepSpec) -> list[str]:
@@ -103,7 +114,7 @@ def _step(sop: SopSpec, step: StepSpec) -> list[str]:
         out += _text("prompt", "      ", question.prompt.id, question.prompt.en)
         out.append("    </sop:ask>")
         for branch in sop.branches_from(step.id):
-            out.append(_transition(branch))
+            out.append(_transition(branch, question.kind))
     if step.outcome is not None:
         code = quoteattr(step.outcome)
         if step.carries:
@@ -119,8 +130,8 @@ def _step(sop: SopSpec, step: StepSpec) -> list[str]:
     return out
 
 
-def _transition(branch: BranchSpec) -> str:
-    cond = cond_of(branch)
+def _transition(branch: BranchSpec, kind: AnswerKind) -> str:
+    cond = cond_of(branch, kind)
     shown = (
         "any"
         if branch.branch is None or branch.branch.values is None

@@ -15,9 +15,9 @@ import ast
 import json
 from typing import Any
 
-from sopfsm.answers import Value
+from sopfsm.answers import AnswerKind, Value
 from sopfsm.declare import ANSWER_EVENT
-from sopfsm.formats.kinds import type_name
+from sopfsm.formats.kinds import named_values, type_name
 from sopfsm.spec import BranchSpec, SopSpec
 
 
@@ -26,10 +26,17 @@ def literal(value: Value) -> str:
     return repr(value)
 
 
-def cond_of(branch: BranchSpec) -> str | None:
-    """The ``cond`` of ``branch``: None when every accepted answer takes it."""
-    if branch.branch is None or branch.branch.values is None:
+def cond_of(branch: BranchSpec, kind: AnswerKind) -> str | None:
+    """The ``cond`` of ``branch`` from a question of ``kind``: None when every accepted
+    answer takes it; for ``any``, the answers that give no value are excluded by name."""
+    if branch.branch is None:
         return None
+    if branch.branch.values is None:
+        given = branch.branch
+        tests = [
+            f"_event.data.value != {literal(v)}" for v in named_values(kind) if not given.matches(v)
+        ]
+        return " and ".join(tests) or None
     return " or ".join(f"_event.data.value == {literal(v)}" for v in branch.branch.values)
 
 
@@ -47,7 +54,8 @@ def sop_to_statechart(sop: SopSpec) -> dict[str, Any]:
         transitions = []
         for branch in sop.branches_from(step.id):
             transition = {"event": ANSWER_EVENT, "target": branch.target}
-            cond = cond_of(branch)
+            assert step.asks is not None  # spec_of: only a question step has branches
+            cond = cond_of(branch, step.asks.kind)
             if cond is not None:
                 transition["cond"] = cond
             transitions.append(transition)

@@ -150,13 +150,13 @@ def _walk_document(doc: Mapping[str, Any], answers: list[object]) -> str:
         except Rejected:
             continue
         word = answer_word(value)
-        (branch,) = [
+        named = [
             b
             for b in here["branches"]
-            if b["answer"] == ANY_ANSWER
-            or b["answer"] == word
-            or (isinstance(b["answer"], list) and word in b["answer"])
+            if b["answer"] == word or (isinstance(b["answer"], list) and word in b["answer"])
         ]
+        # An answer named by a branch takes it; any other takes the branch of "any".
+        (branch,) = named or [b for b in here["branches"] if b["answer"] == ANY_ANSWER]
         here = steps[branch["to"]]
     return str(here["id"])
 

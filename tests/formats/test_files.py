@@ -16,6 +16,7 @@ from sopfsm.audit import audit
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
 from sopfsm.cli import main
 from sopfsm.formats.export import EXPORTERS, export_sop
+from sopfsm.formats.kinds import QUESTION_TYPES
 from sopfsm.formats.load import load_sop
 from sopfsm.formats.schema import schema_json, shipped_schema, sop_schema
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
@@ -24,6 +25,8 @@ from sopfsm.spec import SopSpec
 ROOT = Path(__file__).parent.parent.parent
 DOCS = ROOT / "docs"
 REFRESH = "sopfsm export --all docs/sops"
+TYPES = ", ".join(QUESTION_TYPES)
+OUTCOMES = ", ".join(sop_schema()["$defs"]["step"]["properties"]["outcome"]["enum"])
 
 
 @pytest.mark.parametrize("sop", all_sops(), ids=lambda s: s.sop_id)
@@ -78,7 +81,7 @@ def test_the_schema_serves_an_editor_and_accepts_every_export() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$id"] and schema["title"] and schema["description"]
     step = schema["$defs"]["step"]["properties"]
-    assert step["outcome"]["enum"] == list(sopfsm.OUTCOME_CODES)
+    assert step["outcome"]["enum"] == [*sopfsm.OUTCOME_CODES, "REGULAR_SOP"]
     assert "urgent" in schema["$defs"]["question"]["anyOf"][0]["enum"]
     validator = jsonschema.Draft202012Validator(schema)
     for path in sorted((DOCS / "sops").glob("*.yaml")):
@@ -106,7 +109,7 @@ def _problems(text: str) -> list[str]:
             "ask: meter_reading",
             "ask: {id: reading, type: kwh, prompt: {id: a, en: b}}",
             "steps[1].ask.type: 'kwh' is not one of: yes-no, region-scheme, tariff, nik, "
-            "meter-reading",
+            "meter-reading, ",
         ),
         ("ask: meter_reading", "ask: meter", "steps[1].ask: 'meter' is not one of:"),
         ("to: closed", "to: close", "steps[0].branches[0].to: no step 'close'; steps:"),
@@ -179,12 +182,10 @@ def test_a_file_with_three_mistakes_gets_three_located_messages_and_exit_2(
         err = capsys.readouterr().err
         located = [line for line in err.splitlines() if line.startswith(f"{path}:")]
         assert located == [
-            f"{path}:10:35: steps[0].ask.type: 'yes-or-no' is not one of: yes-no, region-scheme, "
-            "tariff, nik, meter-reading",
+            f"{path}:10:35: steps[0].ask.type: 'yes-or-no' is not one of: {TYPES}",
             f"{path}:12:25: steps[0].branches[0].to: no step 'called_back'; steps: ask_callback, "
             "ask_reading, closed",
-            f"{path}:21:12: steps[2].outcome: 'APKT_CLOSED' is not one of: APKT_TO_UNIT, "
-            "APKT_ISSUE_CLOSED, PS_SCHEME_1, PS_SCHEME_2",
+            f"{path}:21:12: steps[2].outcome: 'APKT_CLOSED' is not one of: {OUTCOMES}",
         ]
         assert err.startswith(f"sopfsm: error: 3 problems in SOP file {path}:\n")
     assert not (tmp_path / "d").exists()  # refused before anything ran
