@@ -120,6 +120,13 @@ def test_a_path_works_wherever_a_sop_id_does(
     assert json.loads(capsys.readouterr().out)["outcome"]["step"] == "to_unit"
     assert main(["show", EXAMPLE, "--lang", "en"]) == 0
     assert "Was the 20-digit token entered on the meter?" in capsys.readouterr().out
+    assert main(["show", EXAMPLE, "--json", "--lang", "en"]) == 0
+    clauses = json.loads(capsys.readouterr().out)["clauses"]
+    assert clauses[0] == {
+        "ref": "1a",
+        "text": "Tanyakan apakah 20 digit token sudah dimasukkan ke meter.",
+        "translation": "Ask whether the 20-digit token was entered on the meter.",
+    }  # the file's own document, not the bundled document's clause 1a
     assert main(["export", EXAMPLE, "--format", "scxml", "--out", str(tmp_path / "t.scxml")]) == 0
     assert '<state id="guide_entry">' in (tmp_path / "t.scxml").read_text("utf-8")
     assert main(["booklet", EXAMPLE, "--lang", "en", "--out", str(tmp_path / "b.html")]) == 0
