@@ -13,6 +13,7 @@ import threading
 import uuid
 from pathlib import Path
 
+import attrs
 import pytest
 
 from sopfsm.answers import Value
@@ -56,7 +57,7 @@ def test_an_unknown_call_is_named(store: CallStore) -> None:
         store.get("no-such-call")
     assert raised.value.call_id == "no-such-call"
     with pytest.raises(UnknownCall):
-        store.append("no-such-call", 0, [], CallState("s", ("s",), None), T0)
+        store.append(new_call(), [], CallState("s", ("s",), None), T0)
 
 
 def test_answers_append_at_the_current_revision_only(store: CallStore) -> None:
@@ -64,14 +65,15 @@ def test_answers_append_at_the_current_revision_only(store: CallStore) -> None:
     first = LoggedAnswer("accepts_explanation", False, "ana", T0, "cso")
     moved = CallState("ask_meter_reading", ("ask_accepts_explanation", "ask_meter_reading"), None)
     later = T0 + dt.timedelta(seconds=5)
-    after = store.append(call.id, 0, [first], moved, later)
+    after = store.append(call, [first], moved, later)
     assert after.revision == 1
     assert after.log == (first,)
     assert after.state == moved
     assert after.updated == later
     for stale in (0, 2):  # behind, and ahead
+        as_read = attrs.evolve(call, log=tuple([first] * stale))
         with pytest.raises(StaleRevision) as raised:
-            store.append(call.id, stale, [first], CallState("x", ("x",), "APKT_TO_UNIT"), later)
+            store.append(as_read, [first], CallState("x", ("x",), "APKT_TO_UNIT"), later)
         assert (raised.value.given, raised.value.current) == (stale, 1)
     assert store.get(call.id) == after  # a refused append changed nothing
 
@@ -85,8 +87,7 @@ def test_of_concurrent_answers_at_one_revision_exactly_one_is_kept(store: CallSt
         barrier.wait()
         try:
             store.append(
-                call.id,
-                0,
+                call,
                 [LoggedAnswer("accepts_explanation", True, f"agent{n}", T0, "cso")],
                 CallState("closed", ("ask_accepts_explanation", "closed"), "APKT_ISSUE_CLOSED"),
                 T0,
