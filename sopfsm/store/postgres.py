@@ -26,7 +26,7 @@ import attrs
 
 from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
-from sopfsm.store._codec import assemble
+from sopfsm.store._codec import assemble, path_json, value_json
 from sopfsm.store.base import (
     STREAM_BATCH,
     CallFilter,
@@ -39,7 +39,6 @@ from sopfsm.store.base import (
 try:
     import psycopg
     from psycopg.rows import dict_row
-    from psycopg.types.json import Jsonb
 except ImportError:  # pragma: no cover - the serve extra is missing
     raise MissingDependency("psycopg", "serve") from None
 
@@ -148,7 +147,7 @@ class PostgresStore:
                             call.updated,
                             call.revision,
                             call.state.step,
-                            Jsonb(list(call.state.path)),
+                            path_json(call.state.path),
                             call.state.outcome,
                         ),
                     ).fetchone()
@@ -177,7 +176,7 @@ class PostgresStore:
                         (
                             revision + len(answers),
                             state.step,
-                            Jsonb(list(state.path)),
+                            path_json(state.path),
                             state.outcome,
                             updated,
                             call_id,
@@ -243,7 +242,7 @@ class PostgresStore:
                     ).fetchall()
             except psycopg.Error as error:
                 raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
-            return assemble(rows, answers, json_text=False)
+            return assemble(rows, answers, json_text=True)
 
     # -- health ------------------------------------------------------------------------
 
@@ -279,7 +278,7 @@ def _insert_answers(
             "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [
-                (seq, revision + n, a.question, Jsonb(a.value), a.agent, a.at, a.by)
+                (seq, revision + n, a.question, value_json(a.value), a.agent, a.at, a.by)
                 for n, a in enumerate(answers, start=1)
             ],
         )

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sopfsm.answers import Value
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall, UnknownSchemaVersion
@@ -230,3 +232,20 @@ def _execute(url: str, sql: str) -> None:
     with psycopg.connect(conninfo, autocommit=True) as db:
         db.execute(f'SET search_path = "{schema}"')
         db.execute(sql.encode())
+
+
+ANSWER_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(st.characters(exclude_characters="\x00")),  # PostgreSQL text holds no NUL
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(ANSWER_VALUES, max_size=5))
+def test_any_answer_value_comes_back_with_its_type(store: CallStore, values: list[Value]) -> None:
+    answers = tuple(LoggedAnswer(f"q{n}", v, "ana", T0) for n, v in enumerate(values))
+    kept = store.create(attrs.evolve(new_call(), log=answers))
+    back = store.get(kept.id).log
+    assert [(a.value, type(a.value)) for a in back] == [(v, type(v)) for v in values]
