@@ -193,7 +193,11 @@ def _both(text: Text) -> dict[str, str]:
 
 def sop_entry(sop: SopSpec) -> dict[str, Any]:
     """A catalogue entry: id, clause, version, title in both languages, questions."""
-    return {**sop_summary(sop, "id"), "title": _both(sop.title)}
+    entry = {**sop_summary(sop, "id"), "title": _both(sop.title)}
+    scope = getattr(sop, "scope", None)  # a SOP's scope, where the catalogue states one
+    if "scope" in entry:
+        entry["scope"] = _both(scope) if scope is not None else None
+    return entry
 
 
 def sop_whole(sop: SopSpec) -> dict[str, Any]:
