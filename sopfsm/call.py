@@ -261,6 +261,10 @@ class Call:
     def __deepcopy__(self, memo: dict[int, object]) -> Call:
         return self.__copy__()
 
+    def __reduce_ex__(self, protocol: object) -> Any:
+        # A pickle would carry a lock and a live machine; a save carries the call.
+        raise InvalidArgument("a call to pickle", self, "saved with to_json() instead")
+
     # -- saving ------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
