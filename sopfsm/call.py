@@ -210,7 +210,7 @@ class Call:
         software calls it itself only after attaching answerers by hand.
         """
         pending = self.pending
-        with self._lock, self._applying_answer(pending.id if pending else None):
+        with self._lock, self._applying_answer(pending.id if pending else "no question"):
             self._run_answerers([])
 
     def _applying_answer(self, question_id: object) -> _Applying:
