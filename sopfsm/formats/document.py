@@ -13,7 +13,7 @@ from typing import Any, Final
 import attrs
 
 from sopfsm._text import Text
-from sopfsm.errors import SopFileProblem
+from sopfsm.errors import SopFileProblem, one_line
 from sopfsm.formats.kinds import ANY_ANSWER, answer_word, is_catalogue_question, type_name
 from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
@@ -47,7 +47,8 @@ class Located:
 
     def problem(self, path: Path, message: str, *, key: bool = False) -> SopFileProblem:
         line, column = self.where(path, key=key)
-        return SopFileProblem(self.file, line, column, f"{show_path(path)}: {message}")
+        # A value quoted from a hostile file is cut short and kept on one line.
+        return SopFileProblem(self.file, line, column, one_line(f"{show_path(path)}: {message}"))
 
 
 def show_path(path: Path) -> str:
