@@ -70,10 +70,13 @@ def test_a_number_past_a_float_is_refused_as_too_large(value: int) -> None:
     assert call.pending is not None and call.pending.id == "meter_reading"
 
 
-@given(saved=HOSTILE, key=HOSTILE)
-def test_restore_takes_any_value_and_any_key(saved: object, key: object) -> None:
+@given(saved=HOSTILE, key=HOSTILE, other=HOSTILE)
+def test_restore_takes_any_value_and_any_key(saved: object, key: object, other: object) -> None:
     _only_sopfsm_errors(sopfsm.restore, saved)
     _only_sopfsm_errors(sopfsm.restore, saved, key=key)
+    genuine = sopfsm.start("lebih-tagih").to_json()
+    for option in ("sop", "answerers", "clock", "key"):
+        _only_sopfsm_errors(sopfsm.restore, genuine, **{option: other})
 
 
 @given(field=st.sampled_from(["answers", "outcome", "path", "step", "done"]), value=HOSTILE)
@@ -105,3 +108,16 @@ def test_the_examples_of_the_issue_are_named_errors() -> None:
         sopfsm.start("lebih-tagih").answer("accepts_explanation", "t").answer(
             "meter_reading", 10**400
         )
+
+
+@pytest.mark.parametrize("field", ["outcome", "answers", "path", "format_version", "signature"])
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_save_nested_a_hundred_thousand_lists_deep_is_refused(field: str, signed: bool) -> None:
+    key = KEY if signed else None
+    data = json.loads(sopfsm.start("lebih-tagih").to_json(key=key))
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    data[field] = deep
+    with pytest.raises(sopfsm.SavedCallError):
+        sopfsm.restore(data, key=key)

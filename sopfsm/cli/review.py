@@ -44,6 +44,9 @@ def add_commands(commands: Any) -> None:
     render.set_defaults(handler=_render)
 
     booklet = commands.add_parser("booklet", help="a self-contained HTML training booklet")
+    booklet.add_argument(
+        "sops", nargs="*", metavar="SOP", help="SOP ids or SOP files (default: all bundled)"
+    )
     booklet.add_argument("--out", help="output file (default: booklet-LANG.html)")
     lang_option(booklet)
     booklet.set_defaults(handler=_booklet)
@@ -84,7 +87,8 @@ def _booklet(args: argparse.Namespace) -> int:
     if args.out is not None:
         _check_out(args.out)
     out = Path(args.out or f"booklet-{args.lang}.html")
-    out.write_text(booklet_html(all_sops(), args.lang), encoding="utf-8")
+    sops = [get_sop(name) for name in args.sops] if args.sops else all_sops()
+    out.write_text(booklet_html(sops, args.lang), encoding="utf-8")
     print(out)
     return ExitCode.OK
 
@@ -121,7 +125,13 @@ def _load(name: str) -> SopSpec | type[Sop]:
             name, f"importing it raised {type(error).__name__}: {one_line(str(error))}"
         ) from None
     if not (isinstance(machine, type) and issubclass(machine, Sop)):
-        what = "nothing" if machine is None else f"a {type(machine).__name__}"
+        what = (
+            "nothing"
+            if machine is None
+            else f"the class {machine.__name__}"
+            if isinstance(machine, type)
+            else f"a {type(machine).__name__}"
+        )
         raise UnknownMachine(
             name, f"it names {what}, not a Sop class (a bundled SOP is named by its id alone)"
         )

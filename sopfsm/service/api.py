@@ -16,7 +16,6 @@ from starlette.routing import Route
 
 from sopfsm._text import Text
 from sopfsm.catalogue import all_sops, get_sop
-from sopfsm.declare import OUTCOME_CODES
 from sopfsm.service import calls
 from sopfsm.service.auth import Tokens, Unauthorized
 from sopfsm.service.config import ServiceConfig
@@ -98,13 +97,13 @@ async def list_sops(request: Request) -> Response:
 async def show_sop(request: Request) -> Response:
     agent_of(request)
     only_params(request, ())
-    return _json(calls.sop_whole(get_sop(request.path_params["sop"])))
+    return _json(calls.sop_whole(get_sop(request.path_params["sop"], files=False)))
 
 
 async def sop_diagram(request: Request) -> Response:
     agent_of(request)
     only_params(request, ("lang", "call"))
-    sop = get_sop(request.path_params["sop"])
+    sop = get_sop(request.path_params["sop"], files=False)
     lang = lang_of(request)
     call_id = request.query_params.get("call")
 
@@ -150,7 +149,10 @@ async def start_call(request: Request) -> Response:
     sop_id = field(data, "sop", str, _SOP_ID)
     given = field(data, "answers", dict, _ANSWERS) if "answers" in data else {}
     lang = lang_of(request)
-    stored, call = await run_in_threadpool(calls.start_call, _store(request), sop_id, given, agent)
+    live = request.app.state.live_calls
+    stored, call = await run_in_threadpool(
+        calls.start_call, _store(request), sop_id, given, agent, live
+    )
     location = f"/v1/calls/{stored.id}"
     return _json(calls.call_body(stored, call, lang), 201, {"Location": location})
 
@@ -196,6 +198,7 @@ async def answer_call(request: Request) -> Response:
         data["value"],
         revision=revision,
         agent=agent,
+        live=request.app.state.live_calls,
     )
     return _json(calls.call_body(stored, call, lang))
 
@@ -207,18 +210,20 @@ async def list_calls(request: Request) -> Response:
     params = request.query_params
     sop = params.get("sop")
     if sop is not None:
-        get_sop(sop)  # an unknown SOP is a 404 naming the known ones, not an empty list
+        get_sop(
+            sop, files=False
+        )  # an unknown SOP is a 404 naming the known ones, not an empty list
     outcome = params.get("outcome")
-    if outcome is not None and outcome not in OUTCOME_CODES:
+    if outcome is not None and outcome not in calls.CALL_OUTCOMES:
         raise HttpProblem(
             400,
             "malformed-request",
             Text(
-                id=f"outcome {outcome!r} tidak dikenal; yang ada: {', '.join(OUTCOME_CODES)}",
-                en=f"unknown outcome {outcome!r}; outcomes: {', '.join(OUTCOME_CODES)}",
+                id=f"outcome {outcome!r} tidak dikenal; yang ada: {', '.join(calls.CALL_OUTCOMES)}",
+                en=f"unknown outcome {outcome!r}; outcomes: {', '.join(calls.CALL_OUTCOMES)}",
             ),
             field="outcome",
-            accepted=list(OUTCOME_CODES),
+            accepted=list(calls.CALL_OUTCOMES),
         )
     where = CallFilter(
         sop=sop,
