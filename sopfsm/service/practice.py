@@ -1,0 +1,207 @@
+"""The practice room's scenarios: every answer path of every SOP, as a trainee plays it.
+
+Each path of the audit's path table becomes a customer story written from its answers
+(in Indonesian and English) and a list of moves: at each step the trainee picks, among a
+few steps of the same SOP, what to say or do and what to ask next, or the outcome. Each
+move names the clause (or assumption) that decides it, so a wrong pick is explained by
+the document's own words.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any
+
+from sopfsm._text import LANGS, Text
+from sopfsm.audit import PathRow, audit
+from sopfsm.catalogue import all_sops
+from sopfsm.provenance import Provenance
+from sopfsm.questions import Question
+from sopfsm.service.pages import cite_text, sample_of, script_json, sops_document, text
+from sopfsm.spec import SopSpec, StepSpec
+
+PRACTICE_CHOICES = 3  # moves offered at each step of a practice run
+
+# What the customer (or the application) tells the CSO, per answer class: the lines a
+# practice story is written from. A question missing here is told as "prompt: answer".
+STORY: dict[tuple[str, str], Text] = {
+    ("urgent", "yes"): Text(
+        id="Pelanggan mengatakan permohonannya mendesak dan tidak dapat ditunda.",
+        en="The customer says the request is urgent and cannot wait.",
+    ),
+    ("urgent", "no"): Text(
+        id="Pelanggan mengatakan permohonannya masih dapat ditunda.",
+        en="The customer says the request can wait.",
+    ),
+    ("access_restricted", "yes"): Text(
+        id="Jalan menuju lokasi Pelanggan sedang ditutup oleh warga setempat.",
+        en="The road to the customer's location is closed off by local residents.",
+    ),
+    ("access_restricted", "no"): Text(
+        id="Tidak ada pembatasan akses ke lokasi Pelanggan.",
+        en="Nothing restricts access to the customer's location.",
+    ),
+    ("region_scheme", "1"): Text(
+        id="Wilayah Pelanggan memakai skema PS 1.", en="The customer's region uses PS scheme 1."
+    ),
+    ("region_scheme", "2"): Text(
+        id="Wilayah Pelanggan memakai skema PS 2.", en="The customer's region uses PS scheme 2."
+    ),
+    ("target_tariff", "subsidized"): Text(
+        id="Pelanggan ingin turun daya ke daya Subsidi.",
+        en="The customer wants to lower the power to a subsidised tariff.",
+    ),
+    ("target_tariff", "non_subsidized"): Text(
+        id="Pelanggan ingin turun daya ke daya Non Subsidi.",
+        en="The customer wants to lower the power to a non-subsidised tariff.",
+    ),
+    ("nik", "<valid NIK>"): Text(
+        id="Pelanggan menyebutkan NIK-nya: {sample}.", en="The customer gives the NIK {sample}."
+    ),
+    ("nik_eligible", "yes"): Text(
+        id="Cek NIK di aplikasi: Pelanggan terdaftar sebagai penerima subsidi (DTKS).",
+        en="The NIK check in the application: a registered subsidy recipient (DTKS).",
+    ),
+    ("nik_eligible", "no"): Text(
+        id="Cek NIK di aplikasi: Pelanggan tidak terdaftar sebagai penerima subsidi (DTKS).",
+        en="The NIK check in the application: not a registered subsidy recipient (DTKS).",
+    ),
+    ("asks_about_eligibility", "yes"): Text(
+        id="Pelanggan merasa berhak dan menanyakan bagaimana menjadi penerima subsidi.",
+        en="The customer feels entitled and asks how to become a subsidy recipient.",
+    ),
+    ("asks_about_eligibility", "no"): Text(
+        id="Pelanggan tidak bertanya lebih lanjut.", en="The customer asks nothing more."
+    ),
+    ("accepts_explanation", "yes"): Text(
+        id="Setelah dijelaskan, Pelanggan menerima.",
+        en="Once it is explained, the customer accepts.",
+    ),
+    ("accepts_explanation", "no"): Text(
+        id="Setelah dijelaskan, Pelanggan tetap keberatan membayar.",
+        en="Even after the explanation, the customer still objects to paying.",
+    ),
+    ("meter_reading", "<valid reading>"): Text(
+        id="Stand APP saat Pelanggan melapor: {sample} kWh.",
+        en="The meter reading (stand APP) at the time of the report: {sample} kWh.",
+    ),
+}
+
+
+def move(step: StepSpec) -> dict[str, Any]:
+    """A step as one move the trainee may pick: what is said or done, then the ask or end."""
+    return {
+        "says": [script_json(script) for script in step.says],
+        "asks": text(step.asks.prompt) if step.asks else None,
+        "outcome": step.outcome,
+    }
+
+
+def story_line(question: Question, class_label: str) -> dict[str, str]:
+    """What the customer (or the application) tells the CSO: one line of a story."""
+    sample = sample_of(question.kind, class_label)
+    shown = str(sample)
+    if isinstance(sample, float):  # as Indonesians write it: 12.345,5
+        shown = f"{sample:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    line = STORY.get((question.id, class_label))
+    if line is None:
+        answer = question.kind.label(sample)
+        return {lang: f"{question.prompt.in_(lang)} — {answer.in_(lang)}" for lang in LANGS}
+    return {lang: line.in_(lang).format(sample=shown) for lang in LANGS}
+
+
+def _stable_order(key: str) -> str:
+    """A fixed shuffle: the right move is not always first, and the JSON never changes."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
+    """One answer path as a practice run: the story, then one move per step taken."""
+    scenario_id = sop.sop_id + ":" + ",".join(f"{q}={c}" for q, c in row.answers)
+    opening: dict[str, str] = {
+        lang: ("Pelanggan menelepon PLN 123: " if lang == "id" else "A customer calls PLN 123: ")
+        + sop.title.in_(lang)
+        + "."
+        for lang in LANGS
+    }
+    story: list[dict[str, str]] = [opening]
+    moves = [
+        _move(sop, scenario_id, source=None, heard=None, right=sop.initial, per=sop.initial.per)
+    ]
+    hops = zip(row.steps, row.steps[1:], strict=False)
+    for (question_id, class_label), (source, target) in zip(row.answers, hops, strict=True):
+        question = sop.step(source).asks
+        assert question is not None  # the audit's rows follow the SOP's own branches
+        assert question.id == question_id
+        value = sample_of(question.kind, class_label)
+        branch = next(
+            b for b in sop.branches_from(source) if b.target == target and b.matches(value)
+        )
+        line = story_line(question, class_label)
+        story.append(line)
+        moves.append(
+            _move(
+                sop, scenario_id, source=source, heard=line, right=sop.step(target), per=branch.per
+            )
+        )
+    return {
+        "id": scenario_id,
+        "sop": sop.sop_id,
+        "clause": sop.clause,
+        "title": text(sop.title),
+        "story": story,
+        "outcome": row.outcome,
+        "steps": list(row.steps),
+        "moves": moves,
+    }
+
+
+def _move(
+    sop: SopSpec,
+    scenario_id: str,
+    *,
+    source: str | None,
+    heard: dict[str, str] | None,
+    right: StepSpec,
+    per: Provenance | None,
+) -> dict[str, Any]:
+    """The choice after ``heard``: the right next step among a few, grouped by what they say.
+
+    Two steps that say and ask the same (clause 1's access question after either urgency
+    answer) are one move to the trainee, so choices are told apart by their words.
+    """
+    siblings = [sop.step(b.target) for b in sop.branches_from(source)] if source else []
+    others = sorted(sop.steps, key=lambda s: _stable_order(f"{scenario_id}/{source}/{s.id}"))
+    choices: dict[str, dict[str, Any]] = {}
+    for step in [right, *siblings, *others]:
+        if step.id == source:
+            continue
+        shown = move(step)
+        words = repr(shown)
+        if words in choices:
+            if step.id not in choices[words]["steps"]:
+                choices[words]["steps"].append(step.id)
+        elif len(choices) < PRACTICE_CHOICES:
+            choices[words] = {**shown, "steps": [step.id]}
+    ordered = sorted(
+        choices.values(), key=lambda c: _stable_order(f"{scenario_id}/{source}/{c['steps'][0]}")
+    )
+    return {
+        "at": source,
+        "heard": heard,
+        "choices": ordered,
+        "right": next(n for n, c in enumerate(ordered) if right.id in c["steps"]),
+        "per": per.label if per else None,
+        "why": cite_text(per),
+    }
+
+
+@functools.cache
+def practice_document() -> dict[str, Any]:
+    """Every answer path of every bundled SOP as a practice scenario."""
+    scenarios: list[dict[str, Any]] = []
+    for sop in all_sops():
+        paths = audit(sop).paths or ()  # None: too many paths to list, none to practise
+        scenarios.extend(scenario(sop, row) for row in paths)
+    return {"scenarios": scenarios, "outcomes": sops_document()["outcomes"]}
