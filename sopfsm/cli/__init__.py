@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from sopfsm._text import Lang
-from sopfsm.cli import calls, review
+from sopfsm.cli import calls, review, serve
 from sopfsm.cli.exit import ExitCode
 from sopfsm.errors import SopfsmError
 
-COMMAND_MODULES = (calls, review)
+COMMAND_MODULES = (calls, review, serve)
 
 
 class _Parser(argparse.ArgumentParser):
