@@ -126,6 +126,7 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
         for lang in LANGS
     }
     story: list[dict[str, str]] = [opening]
+    answers: list[dict[str, str]] = []
     moves = [
         _move(sop, scenario_id, source=None, heard=None, right=sop.initial, per=sop.initial.per)
     ]
@@ -138,6 +139,7 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
         branch = next(
             b for b in sop.branches_from(source) if b.target == target and b.matches(value)
         )
+        answers.append(text(question.kind.label(value)))
         line = story_line(question, class_label)
         story.append(line)
         moves.append(
@@ -151,6 +153,7 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
         "clause": sop.clause,
         "title": text(sop.title),
         "story": story,
+        "answers": answers,
         "outcome": row.outcome,
         "steps": list(row.steps),
         "moves": moves,

@@ -29,6 +29,7 @@ Object.assign(WORDS, {
   copy_failed: { id: "Gagal menyalin otomatis: pilih teks lalu Ctrl+C.", en: "Could not copy: select the text and press Ctrl+C." },
   diagram: { id: "Diagram alir", en: "Flowchart" },
   diagram_alt: { id: "Diagram alir SOP; jalur panggilan dan langkah sekarang disorot", en: "The SOP's flowchart; the call's path and current step highlighted" },
+  diagram_full: { id: "Buka diagram ukuran penuh", en: "Open the flowchart full size" },
   diagram_missing: { id: "Diagram alir tidak tersedia.", en: "The flowchart is not available." },
   need_agent: { id: "Isi ID agen (token) dulu, lalu tekan Enter.", en: "Fill in the agent id (token) first, then press Enter." },
   stale: { id: "Panggilan ini sudah berubah di layar lain; ditampilkan keadaan terbarunya.", en: "This call changed on another screen; its latest state is shown." },
@@ -55,8 +56,8 @@ class Problem extends Error {
   // The Indonesian message the service gives the CSO, or its English detail.
   text() {
     const body = this.body;
-    const id = body.detail_id ?? body.message_id ?? body.pesan ?? body.message?.id ?? body.messages?.id;
-    return { id: id || body.detail || body.title || "", en: body.detail || body.title || id || "" };
+    const en = body.detail || body.title || `HTTP ${this.status}`;
+    return { id: body.detail_id || en, en };
   }
 }
 
@@ -247,12 +248,13 @@ function renderCall() {
 function renderHistory(call, sop) {
   const entries = Object.entries(call.answers || {});
   if (!entries.length) return null;
-  return h("details", { class: "history", "data-history": "" },
-    h("summary", {}, `${word("so_far")} (${entries.length})`),
-    h("dl", {}, entries.map(([question, value]) => [
-      h("dt", {}, t(sop?.questions[question]?.name) || question),
-      h("dd", {}, answerLabel(sop, question, value, lang())),
-    ])),
+  return h("p", { class: "history", "data-history": "" },
+    h("span", { class: "kind" }, word("so_far")), " ",
+    entries.map(([question, value], n) => [
+      n ? " · " : "",
+      `${t(sop?.questions[question]?.name) || question}: `,
+      h("strong", {}, answerLabel(sop, question, value, lang())),
+    ]),
   );
 }
 
@@ -282,12 +284,13 @@ function renderQuestion(call, sop) {
       h("input", {
         id: "answer-field", name: "answer", "data-field": question?.input || "text", autocomplete: "off", spellcheck: "false",
         inputmode: question?.input === "nik" ? "numeric" : question?.input === "reading" ? "decimal" : null,
-        "aria-invalid": state.refusal ? "true" : "false", "aria-describedby": `${refusalId} accepted`,
+        "aria-invalid": state.refusal ? "true" : "false", "aria-describedby": state.refusal ? refusalId : "accepted",
       }),
       h("button", { type: "submit", "data-submit": "" }, word("send"), " ", h("kbd", {}, "Enter")),
     ),
     h("p", { id: refusalId, class: "refusal", role: "alert", "data-refusal": "" }, state.refusal ? `${word("refused")}: ${t(state.refusal)}` : ""),
-    h("p", { id: "accepted", class: "hint" }, `${word("accepted")}: `, question ? t(question.accepted) : call.accepted || ""),
+    // A refusal already names what is accepted; saying it twice pushes the field away.
+    state.refusal ? null : h("p", { id: "accepted", class: "hint" }, `${word("accepted")}: `, question ? t(question.accepted) : call.accepted || ""),
   );
   form.elements.answer.value = state.draft;
   box.append(form);
@@ -365,7 +368,10 @@ async function loadDiagram() {
     if (state.call?.id !== call.id) return;
     if (state.diagramUrl) URL.revokeObjectURL(state.diagramUrl);
     state.diagramUrl = URL.createObjectURL(blob);
-    figure.append(h("img", { src: state.diagramUrl, alt: word("diagram_alt"), "data-diagram-revision": String(call.revision) }));
+    figure.append(
+      h("img", { src: state.diagramUrl, alt: word("diagram_alt"), "data-diagram-revision": String(call.revision) }),
+      h("a", { href: state.diagramUrl, target: "_blank", rel: "noopener", "data-diagram-full": "" }, word("diagram_full")),
+    );
   } catch {
     figure.append(h("p", { class: "hint" }, word("diagram_missing")));
   }
@@ -383,7 +389,11 @@ document.querySelector("[data-agent-form]").addEventListener("submit", (event) =
 
 onLanguage(() => {
   if (!state.doc) return;
-  if (state.call) { renderCall(); loadDiagram(); } else renderStart();
+  if (state.call) {
+    renderCall();
+    focusCall();
+    loadDiagram();
+  } else renderStart();
 });
 
 async function boot() {

@@ -52,9 +52,9 @@ function remember(scenario, picks) {
 
 const notPractised = () => state.doc.scenarios.filter((s) => !(s.id in progress().done));
 
+// "Subsidi · NIK sah · Ya → APKT_TO_UNIT": the answers that make the path, and its end.
 function title(scenario) {
-  const n = state.doc.scenarios.filter((s) => s.sop === scenario.sop).indexOf(scenario) + 1;
-  return `${word("path")} ${n}: ${scenario.outcome}`;
+  return `${scenario.answers.map(t).join(" · ")} → ${scenario.outcome}`;
 }
 
 // -- the list of scenarios --------------------------------------------------------------
@@ -110,7 +110,8 @@ function renderRun() {
   const { scenario, at, feedback } = state.run;
   const move = scenario.moves[at];
   fill(panel, 
-    h("h2", {}, `${t(scenario.title)} — ${title(scenario)}`),
+    h("h2", {}, t(scenario.title)),
+    h("p", { class: "meta" }, `${word("path")}: ${title(scenario)}`),
     h("section", { class: "story", "aria-labelledby": "story-heading", "data-story": "" },
       h("h3", { id: "story-heading" }, word("story")),
       h("ol", {}, scenario.story.map((line, n) => h("li", { class: n === at ? "current" : null }, t(line)))),
