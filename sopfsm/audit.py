@@ -19,7 +19,7 @@ import attrs
 from statemachine import StateMachine
 
 from sopfsm._graph import AnswerGraph
-from sopfsm.declare import OUTCOME_CODES, Script
+from sopfsm.declare import OUTCOME_CODES, Script, ScriptKind
 from sopfsm.errors import SopDefinitionError
 from sopfsm.provenance import Clause, is_known
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
@@ -41,6 +41,17 @@ _TO_THE_UNIT = (
     re.compile(r"\b(go|come|visit|head|direct the customer)\b[^.]*\b(unit|office)\b", re.I),
 )
 
+# A sentence that opens with an application action (send, close, create, check), and one
+# that opens by telling the CSO to say something; in Indonesian and English.
+_ACTIONS = (
+    re.compile(r"(^|[:.]\s+)(kirim|kirimkan|tutup|buat|buatkan|cek|teruskan)\b", re.I),
+    re.compile(r"(^|[:.]\s+)(send|close|create|check|forward)\b", re.I),
+)
+_TELLS = (
+    re.compile(r"(^|[:.]\s+)sampaikan\b", re.I),
+    re.compile(r"(^|[:.]\s+)(tell|explain|ask)\b", re.I),
+)
+
 CHECKS: Final[Mapping[str, str]] = {
     "declaration": "declared in sopfsm's vocabulary (Step states, when() branches)",
     "guards": "every answer class of every question takes exactly one branch",
@@ -48,6 +59,7 @@ CHECKS: Final[Mapping[str, str]] = {
     "outcomes": "every final step has an outcome of the closed set",
     "clause-4": "no path sends the customer to the unit",
     "provenance": "every step, script and branch cites a clause or a named assumption",
+    "kinds": "no application action or note is given as something to say, nor the reverse",
     "required-data": "every outcome carries the answers its clause requires",
     "coverage": "every step and branch lies on some answer path",
 }
@@ -160,6 +172,7 @@ class _Analysis:
             Check("outcomes", tuple(self.outcomes())),
             Check("clause-4", tuple(self.clause_4())),
             Check("provenance", tuple(self.provenance())),
+            Check("kinds", tuple(self.kinds())),
         ]
         if graph.cyclic:  # no bound on the paths: nothing to count or require along them
             checks += [Check("required-data", skipped=True), Check("coverage", self.coverage())]
@@ -244,6 +257,16 @@ class _Analysis:
                 findings.append(Finding(message, self.graph.route(branch.source)))
         return findings
 
+    def kinds(self) -> list[Finding]:
+        findings = []
+        for step in self.sop.steps:
+            for script in step.says:
+                problem = _kind_problem(script)
+                if problem is not None:
+                    message = f"step {step.id!r}: {problem} ({script.text.id!r})"
+                    findings.append(Finding(message, self.graph.route(step.id)))
+        return findings
+
     def required_data(self) -> tuple[Finding, ...]:
         graph = self.graph
         # The questions answered on every path to a step: a forward pass in topological order.
@@ -313,6 +336,17 @@ class _Analysis:
                 PathRow(tuple(answers), tuple(steps), outcome, tuple(cites), tuple(scripts))
             )
         return tuple(rows)
+
+
+def _kind_problem(script: Script) -> str | None:
+    """Why ``script``'s kind contradicts its words, or None when they agree."""
+    text = script.text
+    if script.kind is ScriptKind.SAID:
+        if any(p.search(t) for p, t in zip(_ACTIONS, (text.id, text.en), strict=True)):
+            return "an action in an application is given as something to say (make it do())"
+    elif any(p.search(t) for p, t in zip(_TELLS, (text.id, text.en), strict=True)):
+        return f"a text of kind {script.kind.value!r} tells the CSO to say something (say())"
+    return None
 
 
 def _sends_to_unit(text: str) -> bool:

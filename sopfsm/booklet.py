@@ -11,6 +11,7 @@ from typing import Final
 
 from sopfsm._text import Lang, Text
 from sopfsm.audit import audit
+from sopfsm.declare import KIND_WORDS, ScriptKind
 from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_TITLE, Assumption
 from sopfsm.render import WORDS, render
 from sopfsm.spec import SopSpec
@@ -22,7 +23,10 @@ _HEADINGS: Final = {
         id="Asumsi (dokumen tidak mengatur)", en="Assumptions (the document is silent)"
     ),
     "flowchart": Text(id="Diagram alur", en="Flowchart"),
-    "scripts": Text(id="Yang disampaikan CSO", en="What the CSO says"),
+    "scripts": Text(
+        id="Yang disampaikan, dilakukan dan dicatat CSO",
+        en="What the CSO says, does and notes",
+    ),
     "paths": Text(id="Semua jalur jawaban", en="Every answer path"),
     "answers": Text(id="Jawaban", en="Answers"),
     "outcome": Text(id="Hasil", en="Outcome"),
@@ -45,6 +49,7 @@ table.paths td, table.paths th {
 }
 .flowchart svg { max-width: 100%; height: auto; }
 .cite { color: #555; font-size: .85em; }
+li.done { list-style-type: square; } li.note { color: #555; }
 @media print {
   body { margin: 0; }
   section.sop { page-break-before: always; }
@@ -103,19 +108,25 @@ def _section(sop: SopSpec, lang: Lang) -> str:
         parts.append("</ul>")
     parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{_inline_svg(sop, lang)}</div>')
     parts.append(f"<h3>{h['scripts']}</h3><ol>")
-    # Each script once, in the order a call first meets it, with the steps that say it.
-    said_at: dict[tuple[str, str], list[str]] = {}
+    # Each text once, in the order a call first meets it, under the word of its kind
+    # (a note is never shown as something to say), with the steps that carry it.
+    said_at: dict[tuple[str, str, str], list[str]] = {}
     for step in sop.steps:
         for script in step.says:
-            said_at.setdefault((script.text.in_(lang), script.per.label), []).append(step.id)
+            word = KIND_WORDS[script.kind].in_(lang)
+            shown = f"<b>{_e(word)}:</b> {_e(script.text.in_(lang))}"
+            if script.kind is ScriptKind.NOTE:
+                shown = f"<i>{shown}</i>"
+            key = (script.kind.value, shown, script.per.label)
+            said_at.setdefault(key, []).append(step.id)
         if step.asks is not None:
             asked = f"<b>{WORDS['ask'].in_(lang)}:</b> {_e(step.asks.prompt.in_(lang))}"
             cite = step.per.label if step.per else "?"
-            said_at.setdefault((asked, cite), []).append(step.asks.id)
-    for (said, cite), where in said_at.items():
-        shown = said if said.startswith("<b>") else _e(said)
+            said_at.setdefault(("ask", asked, cite), []).append(step.asks.id)
+    for (kind, shown, cite), where in said_at.items():
         parts.append(
-            f'<li>{shown} <span class="cite">[{_e(cite)}] {_e(", ".join(where))}</span></li>'
+            f'<li class="{kind}">{shown} '
+            f'<span class="cite">[{_e(cite)}] {_e(", ".join(where))}</span></li>'
         )
     parts.append("</ol>")
     report = audit(sop)

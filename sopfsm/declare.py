@@ -17,7 +17,7 @@ and whose transitions are all on the ``answer`` event, each guarded by :func:`wh
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, Final
 
 import attrs
@@ -45,21 +45,55 @@ class OutcomeCode(enum.StrEnum):
 OUTCOME_CODES: Final = tuple(code.value for code in OutcomeCode)
 
 
+class ScriptKind(enum.StrEnum):
+    """What a CSO does with a text: say it, do it in an application, or read it as a note."""
+
+    SAID = "said"  # Sampaikan: said to the customer
+    DONE = "done"  # Lakukan: done by the CSO in an application (APKT, the NIK check)
+    NOTE = "note"  # Catatan: for the CSO only, never read out
+
+
+SCRIPT_KINDS: Final = tuple(kind.value for kind in ScriptKind)
+
+# The word each kind is introduced by, wherever a script is shown to a CSO or a trainer.
+KIND_WORDS: Final[Mapping[ScriptKind, Text]] = {
+    ScriptKind.SAID: Text(id="Sampaikan", en="Say"),
+    ScriptKind.DONE: Text(id="Lakukan", en="Do"),
+    ScriptKind.NOTE: Text(id="Catatan", en="Note"),
+}
+
+
 @attrs.frozen
 class Script:
-    """Something the CSO says, and the clause or assumption that tells them to."""
+    """A text of a step, the clause or assumption behind it, and what the CSO does with it.
+
+    ``kind`` is required: a text shown as something to read out when it is an action in
+    APKT or a note for the CSO is the fault this field exists to prevent.
+    """
 
     text: Text
     per: Provenance
+    kind: ScriptKind = attrs.field(converter=ScriptKind)
 
 
 def say(per: Provenance, *, id: str, en: str) -> Script:
-    """A script in Indonesian (``id``) and English (``en``), citing ``per``."""
-    return Script(Text(id=id, en=en), per)
+    """A text said to the customer, in Indonesian (``id``) and English (``en``), citing ``per``."""
+    return Script(Text(id=id, en=en), per, ScriptKind.SAID)
+
+
+def do(per: Provenance, *, id: str, en: str) -> Script:
+    """A text the CSO does in an application (send the APKT report, close it, check a NIK)."""
+    return Script(Text(id=id, en=en), per, ScriptKind.DONE)
+
+
+def note(per: Provenance, *, id: str, en: str) -> Script:
+    """A note for the CSO, never read out to the customer."""
+    return Script(Text(id=id, en=en), per, ScriptKind.NOTE)
 
 
 class Step(State):
-    """A state of a SOP: the scripts said on entering it, then its question or outcome."""
+    """A state of a SOP: its scripts (said, done, noted) on entering it, then its question
+    or outcome."""
 
     says: tuple[Script, ...]
     asks: Question | None

@@ -6,7 +6,7 @@ from typing import Any
 
 from sopfsm._text import Lang
 from sopfsm.call import Call
-from sopfsm.declare import Branch, Script
+from sopfsm.declare import KIND_WORDS, Branch, Script
 from sopfsm.provenance import Provenance
 from sopfsm.questions import Question
 from sopfsm.spec import SopSpec, StepSpec
@@ -18,7 +18,19 @@ def cite(per: Provenance | None) -> str | None:
 
 
 def script_dict(script: Script, step: str, lang: Lang) -> dict[str, Any]:
-    return {"step": step, "text": script.text.in_(lang), "per": cite(script.per)}
+    """A script as JSON: ``kind`` is "said" (to the customer), "done" (by the CSO in an
+    application) or "note" (for the CSO, never read out)."""
+    return {
+        "step": step,
+        "kind": script.kind.value,
+        "text": script.text.in_(lang),
+        "per": cite(script.per),
+    }
+
+
+def kind_word(script: Script, lang: Lang) -> str:
+    """The word a script is shown under: Sampaikan / Lakukan / Catatan (Say / Do / Note)."""
+    return KIND_WORDS[script.kind].in_(lang)
 
 
 def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
@@ -106,7 +118,9 @@ def sop_text(sop: SopSpec, lang: Lang) -> str:
     ]
     for step in data["steps"]:
         lines.append(f"[{step['id']}] ({step['per']})")
-        lines.extend(f"  say ({s['per']}): {s['text']}" for s in step["says"])
+        lines.extend(
+            f"  {KIND_WORDS[s['kind']].in_(lang)} ({s['per']}): {s['text']}" for s in step["says"]
+        )
         if step["asks"]:
             question = next(q for q in data["questions"] if q["id"] == step["asks"])
             lines.append(f"  ask {step['asks']}: {question['prompt']}")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from sopfsm._text import Lang, Text
-from sopfsm.declare import Script
+from sopfsm.declare import KIND_WORDS, Script, ScriptKind
 from sopfsm.errors import MissingDependency
 from sopfsm.present import branch_label
 from sopfsm.provenance import Assumption, Provenance
@@ -33,7 +33,12 @@ DIAGRAM_FORMATS: Final = ("dot", "svg", "png", "mermaid")  # what diagrams/ hold
 FONT: Final = "DejaVu Sans"  # shipped with Debian's fonts-dejavu-core; every glyph we use
 WRAP: Final = 46
 QUESTION_FILL: Final = "#FFF3C4"
-SCRIPT_FILL: Final = "#EEF3FB"
+# Each kind of script has its own fill and mark, so a note never reads as a line to say.
+KIND_STYLES: Final = {
+    ScriptKind.SAID: ("#EEF3FB", "&#9654;"),  # ▶ said to the customer
+    ScriptKind.DONE: ("#E4E4E4", "&#9881;"),  # ⚙ done in an application
+    ScriptKind.NOTE: ("#FFFFFF", "&#9998;"),  # ✎ a note, never read out
+}
 OUTCOME_FILLS: Final = {
     "APKT_TO_UNIT": "#FFD9B3",
     "APKT_ISSUE_CLOSED": "#C8EFCB",
@@ -72,16 +77,16 @@ def _cite(per: Provenance | None) -> str:
 
 
 def _script_rows(scripts: Sequence[Script], lang: Lang) -> str:
-    say = WORDS["say"].in_(lang)
-    return "".join(
-        _rows(
-            SCRIPT_FILL,
-            f"<I>{say} [{html.escape(_cite(s.per))}]:</I>",
-            _lines(s.text.in_(lang)),
-            align="LEFT",
-        )
-        for s in scripts
-    )
+    rows = []
+    for s in scripts:
+        fill, mark = KIND_STYLES[s.kind]
+        word = KIND_WORDS[s.kind].in_(lang)
+        text = _lines(s.text.in_(lang))
+        if s.kind is ScriptKind.NOTE:
+            text = f'<FONT COLOR="#555555"><I>{text}</I></FONT>'
+        head = f"<I>{mark} {word} [{html.escape(_cite(s.per))}]:</I>"
+        rows.append(_rows(fill, head, text, align="LEFT"))
+    return "".join(rows)
 
 
 def _question_label(step: StepSpec, lang: Lang) -> str:
@@ -125,26 +130,42 @@ def _table(rows: str) -> str:
 
 def _title_label(sop: SopSpec, lang: Lang) -> str:
     word = {k: v.in_(lang) for k, v in WORDS.items()}
-    title = (
-        f'<TR><TD COLSPAN="6"><FONT POINT-SIZE="16"><B>{html.escape(sop.title.in_(lang))}</B>'
-        f"</FONT></TD></TR>"
-        f'<TR><TD COLSPAN="6">{word["clause"]} {html.escape(sop.clause)} · '
-        f"{word['version']} {html.escape(sop.version)} · {word['source']}: "
-        f"{html.escape(sop.source)} · {html.escape(sop.sop_id)}</TD></TR>"
+    # The legend names only what this chart draws.
+    legend = [f"<TD><I>{word['legend']}:</I></TD>"]
+    if any(s.asks is not None for s in sop.steps):
+        legend.append(f'<TD BGCOLOR="{QUESTION_FILL}">&#9670; {word["question"]}</TD>')
+    kinds = {script.kind for step in sop.steps for script in step.says}
+    legend += [
+        f'<TD BGCOLOR="{fill}">{mark} {KIND_WORDS[kind].in_(lang)}</TD>'
+        for kind, (fill, mark) in KIND_STYLES.items()
+        if kind in kinds
+    ]
+    codes = {str(s.outcome) for s in sop.steps if s.final}
+    legend += [
+        f'<TD BGCOLOR="{fill}">{html.escape(code)}</TD>'
+        for code, fill in OUTCOME_FILLS.items()
+        if code in codes
+    ]
+    dashes = {_is_dashed(b) for b in sop.branches}
+    lines = " — ".join(
+        html.escape(word[name])
+        for name, dashed in (("solid", False), ("dashed", True))
+        if dashed in dashes
     )
-    legend = (
-        f"<TD><I>{word['legend']}:</I></TD>"
-        f'<TD BGCOLOR="{QUESTION_FILL}">&#9670; {word["question"]}</TD>'
-    )
-    legend += "".join(
-        f'<TD BGCOLOR="{fill}">{html.escape(code)}</TD>' for code, fill in OUTCOME_FILLS.items()
-    )
-    solid, dashed = html.escape(word["solid"]), html.escape(word["dashed"])
-    lines = f'<TR><TD COLSPAN="6">{solid} — {dashed}</TD></TR>'
+    span = f'COLSPAN="{len(legend)}"'
     return (
         '<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3">'
-        f"{title}<TR>{legend}</TR>{lines}</TABLE>>"
+        f'<TR><TD {span}><FONT POINT-SIZE="16"><B>{html.escape(sop.title.in_(lang))}</B>'
+        f"</FONT></TD></TR>"
+        f"<TR><TD {span}>{word['clause']} {html.escape(sop.clause)} · "
+        f"{word['version']} {html.escape(sop.version)} · {word['source']}: "
+        f"{html.escape(sop.source)} · {html.escape(sop.sop_id)}</TD></TR>"
+        f"<TR>{''.join(legend)}</TR><TR><TD {span}>{lines}</TD></TR></TABLE>>"
     )
+
+
+def _is_dashed(branch: BranchSpec) -> bool:
+    return isinstance(branch.per, Assumption) or branch.per is None
 
 
 def edge_label(sop: SopSpec, branch: BranchSpec, lang: Lang) -> str:
@@ -179,7 +200,7 @@ def to_dot(sop: SopSpec, lang: Lang = "id") -> str:
         label = _question_label(step, lang) if step.asks else _outcome_label(step, lang)
         graph.node(step.id, label=label)
     for branch in sop.branches:
-        dashed = isinstance(branch.per, Assumption) or branch.per is None
+        dashed = _is_dashed(branch)
         graph.edge(
             branch.source,
             branch.target,
@@ -199,10 +220,7 @@ def to_mermaid(sop: SopSpec, lang: Lang = "id") -> str:
         "flowchart TD",
     ]
     for step in sop.steps:
-        says = "".join(
-            f"{WORDS['say'].in_(lang)} [{_cite(s.per)}]: {_mermaid(s.text.in_(lang))}<br/>"
-            for s in step.says
-        )
+        says = "".join(_mermaid_script(s, lang) for s in step.says)
         if step.asks is not None:
             prompt = _mermaid(step.asks.prompt.in_(lang))
             text = f"{says}<b>{WORDS['ask'].in_(lang)} [{_cite(step.per)}]: {prompt}</b>"
@@ -212,11 +230,17 @@ def to_mermaid(sop: SopSpec, lang: Lang = "id") -> str:
             lines.append(f'    {step.id}(["{text}"])')
             lines.append(f"    class {step.id} {str(step.outcome).lower()}")
     for branch in sop.branches:
-        arrow = "-.->" if isinstance(branch.per, Assumption) or branch.per is None else "-->"
+        arrow = "-.->" if _is_dashed(branch) else "-->"
         label = _mermaid(edge_label(sop, branch, lang))
         lines.append(f'    {branch.source} {arrow}|"{label}"| {branch.target}')
     lines += [f"    classDef {code.lower()} fill:{fill}" for code, fill in OUTCOME_FILLS.items()]
     return "\n".join(lines) + "\n"
+
+
+def _mermaid_script(script: Script, lang: Lang) -> str:
+    word = KIND_WORDS[script.kind].in_(lang)
+    text = f"{word} [{_cite(script.per)}]: {_mermaid(script.text.in_(lang))}"
+    return f"<i>{text}</i><br/>" if script.kind is ScriptKind.NOTE else f"{text}<br/>"
 
 
 def _mermaid(text: str) -> str:

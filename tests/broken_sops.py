@@ -8,6 +8,7 @@ stands between the fault and a live call.
 from __future__ import annotations
 
 from sopfsm import ANY, NO, YES, Sop, Text, ask, assumption, clause, outcome, say, when
+from sopfsm.declare import do, note
 from sopfsm.provenance import Clause
 from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING, REGION_SCHEME, URGENT
 
@@ -166,6 +167,29 @@ class MisspelledGuard(Sop):
     )
 
 
+class SaysAnApktAction(Sop):
+    """Sending the report is shown as something to say, and a note as an action."""
+
+    sop_id, clause_ref, title = "broken-kinds", "1", TITLE
+    ask_urgent = ask(URGENT, per=clause("1b"), initial=True)
+    to_unit = outcome(
+        "APKT_TO_UNIT",
+        per=clause("1e"),
+        say=[say(clause("1e"), id="Kirim laporan ke Unit via APKT.", en="Send the report.")],
+    )
+    closed = outcome(
+        "APKT_ISSUE_CLOSED",
+        per=clause("1f"),
+        say=[
+            do(clause("1f"), id="Sampaikan laporan ditutup.", en="Tell the customer it closes."),
+            note(clause("1f"), id="Tutup: sampaikan juga.", en="Close: tell them too."),
+        ],
+    )
+    answer = ask_urgent.to(to_unit, cond=when(YES, per=clause("1e"))) | ask_urgent.to(
+        closed, cond=when(NO, per=clause("1f"))
+    )
+
+
 # Each broken SOP, the check that must fail, and words its message must hold.
 BROKEN = [
     (GapInGuard, "guards", "gap: no branch takes step 'ask_scheme', question 'region_scheme'"),
@@ -180,4 +204,7 @@ BROKEN = [
     (MissingMeterReading, "required-data", "a path reaches it without asking it"),
     (OutcomeForgetsTheReading, "required-data", "does not carry 'meter_reading'"),
     (MisspelledGuard, "guards", "guarded by is_urgnet, not by when()"),
+    (SaysAnApktAction, "kinds", "step 'to_unit': an action in an application is given as"),
+    (SaysAnApktAction, "kinds", "step 'closed': a text of kind 'done' tells the CSO to say"),
+    (SaysAnApktAction, "kinds", "a text of kind 'note' tells the CSO to say"),
 ]  # fmt: skip

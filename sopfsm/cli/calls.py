@@ -12,6 +12,7 @@ from sopfsm.call import Call, start
 from sopfsm.catalogue import all_sops, get_sop
 from sopfsm.cli._common import UsageError, lang_option, print_json
 from sopfsm.cli.exit import ExitCode
+from sopfsm.declare import KIND_WORDS
 from sopfsm.errors import InvalidAnswer, UnknownQuestion
 from sopfsm.present import call_dict, sop_dict, sop_summary, sop_text
 
@@ -107,7 +108,8 @@ def _parse_answers(pairs: Sequence[str]) -> dict[str, str]:
 def _print_call(call: Call, lang: Lang, out: TextIO) -> None:
     data = call_dict(call, lang)
     for script in data["scripts"]:
-        out.write(f"[{script['step']}] {script['text']}  ({script['per']})\n")
+        word = KIND_WORDS[script["kind"]].in_(lang)
+        out.write(f"[{script['step']}] {word}: {script['text']}  ({script['per']})\n")
     if data["outcome"]:
         out.write(f"=> {data['outcome']['code']}\n")
     else:
@@ -115,8 +117,8 @@ def _print_call(call: Call, lang: Lang, out: TextIO) -> None:
 
 
 _WORDS = {
-    "id": {"say": "Sampaikan", "ask": "Tanyakan", "answer": "Jawaban", "end": "Hasil"},
-    "en": {"say": "Say", "ask": "Ask", "answer": "Answer", "end": "Outcome"},
+    "id": {"ask": "Tanyakan", "answer": "Jawaban", "end": "Hasil"},
+    "en": {"ask": "Ask", "answer": "Answer", "end": "Outcome"},
 }
 
 
@@ -126,7 +128,8 @@ def _interactive(call: Call, lang: Lang, stdin: TextIO, out: TextIO) -> int:
     while True:
         for step_id in call.path[shown:]:
             for script in call.sop.step(step_id).says:
-                out.write(f"{words['say']}: {script.text.in_(lang)}  ({script.per.label})\n")
+                word = KIND_WORDS[script.kind].in_(lang)
+                out.write(f"{word}: {script.text.in_(lang)}  ({script.per.label})\n")
         shown = len(call.path)
         question = call.pending
         if question is None:

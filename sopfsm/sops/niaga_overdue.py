@@ -9,7 +9,7 @@ on every path, and that restricted access gets the advice of 5C without changing
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import NO, YES, Sop, ask, outcome, say, when
+from sopfsm.declare import NO, YES, Sop, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import ACCESS_RESTRICTED, URGENT
 
@@ -31,15 +31,25 @@ SERVICE_DEPENDS = say(
     "situasi di lapangan.",
     en="Explain that, because of COVID-19, processing and service depend on the situation.",
 )
-REPORT_TO_UNIT = say(
+REPORT_TO_UNIT = do(
     clause("1e"),
-    id='Kirim laporan "ke Unit PLN terkait via APKT" dan sampaikan kepada Pelanggan.',
-    en="Send the report to the unit via APKT and tell the customer so.",
+    id='Kirim laporan "ke Unit PLN terkait via APKT".',
+    en="Send the report to the unit via APKT.",
 )
-REPORT_CLOSED = say(
+TOLD_SENT_TO_UNIT = say(
+    clause("1e"),
+    id="Sampaikan kepada Pelanggan bahwa laporannya dikirim ke Unit PLN terkait via APKT.",
+    en="Tell the customer that the report is sent to the unit via APKT.",
+)
+REPORT_CLOSED = do(
     clause("1f"),
-    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED) dan sampaikan kepada Pelanggan.",
-    en="Close the report at PLN 123 (APKT ISSUE CLOSED) and tell the customer so.",
+    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
+    en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
+)
+TOLD_CLOSED = say(
+    clause("1f"),
+    id="Sampaikan kepada Pelanggan bahwa laporannya ditutup di CC PLN 123.",
+    en="Tell the customer that the report is closed at PLN 123.",
 )
 
 
@@ -61,21 +71,23 @@ class NiagaOverdue(Sop):
     to_unit_access_restricted = outcome(
         "APKT_TO_UNIT",
         per=clause("1e"),
-        say=[COORDINATE_WITH_RT, SERVICE_DEPENDS, REPORT_TO_UNIT],
+        say=[COORDINATE_WITH_RT, SERVICE_DEPENDS, REPORT_TO_UNIT, TOLD_SENT_TO_UNIT],
         carries=["urgent", "access_restricted"],
     )
     to_unit = outcome(
         "APKT_TO_UNIT",
         per=clause("1e"),
-        say=[SERVICE_DEPENDS, REPORT_TO_UNIT],
+        say=[SERVICE_DEPENDS, REPORT_TO_UNIT, TOLD_SENT_TO_UNIT],
         carries=["urgent", "access_restricted"],
     )
     closed_access_restricted = outcome(
         "APKT_ISSUE_CLOSED",
         per=clause("1f"),
-        say=[COORDINATE_WITH_RT, SERVICE_DEPENDS, REPORT_CLOSED],
+        say=[COORDINATE_WITH_RT, SERVICE_DEPENDS, REPORT_CLOSED, TOLD_CLOSED],
     )
-    closed = outcome("APKT_ISSUE_CLOSED", per=clause("1f"), say=[SERVICE_DEPENDS, REPORT_CLOSED])
+    closed = outcome(
+        "APKT_ISSUE_CLOSED", per=clause("1f"), say=[SERVICE_DEPENDS, REPORT_CLOSED, TOLD_CLOSED]
+    )
 
     answer = (
         ask_urgent.to(ask_access_urgent, cond=when(YES, per=assumption("niaga-order")))

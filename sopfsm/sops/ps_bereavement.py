@@ -7,7 +7,7 @@ READING.md decides that the access advice of clause 2 is given here too.
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import Script, Sop, ask, say, when
+from sopfsm.declare import Script, ScriptKind, Sop, ask, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME
 from sopfsm.sops.ps_welding import ACCESS_WARNING, ps_scheme_outcomes
@@ -18,7 +18,9 @@ URGENT_BY_NATURE = say(
     en="Tell the customer that PS for a bereavement is urgent and is processed directly.",
 )
 # The same words as clause 2's warning, given here by READING.md's decision.
-ACCESS_ADVICE = Script(ACCESS_WARNING.text, assumption("bereavement-access-advice"))
+ACCESS_ADVICE = Script(
+    ACCESS_WARNING.text, assumption("bereavement-access-advice"), ScriptKind.SAID
+)
 
 
 class PsBereavement(Sop):

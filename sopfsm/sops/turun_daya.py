@@ -10,21 +10,34 @@
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import ANY, NO, YES, Sop, ask, outcome, say, when
+from sopfsm.declare import ANY, NO, YES, Sop, ask, do, note, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import ASKS_ABOUT_ELIGIBILITY, NIK, NIK_ELIGIBLE, TARGET_TARIFF
 
-NON_SUBSIDISED_TO_UNIT = say(
+NON_SUBSIDISED_TO_UNIT = do(
     clause("5A.1"),
-    id="Sampaikan permohonan Turun Daya ke Unit PLN terkait via APKT.",
+    id="Kirim permohonan Turun Daya ke Unit PLN terkait via APKT.",
     en="Send the Turun Daya request to the unit via APKT.",
 )
-CHECK_NIK = say(
-    clause("5A.2"),
-    id="Tanyakan No NIK Pelanggan untuk dicek pada aplikasi.",
-    en="Ask for the customer's NIK to check it in the application.",
+NON_SUBSIDISED_TOLD = say(
+    clause("5A.1"),
+    id="Sampaikan kepada Pelanggan bahwa permohonan Turun Dayanya diteruskan ke Unit PLN "
+    "terkait via APKT.",
+    en="Tell the customer that the Turun Daya request is passed on to the unit via APKT.",
 )
-LOWER_SUBSIDISED_TOO = say(
+NIK_NEEDED = say(
+    clause("5A.2"),
+    id="Sampaikan bahwa untuk Turun Daya ke Daya Subsidi, No NIK Pelanggan perlu dicek pada "
+    "aplikasi.",
+    en="Tell the customer that lowering to a subsidised power needs their NIK checked in the "
+    "application.",
+)
+CHECK_NIK = do(
+    clause("5A.2"),
+    id="Cek No NIK Pelanggan pada aplikasi.",
+    en="Check the customer's NIK in the application.",
+)
+LOWER_SUBSIDISED_TOO = note(
     assumption("subsidised-to-lower-subsidised"),
     id="Pelanggan daya subsidi yang ingin turun ke daya subsidi lebih rendah juga dicek NIK-nya.",
     en="A customer already on subsidised power going lower is NIK-checked too.",
@@ -47,17 +60,23 @@ DTKS_MEMBERSHIP = say(
     "of Social Affairs; for details the customer can consult the local Dinas Sosial, which "
     "proposes DTKS membership; DTKS can be checked on the cekbansos website.",
 )
-CLOSED_AT_CC = say(
+CLOSED_AT_CC = do(
     clause("5A.2a"),
     id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
     en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
 )
-RECIPIENT_TO_UNIT = say(
+RECIPIENT_TO_UNIT = do(
     clause("5A.2b"),
-    id="Pelanggan terdaftar sebagai penerima subsidi: sampaikan permohonan Turun Daya ke Unit "
-    "PLN terkait via APKT, dengan NIK-nya.",
+    id="Pelanggan terdaftar sebagai penerima subsidi: kirim permohonan Turun Daya ke Unit PLN "
+    "terkait via APKT, dengan NIK-nya.",
     en="The customer is a registered subsidy recipient: send the Turun Daya request to the "
     "unit via APKT, with the NIK.",
+)
+RECIPIENT_TOLD = say(
+    clause("5A.2b"),
+    id="Sampaikan kepada Pelanggan bahwa permohonan Turun Dayanya diteruskan ke Unit PLN "
+    "terkait via APKT.",
+    en="Tell the customer that the Turun Daya request is passed on to the unit via APKT.",
 )
 
 
@@ -69,15 +88,21 @@ class TurunDaya(Sop):
     title = Text(id="Turun Daya", en="Lowering the contracted power (Turun Daya)")
 
     ask_target_tariff = ask(TARGET_TARIFF, per=clause("5A"), initial=True)
-    ask_nik = ask(NIK, per=clause("5A.2"), say=[CHECK_NIK, LOWER_SUBSIDISED_TOO])
-    ask_nik_eligible = ask(NIK_ELIGIBLE, per=assumption("nik-check"))
+    ask_nik = ask(NIK, per=clause("5A.2"), say=[NIK_NEEDED, LOWER_SUBSIDISED_TOO])
+    ask_nik_eligible = ask(NIK_ELIGIBLE, per=assumption("nik-check"), say=[CHECK_NIK])
     ask_about_eligibility = ask(ASKS_ABOUT_ELIGIBILITY, per=clause("5A.2a"), say=[NOT_A_RECIPIENT])
 
     non_subsidised_to_unit = outcome(
-        "APKT_TO_UNIT", per=clause("5A.1"), say=[NON_SUBSIDISED_TO_UNIT], carries=["target_tariff"]
+        "APKT_TO_UNIT",
+        per=clause("5A.1"),
+        say=[NON_SUBSIDISED_TO_UNIT, NON_SUBSIDISED_TOLD],
+        carries=["target_tariff"],
     )
     recipient_to_unit = outcome(
-        "APKT_TO_UNIT", per=clause("5A.2b"), say=[RECIPIENT_TO_UNIT], carries=["nik"]
+        "APKT_TO_UNIT",
+        per=clause("5A.2b"),
+        say=[RECIPIENT_TO_UNIT, RECIPIENT_TOLD],
+        carries=["nik"],
     )
     closed_with_dtks_info = outcome(
         "APKT_ISSUE_CLOSED", per=clause("5A.2a"), say=[DTKS_MEMBERSHIP, CLOSED_AT_CC]
