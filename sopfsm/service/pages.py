@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Route
 from sopfsm._text import Text
 from sopfsm.answers import AnswerKind, Choice, MeterReading, Nik, Value
 from sopfsm.catalogue import all_sops, sop_ids
-from sopfsm.declare import Script
+from sopfsm.declare import KIND_WORDS, Script
 from sopfsm.provenance import ASSUMPTIONS, CLAUSES, Assumption, Clause, Provenance
 from sopfsm.questions import Question
 from sopfsm.render import MEANINGS
@@ -33,11 +33,6 @@ from sopfsm.spec import SopSpec, StepSpec
 
 FRONT_DOOR = "triage"  # the SOP id of the front door, once the catalogue has one
 
-KIND_WORDS = {
-    "said": Text(id="Sampaikan", en="Say"),
-    "done": Text(id="Lakukan", en="Do"),
-    "note": Text(id="Catatan", en="Note"),
-}
 
 # How an APKT report and the call's history name each answer.
 ANSWER_NAMES: dict[str, Text] = {
@@ -107,14 +102,8 @@ def cite_text(per: Provenance | None) -> dict[str, str] | None:
     return None
 
 
-def script_kind(script: Script) -> str:
-    """``said``, ``done`` or ``note``; a SOP declared before scripts had kinds says all."""
-    kind = getattr(script, "kind", "said")  # older Script values carry no kind
-    return str(getattr(kind, "value", kind))
-
-
 def script_json(script: Script) -> dict[str, Any]:
-    return {"text": text(script.text), "per": script.per.label, "kind": script_kind(script)}
+    return {"text": text(script.text), "per": script.per.label, "kind": script.kind.value}
 
 
 def answer_input(kind: AnswerKind) -> str:
@@ -221,7 +210,7 @@ def sops_document() -> dict[str, Any]:
         "sops": [sop_json(sop) for sop in sops],
         "outcomes": outcomes,
         "cites": cites,
-        "kinds": {kind: text(words) for kind, words in KIND_WORDS.items()},
+        "kinds": {kind.value: text(words) for kind, words in KIND_WORDS.items()},
     }
 
 
