@@ -47,6 +47,22 @@ ANSWER_NAMES: dict[str, Text] = {
     ),
     "accepts_explanation": Text(id="Menerima penjelasan", en="Accepts the explanation"),
     "meter_reading": Text(id="Stand APP (kWh)", en="Meter reading, stand APP (kWh)"),
+    # The front door's questions.
+    "matter": Text(id="Keperluan", en="Matter"),
+    "tmp_passed": Text(id="TMP sudah terlewati", en="TMP passed"),
+    "ps_purpose": Text(id="Keperluan PS", en="PS purpose"),
+    "objects_to_paying": Text(id="Keberatan membayar", en="Objects to paying"),
+    "needs_officer": Text(id="Perlu petugas ke lokasi", en="Needs an officer on site"),
+}
+
+# The hand-off ends only a front-door call; it is no APKT outcome, so the flowcharts'
+# words for the APKT outcomes may not name it.
+OUTCOME_WORDS: dict[str, Text] = {
+    "REGULAR_SOP": Text(
+        id="Ikuti SOP reguler (pembaruan 10 April 2020 tidak berlaku)",
+        en="Follow the regular SOP (the 10 April 2020 update does not apply)",
+    ),
+    **MEANINGS,
 }
 
 
@@ -167,6 +183,15 @@ def question_json(question: Question) -> dict[str, Any]:
     }
     if isinstance(kind, Choice):
         entry["options"] = option_keys(kind)
+    else:  # a field; any further class (no NIK at hand) is a button beside it
+        entry["options"] = [
+            {
+                "value": answer_class.samples[0],
+                "class": answer_class.label,
+                "label": text(kind.label(answer_class.samples[0])),
+            }
+            for answer_class in kind.classes()[1:]
+        ]
     return entry
 
 
@@ -204,7 +229,7 @@ def sops_document() -> dict[str, Any]:
             found = cite_text(per)
             if found is not None:
                 cites[per.label] = found
-    outcomes = {code: text(words) for code, words in MEANINGS.items()}
+    outcomes = {code: text(words) for code, words in OUTCOME_WORDS.items()}
     return {
         "front_door": FRONT_DOOR if FRONT_DOOR in sop_ids() else None,
         "sops": [sop_json(sop) for sop in sops],

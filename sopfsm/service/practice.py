@@ -82,6 +82,66 @@ STORY: dict[tuple[str, str], Text] = {
         id="Setelah dijelaskan, Pelanggan tetap keberatan membayar.",
         en="Even after the explanation, the customer still objects to paying.",
     ),
+    ("nik", "<no NIK at hand>"): Text(
+        id="Pelanggan tidak dapat menyebutkan NIK-nya saat ini.",
+        en="The customer cannot give a NIK right now.",
+    ),
+    ("matter", "niaga"): Text(
+        id="Permohonan Niaga Pelanggan belum juga terealisasi.",
+        en="The customer's Niaga request has still not been realised.",
+    ),
+    ("matter", "ps"): Text(
+        id="Pelanggan meminta penyambungan sementara (PS).",
+        en="The customer asks for a temporary connection (PS).",
+    ),
+    ("matter", "turun_daya"): Text(
+        id="Pelanggan ingin menurunkan daya.", en="The customer wants to lower the power."
+    ),
+    ("matter", "lebih_tagih"): Text(
+        id="Pelanggan mengeluhkan tagihan yang terlalu besar.",
+        en="The customer complains the bill is too high.",
+    ),
+    ("matter", "gangguan_persil"): Text(
+        id="Listrik di rumah Pelanggan padam, hanya di persil itu.",
+        en="The power is out at the customer's premises alone.",
+    ),
+    ("matter", "unit_request"): Text(
+        id="Pelanggan punya permohonan lain yang dulu harus diurus ke Unit.",
+        en="The customer has another request that used to need a visit to the unit.",
+    ),
+    ("tmp_passed", "yes"): Text(
+        id="Permohonan didaftarkan lewat web dan TMP penyambungannya sudah lewat.",
+        en="The request was registered on the web and its connection TMP has passed.",
+    ),
+    ("tmp_passed", "no"): Text(
+        id="Permohonan didaftarkan lewat web dan TMP penyambungannya belum lewat.",
+        en="The request was registered on the web and its connection TMP has not passed.",
+    ),
+    ("ps_purpose", "welding"): Text(
+        id="PS itu untuk pengelasan di rumah tinggal.", en="The PS is for welding at a home."
+    ),
+    ("ps_purpose", "bereavement"): Text(
+        id="PS itu untuk acara kedukaan.", en="The PS is for a funeral."
+    ),
+    ("ps_purpose", "other"): Text(
+        id="PS itu untuk hajatan keluarga.", en="The PS is for a family celebration."
+    ),
+    ("objects_to_paying", "yes"): Text(
+        id="Pelanggan keberatan membayar dan meminta koreksi rekening.",
+        en="The customer objects to paying and asks for a bill correction.",
+    ),
+    ("objects_to_paying", "no"): Text(
+        id="Pelanggan hanya bertanya, tidak keberatan membayar.",
+        en="The customer only asks; they do not object to paying.",
+    ),
+    ("needs_officer", "yes"): Text(
+        id="Gangguan itu perlu petugas datang ke lokasi.",
+        en="The outage needs an officer on site.",
+    ),
+    ("needs_officer", "no"): Text(
+        id="Gangguan itu dapat diatasi tanpa petugas ke lokasi.",
+        en="The outage can be resolved without an officer on site.",
+    ),
     ("meter_reading", "<valid reading>"): Text(
         id="Stand APP saat Pelanggan melapor: {sample} kWh.",
         en="The meter reading (stand APP) at the time of the report: {sample} kWh.",

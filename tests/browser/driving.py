@@ -11,7 +11,11 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 # What a CSO types for a field's answer class; other classes type the core's sample.
-TYPED = {"<valid NIK>": "3171 0101 0190 0001", "<valid reading>": "12.345,5"}
+TYPED = {
+    "<valid NIK>": "3171 0101 0190 0001",
+    "<no NIK at hand>": "tidak ada",
+    "<valid reading>": "12.345,5",
+}
 
 
 def open_call_screen(page: Page, agent: str) -> None:
@@ -42,10 +46,10 @@ def answer_by_key(page: Page, sop_id: str, question_id: str, class_label: str) -
     """Answer the pending question with the keyboard alone: its key, or type and Enter."""
     page.wait_for_selector(f'[data-question="{question_id}"]')
     revision = int(page.get_attribute("[data-step]", "data-revision") or "-1")
-    button = f'[data-answer][data-class="{class_label}"]'
+    button = f'[data-answer][data-class="{class_label}"][data-key]'
     if page.query_selector(button) is not None:
         page.keyboard.press(key_of(page, button))
-    else:
+    else:  # typed into the field, even an answer that also has an unkeyed button
         assert focused(page, "data-field"), "a field question takes focus in its field"
         question = get_sop(sop_id).question(question_id)
         assert question is not None

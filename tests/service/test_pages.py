@@ -39,6 +39,9 @@ def test_each_choice_has_one_key_per_answer_and_fields_take_the_rest() -> None:
             kind = get_sop(sop_json["id"]).question(question_id).kind  # type: ignore[union-attr]
             if not isinstance(kind, Choice):
                 assert entry["input"] in {"nik", "reading"}
+                # Only the typed class is typed; any other class has its own button.
+                classes = [c.label for c in kind.classes()]
+                assert [o["class"] for o in entry["options"]] == classes[1:]
                 continue
             keys = [key for option in entry["options"] for key in option["also"]]
             assert len(keys) == len(set(keys)), f"{question_id}: two answers share a key"

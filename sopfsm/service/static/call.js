@@ -294,6 +294,16 @@ function renderQuestion(call, sop) {
   );
   form.elements.answer.value = state.draft;
   box.append(form);
+  // Answers beside the field that are not typed values (no NIK at hand); typing their
+  // words in the field does the same.
+  const others = question?.options || [];
+  if (others.length) {
+    box.append(h("div", { class: "choices" }, others.map((option) => h(
+      "button",
+      { type: "button", class: "secondary answer-other", dataset: { answer: JSON.stringify(option.value), class: option.class }, onclick: () => answer(option.value) },
+      t(option.label),
+    ))));
+  }
   return box;
 }
 
