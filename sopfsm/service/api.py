@@ -28,12 +28,14 @@ from sopfsm.service.requests import (
     int_query,
     lang_of,
     only_fields,
+    only_params,
     read_object,
     time_query,
 )
 from sopfsm.store.base import CallFilter, CallStore
 
 MAX_PAGE = 200
+LIST_PARAMS = ("sop", "outcome", "agent", "since", "until", "cursor", "limit", "lang")
 
 
 def routes() -> list[Route]:
@@ -41,8 +43,7 @@ def routes() -> list[Route]:
         Route("/sops", list_sops, methods=["GET"]),
         Route("/sops/{sop}", show_sop, methods=["GET"]),
         Route("/sops/{sop}/diagram.svg", sop_diagram, methods=["GET"]),
-        Route("/calls", start_call, methods=["POST"]),
-        Route("/calls", list_calls, methods=["GET"]),
+        Route("/calls", calls_root, methods=["GET", "POST"]),
         Route("/calls/{call_id}", show_call, methods=["GET"]),
         Route("/calls/{call_id}/answers", answer_call, methods=["POST"]),
         Route("/calls/{call_id}/saved", saved_call, methods=["GET"]),
@@ -89,16 +90,19 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 async def list_sops(request: Request) -> Response:
     agent_of(request)
+    only_params(request, ())
     return _json({"sops": [calls.sop_entry(sop) for sop in all_sops()]})
 
 
 async def show_sop(request: Request) -> Response:
     agent_of(request)
+    only_params(request, ())
     return _json(calls.sop_whole(get_sop(request.path_params["sop"])))
 
 
 async def sop_diagram(request: Request) -> Response:
     agent_of(request)
+    only_params(request, ("lang", "call"))
     sop = get_sop(request.path_params["sop"])
     lang = lang_of(request)
     call_id = request.query_params.get("call")
@@ -139,6 +143,7 @@ _REVISION = Text(
 
 async def start_call(request: Request) -> Response:
     agent = agent_of(request)
+    only_params(request, ("lang",))
     data = await read_object(request, _config(request).max_body_bytes)
     only_fields(data, ("sop", "answers"))
     sop_id = field(data, "sop", str, _SOP_ID)
@@ -149,8 +154,16 @@ async def start_call(request: Request) -> Response:
     return _json(calls.call_body(stored, call, lang), 201, {"Location": location})
 
 
+async def calls_root(request: Request) -> Response:
+    """One route for both methods, so that a 405 lists both in ``Allow``."""
+    if request.method == "POST":
+        return await start_call(request)
+    return await list_calls(request)
+
+
 async def show_call(request: Request) -> Response:
     agent_of(request)
+    only_params(request, ("lang",))
     lang = lang_of(request)
 
     def load() -> dict[str, Any]:
@@ -162,11 +175,14 @@ async def show_call(request: Request) -> Response:
 
 async def answer_call(request: Request) -> Response:
     agent = agent_of(request)
+    only_params(request, ("lang",))
     data = await read_object(request, _config(request).max_body_bytes)
     only_fields(data, ("question", "value", "revision"))
     question = field(data, "question", str, _QUESTION)
     if "value" not in data:
         field(data, "value", object, Text(id="jawaban", en="the answer"))
+    if isinstance(data.get("revision"), float) and data["revision"].is_integer():
+        data["revision"] = int(data["revision"])  # JSON has one number type: 3.0 is 3
     revision = field(data, "revision", int, _REVISION)
     if revision < 0:
         field({"revision": None}, "revision", int, _REVISION)
@@ -185,6 +201,7 @@ async def answer_call(request: Request) -> Response:
 
 async def list_calls(request: Request) -> Response:
     agent_of(request)
+    only_params(request, LIST_PARAMS)
     lang = lang_of(request)
     params = request.query_params
     sop = params.get("sop")
@@ -226,6 +243,7 @@ async def list_calls(request: Request) -> Response:
 
 async def saved_call(request: Request) -> Response:
     agent_of(request)
+    only_params(request, ())
 
     def save() -> str:
         stored = _store(request).get(request.path_params["call_id"])

@@ -6,8 +6,6 @@ in English and Indonesian.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 from typing import Any
@@ -116,6 +114,19 @@ def only_fields(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
         )
 
 
+def only_params(request: Request, allowed: tuple[str, ...]) -> None:
+    """Refuse a query parameter the route does not take, naming those it does."""
+    extra = sorted(set(request.query_params) - set(allowed))
+    if extra:
+        takes = ", ".join(allowed) or "none"
+        raise _bad(
+            f"unknown query parameter {', '.join(map(repr, extra))}; this path takes: {takes}",
+            f"parameter tidak dikenal {', '.join(map(repr, extra))}; path ini menerima: {takes}",
+            field=extra[0],
+            accepted=list(allowed),
+        )
+
+
 def lang_of(request: Request) -> Lang:
     lang = request.query_params.get("lang", "id")
     for known in LANGS:
@@ -161,20 +172,16 @@ def int_query(request: Request, name: str, default: int, low: int, high: int) ->
 
 
 def cursor_text(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
+    """The position after which the next page starts: opaque to clients."""
+    return str(seq)
 
 
 def cursor_query(request: Request) -> int | None:
     text = request.query_params.get("cursor")
     if text is None:
         return None
-    try:
-        decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-        kind, _, number = decoded.partition(":")
-        if kind == "seq" and number.isascii() and number.isdigit() and int(number) >= 1:
-            return int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+    if text.isascii() and text.isdigit() and 1 <= int(text) < 10**18:
+        return int(text)
     raise _bad(
         "cursor is not one this service gave out; use the `next` of a listing",
         "cursor bukan dari layanan ini; pakai `next` dari daftar",
