@@ -160,3 +160,21 @@ def test_the_apkt_text_is_copied_for_pasting(page: Page) -> None:
     assert pasted == page.input_value("[data-apkt-text]")
     assert "Hasil APKT: APKT_TO_UNIT" in pasted
     assert "NIK: 3171010101900001" in pasted
+
+
+def test_an_answer_given_on_another_desk_is_shown_not_overwritten(
+    page: Page, api: httpx.Client
+) -> None:
+    open_call_screen(page, AGENT)
+    call_id = start_by_key(page, "niaga-overdue")
+    moved = api.post(
+        f"/v1/calls/{call_id}/answers", json={"question": "urgent", "value": "no", "revision": 0}
+    )
+    assert moved.status_code == 200
+    page.keyboard.press("Y")  # this screen still shows the urgency question
+    page.wait_for_selector("[data-notice]")
+    page.wait_for_selector('[data-question="access_restricted"]')
+    call = api.get(f"/v1/calls/{call_id}").json()
+    assert call["answers"] == {"urgent": False}  # the other desk's answer stands, once
+    assert call["revision"] == 1
+    assert focus_in_panel(page)
