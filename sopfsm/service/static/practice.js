@@ -198,6 +198,7 @@ function renderSummary() {
     h("p", { "data-score": `${rightCount}/${picks.length}` }, `${word("score")}: ${rightCount} / ${picks.length}`),
     h("p", {}, `${word("outcome_was")}: `, h("strong", {}, scenario.outcome),
       state.doc.outcomes[scenario.outcome] ? ` — ${t(state.doc.outcomes[scenario.outcome])}` : ""),
+    nextButton(),
     h("table", { "data-clause-score": "" },
       h("caption", {}, word("by_clause")),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, word("clause_col")), h("th", { scope: "col" }, word("right_col")))),
@@ -210,9 +211,10 @@ function renderSummary() {
         ? h("ul", {}, left.map((s) => h("li", {}, h("button", { type: "button", class: "link", onclick: () => begin(s) }, `${t(s.title)} — ${title(s)}`))))
         : h("p", {}, word("all_done")),
     ),
-    nextButton(),
   );
-  panel.querySelector("[data-next-scenario]").focus();
+  // The score is what the trainee came for: show it from the top, focus on what's next.
+  window.scrollTo(0, 0);
+  panel.querySelector("[data-next-scenario]").focus({ preventScroll: true });
 }
 
 document.addEventListener("keydown", (event) => {
