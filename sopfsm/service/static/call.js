@@ -207,6 +207,17 @@ function show(call) {
   renderCall();
   if (moved) loadDiagram();
   focusCall();
+  announce();
+}
+
+// One short line for a screen reader after each move, rather than the whole panel again.
+function announce() {
+  const call = state.call;
+  const sop = sopOf(call.sop);
+  const status = document.querySelector("[data-status]");
+  status.textContent = call.outcome
+    ? `${word("outcome")}: ${call.outcome.code}`
+    : `${word("ask")}: ${t(sop?.questions[call.pending]?.prompt) || call.prompt || ""}`;
 }
 
 function focusCall() {

@@ -20,7 +20,8 @@ export const WORDS = {
   ask: { id: "Tanyakan", en: "Ask" },
   outcome: { id: "Hasil APKT", en: "APKT outcome" },
   clause: { id: "klausul", en: "clause" },
-  loading: { id: "Memuat…", en: "Loading…" },
+  call_region: { id: "Panggilan", en: "Call" },
+  practice_region: { id: "Latihan", en: "Practice" },
 };
 
 const LANG_KEY = "sopfsm.lang";
@@ -58,6 +59,9 @@ function applyLanguage() {
   document.documentElement.lang = lang();
   for (const node of document.querySelectorAll("[data-i18n]")) {
     node.textContent = word(node.dataset.i18n);
+  }
+  for (const node of document.querySelectorAll("[data-i18n-label]")) {
+    node.setAttribute("aria-label", word(node.dataset.i18nLabel));
   }
   const title = document.querySelector("h1[data-i18n]");
   if (title) document.title = `${title.textContent} · sopfsm`;
