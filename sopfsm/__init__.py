@@ -37,15 +37,19 @@ from sopfsm.errors import (
     AnswererError,
     CallFinished,
     InvalidAnswer,
+    InvalidArgument,
     MissingDependency,
     NoBranch,
     NotPending,
+    ReentrantAnswer,
     SavedCallError,
     ServiceConfigError,
+    SignatureError,
     SopDefinitionError,
     SopfsmError,
     StaleRevision,
     StoreError,
+    UncheckedSignature,
     UnknownCall,
     UnknownQuestion,
     UnknownSchemaVersion,
@@ -55,6 +59,7 @@ from sopfsm.errors import (
 from sopfsm.provenance import Assumption, Clause, Provenance, assumption, clause
 from sopfsm.questions import Question
 from sopfsm.saved import restore
+from sopfsm.signing import SigningKey
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
 
 __version__ = "0.1.0"
@@ -74,6 +79,7 @@ __all__ = [
     "Choice",
     "Clause",
     "InvalidAnswer",
+    "InvalidArgument",
     "LANGS",
     "Lang",
     "MeterReading",
@@ -87,11 +93,14 @@ __all__ = [
     "OutcomeCode",
     "Provenance",
     "Question",
+    "ReentrantAnswer",
     "SCRIPT_KINDS",
     "SavedCallError",
     "Script",
     "ScriptKind",
     "ServiceConfigError",
+    "SignatureError",
+    "SigningKey",
     "Sop",
     "SopDefinitionError",
     "SopSpec",
@@ -101,6 +110,7 @@ __all__ = [
     "StepSpec",
     "StoreError",
     "Text",
+    "UncheckedSignature",
     "UnknownCall",
     "UnknownQuestion",
     "UnknownSchemaVersion",

@@ -159,7 +159,8 @@ class Nik:
 
 
 MAX_METER_READING = 999_999_999.0  # no kWh meter counts past nine digits
-_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+# A first group with a leading zero is no thousands group: "0.500" is half a kWh.
+_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
@@ -177,7 +178,10 @@ class MeterReading:
     def coerce(self, raw: object) -> Value:
         if isinstance(raw, bool):
             raise Rejected(Text(id="bukan angka", en="not a number"))
-        if isinstance(raw, int | float):
+        if isinstance(raw, int) and abs(raw) > MAX_METER_READING:
+            # float(10**400) overflows; the sign is all that matters to refuse it by name.
+            number = 2 * MAX_METER_READING if raw > 0 else -1.0
+        elif isinstance(raw, int | float):
             number = float(raw)
         elif isinstance(raw, str):
             number = _parse_reading(raw)
@@ -185,7 +189,7 @@ class MeterReading:
             raise Rejected(Text(id="bukan angka", en="not a number"))
         if math.isnan(number) or math.isinf(number):
             raise Rejected(Text(id="bukan angka yang terhingga", en="not a finite number"))
-        if number < 0:
+        if number < 0 or math.copysign(1.0, number) < 0:  # -0.0 too, as the text "-0" is
             raise Rejected(Text(id="stand tidak boleh negatif", en="a reading cannot be negative"))
         if number > MAX_METER_READING:
             raise Rejected(

@@ -64,10 +64,7 @@ def report_text(reports: Sequence[AuditReport]) -> str:
                 lines.append(f"          - {finding.message}")
                 if finding.route:
                     lines.append(f"            route: {ROUTE_ARROW.join(finding.route)}")
-        lines.append(
-            f"  paths: {_count(report)}; at most {report.max_answers} answers; "
-            f"outcomes: {_outcomes(report)}"
-        )
+        lines.append(f"  paths: {_count(report)}; {_bound(report)}; outcomes: {_outcomes(report)}")
         for path in report.paths or ():
             lines.append(f"    {_answers(path)} => {path.outcome}  [{', '.join(path.cites)}]")
         lines.append("")
@@ -91,8 +88,7 @@ def report_markdown(reports: Sequence[AuditReport]) -> str:
                 route = f" (route: `{ROUTE_ARROW.join(finding.route)}`)" if finding.route else ""
                 lines.append(f"- **{check.name}**: {finding.message}{route}")
         lines += [
-            f"Paths: {_count(report)}, each of at most {report.max_answers} answers. "
-            f"Outcomes: {_outcomes(report)}.",
+            f"Paths: {_count(report)}, {_bound(report)}. Outcomes: {_outcomes(report)}.",
             "",
         ]
         if report.paths:
@@ -109,6 +105,13 @@ def _count(report: AuditReport) -> str:
         return "not countable"
     listed = "" if report.paths is not None else " (too many to list)"
     return f"{report.path_count}{listed}"
+
+
+def _bound(report: AuditReport) -> str:
+    # No bound is found when a path loops or never ends; the checks above name why.
+    if report.max_answers is None:
+        return "no bound on the answers of a call"
+    return f"at most {report.max_answers} answers"
 
 
 def _outcomes(report: AuditReport) -> str:

@@ -3,12 +3,18 @@
 The call drives the SOP's python-statemachine machine and keeps the history that QA
 audits: the steps visited, the scripts said, and every answer with its time and who gave
 it. Every check runs before anything changes, so a refused answer leaves the call as it was.
+
+A call is safe to share between threads: answers are applied one at a time under a lock,
+so of two answers to one question one wins and the other raises :class:`NotPending`.
+Code that runs inside an answer (an answerer, the clock) cannot answer the same call:
+an answerer returns its answer, and :class:`ReentrantAnswer` says so if it tries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,14 +28,17 @@ from sopfsm.declare import ANSWER_EVENT, Script
 from sopfsm.errors import (
     AnswererError,
     CallFinished,
-    InvalidAnswer,
+    InvalidArgument,
     NoBranch,
     NotPending,
+    ReentrantAnswer,
+    SignatureError,
     SopDefinitionError,
     SopfsmError,
     UnknownQuestion,
 )
 from sopfsm.questions import Question
+from sopfsm.signing import SigningKey, sign
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec
 
 Answerer = Callable[["Call"], object]
@@ -83,6 +92,11 @@ class Call:
         answerers: Mapping[str, Answerer] | None = None,
         clock: Clock = utc_now,
     ) -> None:
+        if not isinstance(sop, SopSpec):
+            raise InvalidArgument("sop", sop, "a SOP id or a SopSpec")
+        self._answerers = _checked_answerers(sop, answerers)
+        if not callable(clock):
+            raise InvalidArgument("clock", clock, "a callable returning an aware datetime")
         self._sop = sop
         try:
             self._machine: StateMachine = sop.machine()
@@ -91,11 +105,11 @@ class Call:
         self._step = sop.initial
         self._path: list[str] = [self._step.id]
         self._answers: list[AnswerRecord] = []
-        self._answerers = dict(answerers or {})
         self._clock = clock
-        for question_id in self._answerers:
-            if sop.question(question_id) is None:
-                raise UnknownQuestion(sop.sop_id, question_id, [q.id for q in sop.questions])
+        self._lock = threading.RLock()
+        self._applying: str | None = None  # the question whose answer is being applied
+        self.signed_with: str | None = None
+        """The id of the key whose signature :func:`sopfsm.restore` checked, or None."""
 
     # -- what the CSO sees -------------------------------------------------------------
 
@@ -162,7 +176,7 @@ class Call:
         Raises the error :meth:`answer` would raise; never changes the call.
         """
         sop, step = self._sop, self._step
-        question = sop.question(question_id)
+        question = sop.question(question_id) if isinstance(question_id, str) else None
         if question is None:
             raise UnknownQuestion(sop.sop_id, question_id, [q.id for q in sop.questions])
         if step.outcome is not None:
@@ -179,13 +193,36 @@ class Call:
         """Answer the pending question; returns the call, moved to its next step.
 
         Raises :class:`UnknownQuestion`, :class:`NotPending`, :class:`CallFinished`,
-        :class:`InvalidAnswer` or :class:`NoBranch`, each leaving the call unchanged; and
-        :class:`AnswererError` if an answerer fails on the next question (the CSO's answer
-        is then applied and that question stays pending for the CSO).
+        :class:`InvalidAnswer`, :class:`NoBranch` or :class:`ReentrantAnswer`, each leaving
+        the call unchanged; and :class:`AnswererError` if an answerer then fails on the
+        next question: the CSO's answer (and every answerer's before it) stays applied, as
+        its ``applied`` says, and that question stays pending for the CSO.
         """
-        self._apply(question_id, value, self._clock(), BY_CSO)
-        self.run_answerers()
+        with self._lock, self._applying_answer(question_id):
+            self._apply(question_id, value, self._now(), BY_CSO)
+            self._run_answerers([question_id])
         return self
+
+    def run_answerers(self) -> None:
+        """Let the answerers answer the pending question, for as long as they have one.
+
+        :func:`sopfsm.start`, :meth:`answer` and :func:`sopfsm.restore` call it; call
+        software calls it itself only after attaching answerers by hand.
+        """
+        pending = self.pending
+        with self._lock, self._applying_answer(pending.id if pending else None):
+            self._run_answerers([])
+
+    def _applying_answer(self, question_id: object) -> _Applying:
+        if self._applying is not None:  # the lock is held by this very thread
+            raise ReentrantAnswer(question_id, self._applying)
+        return _Applying(self, str(question_id))
+
+    def _now(self) -> dt.datetime:
+        at = self._clock()
+        if not isinstance(at, dt.datetime) or at.tzinfo is None:
+            raise InvalidArgument("the clock's time", at, "an aware datetime")
+        return at
 
     def _apply(self, question_id: str, value: object, at: dt.datetime, by: str) -> None:
         coerced, branch = self.check(question_id, value)
@@ -200,29 +237,38 @@ class Call:
         self._path.append(branch.target)
         self._answers.append(AnswerRecord(question_id, coerced, at, by))
 
-    def run_answerers(self) -> None:
-        """Let the answerers answer the pending question, for as long as they have one.
-
-        :func:`sopfsm.start`, :meth:`answer` and :func:`sopfsm.restore` call it; call
-        software calls it itself only after attaching answerers by hand.
-        """
+    def _run_answerers(self, applied: list[str]) -> None:
         while (question := self.pending) is not None and question.id in self._answerers:
             try:
                 raw = self._answerers[question.id](self)
                 if raw is None:
                     return
-                self._apply(question.id, raw, self._clock(), BY_ANSWERER)
-            except InvalidAnswer as error:
-                raise AnswererError(question.id, error) from error
-            except SopfsmError:
-                raise
+                self._apply(question.id, raw, self._now(), BY_ANSWERER)
             except Exception as error:  # an answerer is foreign code; name its failure
-                raise AnswererError(question.id, error) from error
+                raise AnswererError(question.id, error, applied) from error
+            applied.append(question.id)
+
+    # -- copies ------------------------------------------------------------------------
+
+    def __copy__(self) -> Call:
+        """An independent call with its own machine, at the same step with the same history."""
+        with self._lock:
+            copy = Call(self._sop, answerers=self._answerers, clock=self._clock)
+            for record in self._answers:
+                copy._apply(record.question, record.value, record.at, record.by)
+            return copy
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Call:
+        return self.__copy__()
 
     # -- saving ------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The call as a JSON-ready dict; :func:`sopfsm.restore` takes it back."""
+        with self._lock:
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         outcome = self.outcome
         return {
             "format": FORMAT,
@@ -239,9 +285,18 @@ class Call:
             "outcome": outcome.to_dict() if outcome else None,
         }
 
-    def to_json(self) -> str:
-        """The call as JSON text, to store between requests and restore later."""
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+    def to_json(self, key: SigningKey | None = None) -> str:
+        """The call as JSON text, to store between requests and restore later.
+
+        With ``key`` the save is signed (HMAC-SHA256, naming ``key.id``), and
+        ``sopfsm.restore(text, key=key)`` refuses it if anything in it changed.
+        """
+        data = self.to_dict()
+        if key is not None:
+            if not isinstance(key, SigningKey):
+                raise SignatureError(f"key must be a SigningKey, not {type(key).__name__}")
+            data = sign(data, key)
+        return json.dumps(data, ensure_ascii=False)
 
     def __repr__(self) -> str:
         return f"<Call {self._sop.sop_id} at {self._step.id!r}>"
@@ -261,6 +316,34 @@ def start(
     :class:`UnknownQuestion`.
     """
     spec = get_sop(sop) if isinstance(sop, str) else sop
-    call = Call(spec, answerers=answerers, clock=clock)
+    call = Call(spec, answerers=answerers, clock=clock)  # refuses anything but a SopSpec
     call.run_answerers()
     return call
+
+
+class _Applying:
+    """Marks the call as applying an answer, so that re-entering it is refused by name."""
+
+    def __init__(self, call: Call, question_id: str) -> None:
+        self._call = call
+        self._question_id = question_id
+
+    def __enter__(self) -> None:
+        self._call._applying = self._question_id
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._call._applying = None
+
+
+def _checked_answerers(sop: SopSpec, answerers: object) -> dict[str, Answerer]:
+    if answerers is None:
+        return {}
+    if not isinstance(answerers, Mapping):
+        raise InvalidArgument("answerers", answerers, "a mapping of question ids to callables")
+    known = [q.id for q in sop.questions]
+    for question_id, answerer in answerers.items():
+        if not isinstance(question_id, str) or sop.question(question_id) is None:
+            raise UnknownQuestion(sop.sop_id, question_id, known)
+        if not callable(answerer):
+            raise InvalidArgument(f"the answerer for {question_id!r}", answerer, "a callable")
+    return dict(answerers)

@@ -30,6 +30,8 @@ def sop_ids() -> tuple[str, ...]:
 
 def get_sop(sop_id: str) -> SopSpec:
     """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones."""
+    if not isinstance(sop_id, str):  # a list or None from outside input is unknown too
+        raise UnknownSop(sop_id, sop_ids())
     spec = _loaded.get(sop_id)
     if spec is None:
         try:

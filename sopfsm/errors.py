@@ -14,6 +14,7 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     │   └── CallFinished      an answer after the call reached its outcome
     ├── AnswererError         a pluggable answerer (e.g. the DTKS check) failed
     ├── SavedCallError        a saved call that cannot be restored faithfully
+    │   └── SignatureError    a signed save that does not verify, or a missing signature
     ├── SopDefinitionError    a declared SOP that breaks sopfsm's rules
     ├── NoBranch              no branch (or more than one) of a question matches an answer
     ├── MissingDependency     an optional package (rendering) is not installed
@@ -22,11 +23,19 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     ├── UnreachedAnswers      answers given at a call's start that the call never asks
     ├── StoreError            a call store that cannot be opened or used
     │   └── UnknownSchemaVersion  a store migrated by a newer sopfsm than this one
-    └── ServiceConfigError    a service setting that cannot be used (a bad token file, ...)
+    ├── ServiceConfigError    a service setting that cannot be used (a bad token file, ...)
+    ├── ReentrantAnswer       a call answered again while it is applying an answer
+    └── InvalidArgument       an argument of the wrong type (also a ``TypeError``)
+
+    UncheckedSignature        (a UserWarning) a signed save restored without its key
+
+Every message quotes an offending value through :func:`shown`: escaped, on one line,
+and shortened (with its length) when long, so hostile input never floods a log.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sopfsm._text import Lang, Text
@@ -43,33 +52,33 @@ class SopfsmError(Exception):
 class UnknownSop(SopfsmError):
     """Raised when a SOP id is not in the catalogue."""
 
-    def __init__(self, sop_id: str, known: Sequence[str]) -> None:
+    def __init__(self, sop_id: object, known: Sequence[str]) -> None:
         self.sop_id = sop_id
         self.known = tuple(known)
-        super().__init__(f"unknown SOP {sop_id!r}; known SOPs: {', '.join(self.known)}")
+        super().__init__(f"unknown SOP {shown(sop_id)}; known SOPs: {', '.join(self.known)}")
 
     def message(self, lang: Lang = "en") -> str:
         if lang == "id":
-            return f"SOP {self.sop_id!r} tidak dikenal; SOP yang ada: {', '.join(self.known)}"
+            return f"SOP {shown(self.sop_id)} tidak dikenal; SOP yang ada: {', '.join(self.known)}"
         return str(self)
 
 
 class UnknownQuestion(SopfsmError):
     """Raised when an answer names a question that the SOP does not ask on any path."""
 
-    def __init__(self, sop_id: str, question_id: str, known: Sequence[str]) -> None:
+    def __init__(self, sop_id: str, question_id: object, known: Sequence[str]) -> None:
         self.sop_id = sop_id
         self.question_id = question_id
         self.known = tuple(known)
         super().__init__(
-            f"SOP {sop_id!r} has no question {question_id!r}; "
+            f"SOP {shown(sop_id)} has no question {shown(question_id)}; "
             f"its questions: {', '.join(self.known)}"
         )
 
     def message(self, lang: Lang = "en") -> str:
         if lang == "id":
             return (
-                f"SOP {self.sop_id!r} tidak punya pertanyaan {self.question_id!r}; "
+                f"SOP {shown(self.sop_id)} tidak punya pertanyaan {shown(self.question_id)}; "
                 f"pertanyaannya: {', '.join(self.known)}"
             )
         return str(self)
@@ -86,14 +95,14 @@ class InvalidAnswer(SopfsmError):
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "en") -> str:
-        shown = _shorten(repr(self.value))
+        value = shown(self.value)
         if lang == "id":
             return (
-                f"jawaban {shown} untuk {self.question_id!r} ditolak: {self.reason.id}. "
+                f"jawaban {value} untuk {self.question_id!r} ditolak: {self.reason.id}. "
                 f"Yang diterima: {self.accepted.id}"
             )
         return (
-            f"answer {shown} to {self.question_id!r} refused: {self.reason.en}. "
+            f"answer {value} to {self.question_id!r} refused: {self.reason.en}. "
             f"Accepted: {self.accepted.en}"
         )
 
@@ -101,7 +110,7 @@ class InvalidAnswer(SopfsmError):
 class NotPending(SopfsmError):
     """Raised when an answer is given to a question the call is not asking now."""
 
-    def __init__(self, question_id: str, pending: str | None, state: str) -> None:
+    def __init__(self, question_id: object, pending: str | None, state: str) -> None:
         self.question_id = question_id
         self.pending = pending
         self.state = state
@@ -110,12 +119,12 @@ class NotPending(SopfsmError):
     def message(self, lang: Lang = "en") -> str:
         if lang == "id":
             return (
-                f"pertanyaan {self.question_id!r} tidak sedang ditanyakan "
+                f"pertanyaan {shown(self.question_id)} tidak sedang ditanyakan "
                 f"(langkah {self.state!r}); "
                 f"yang ditanyakan sekarang: {self.pending!r}"
             )
         return (
-            f"question {self.question_id!r} is not pending (at step {self.state!r}); "
+            f"question {shown(self.question_id)} is not pending (at step {self.state!r}); "
             f"the call is asking {self.pending!r}"
         )
 
@@ -123,7 +132,7 @@ class NotPending(SopfsmError):
 class CallFinished(NotPending):
     """Raised when an answer is given after the call reached its outcome."""
 
-    def __init__(self, question_id: str, state: str, outcome: str) -> None:
+    def __init__(self, question_id: object, state: str, outcome: str) -> None:
         self.outcome = outcome
         super().__init__(question_id, None, state)
 
@@ -131,27 +140,49 @@ class CallFinished(NotPending):
         if lang == "id":
             return (
                 f"panggilan sudah selesai ({self.outcome} di langkah {self.state!r}); "
-                f"jawaban untuk {self.question_id!r} ditolak"
+                f"jawaban untuk {shown(self.question_id)} ditolak"
             )
         return (
             f"the call has finished ({self.outcome} at step {self.state!r}); "
-            f"answer to {self.question_id!r} refused"
+            f"answer to {shown(self.question_id)} refused"
         )
 
 
 class AnswererError(SopfsmError):
-    """Raised when a pluggable answerer raised or returned an invalid answer.
+    """Raised when a pluggable answerer raised, returned an invalid answer, or tried to
+    answer the call itself.
 
-    The call stays at the answerer's question, so the CSO can answer it by hand.
+    Every answer given before it (``applied``: the CSO's, then any other answerer's) stays
+    applied; the answerer's question stays pending, so the CSO can answer it by hand.
     """
 
-    def __init__(self, question_id: str, cause: BaseException) -> None:
+    def __init__(self, question_id: str, cause: BaseException, applied: Sequence[str] = ()) -> None:
         self.question_id = question_id
         self.cause = cause
-        super().__init__(
-            f"the answerer for {question_id!r} failed ({type(cause).__name__}: {cause}); "
-            "the question is left for the CSO"
+        self.applied = tuple(applied)
+        kept = (
+            f"the answers to {', '.join(map(repr, self.applied))} were applied and "
+            if self.applied
+            else "no answer was applied and "
         )
+        super().__init__(
+            f"the answerer for {question_id!r} failed "
+            f"({type(cause).__name__}: {one_line(str(cause))}); "
+            f"{kept}{question_id!r} is left pending for the CSO"
+        )
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            kept = (
+                f"jawaban untuk {', '.join(map(repr, self.applied))} sudah diterapkan; "
+                if self.applied
+                else ""
+            )
+            return (
+                f"pemeriksaan otomatis untuk {self.question_id!r} gagal; {kept}"
+                f"silakan tanyakan {self.question_id!r} secara manual"
+            )
+        return str(self)
 
 
 class SavedCallError(SopfsmError):
@@ -190,7 +221,7 @@ class NoBranch(SopfsmError):
         self.matches = matches
         what = "no branch" if matches == 0 else f"{matches} branches"
         super().__init__(
-            f"SOP {sop!r} step {state!r}: {what} of {question_id!r} match answer {value!r}"
+            f"SOP {sop!r} step {state!r}: {what} of {question_id!r} match answer {shown(value)}"
         )
 
 
@@ -294,3 +325,73 @@ class ServiceConfigError(SopfsmError, ValueError):
         self.setting = setting
         self.problem = problem
         super().__init__(f"{setting}: {problem}")
+
+
+class SignatureError(SavedCallError):
+    """Raised when a save must be signed and is not, names a key that is not given, or
+    fails its HMAC check (any change at all to a signed save); also for a signing key
+    that is not a :class:`sopfsm.SigningKey`. ``key_id`` is the key the save names."""
+
+    def __init__(self, reason: str, key_id: str | None = None) -> None:
+        self.key_id = key_id
+        super().__init__(reason, "signature")
+
+
+class ReentrantAnswer(SopfsmError, RuntimeError):
+    """Raised when code that runs inside an answer (an answerer, a clock) answers the same
+    call again; the outer answer goes on, and the answerer's failure is an
+    :class:`AnswererError`."""
+
+    def __init__(self, question_id: object, applying: str) -> None:
+        self.question_id = question_id
+        self.applying = applying
+        super().__init__(
+            f"answer to {shown(question_id)} refused: the call is still applying the "
+            f"answer to {applying!r}; an answerer returns its answer instead of answering"
+        )
+
+
+class InvalidArgument(SopfsmError, TypeError):
+    """Raised when an argument of the public API has the wrong type (``start(None)``,
+    answerers that are not callables, ...): ``name``, the ``value`` and what is
+    ``expected``."""
+
+    def __init__(self, name: str, value: object, expected: str) -> None:
+        self.name = name
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{name} must be {expected}, not {type(value).__name__} {shown(value)}")
+
+
+# Every character str.splitlines() breaks at, so an escaped text is one line anywhere.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as an error message quotes it: its ``repr`` (escaped, so on one line),
+    cut to ``limit`` characters with its full length when longer."""
+    try:
+        text = repr(value)
+    except Exception:  # a 5,000-digit int or a hostile __repr__ must not mask the error
+        text = f"<{type(value).__name__}>"
+    return one_line(text, limit)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """``text`` with line breaks escaped, cut to ``limit`` characters (with its length)."""
+    text = _LINE_BREAKS.sub(lambda found: repr(found.group())[1:-1], text)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 3]}... ({len(text)} characters)"
+
+
+class UncheckedSignature(UserWarning):
+    """Warned when a signed save is restored without a key: only its consistency is
+    checked, not its signature, so an edit that keeps it consistent goes unnoticed."""
+
+    def __init__(self, key_id: str) -> None:
+        self.key_id = key_id
+        super().__init__(
+            f"a save signed with key {key_id!r} was restored without a key: its signature "
+            "was not checked, only its consistency; pass key= to refuse any change"
+        )

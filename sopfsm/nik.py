@@ -6,6 +6,7 @@ to the day), and a serial number. Each failure names the part that is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sopfsm._text import Text
@@ -32,7 +33,12 @@ ACCEPTED = Text(
 )
 
 _SEPARATORS = re.compile(r"[\s.\-]+")
-_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
+
+
+def today() -> dt.date:
+    """Today where it is latest in Indonesia (WIT, UTC+9): no one is born after that."""
+    return dt.datetime.now(WIT).date()
 
 
 class NikError(ValueError):
@@ -43,8 +49,12 @@ class NikError(ValueError):
         super().__init__(reason.en)
 
 
-def normalise_nik(raw: str) -> str:
-    """Return the 16 digits of ``raw``, or raise :class:`NikError` naming the wrong part."""
+def normalise_nik(raw: str, on: dt.date | None = None) -> str:
+    """Return the 16 digits of ``raw``, or raise :class:`NikError` naming the wrong part.
+
+    The date of birth ``DDMMYY`` is valid when 19YY or 20YY makes it a real date that is
+    not after ``on`` (default: :func:`today`).
+    """
     digits = _SEPARATORS.sub("", raw.strip())
     if not digits:
         raise NikError(Text(id="NIK kosong", en="the NIK is empty"))
@@ -79,7 +89,7 @@ def normalise_nik(raw: str) -> str:
                 en="the district code (digits 5-6) cannot be 00",
             )
         )
-    _check_birth_date(digits[6:12])
+    _check_birth_date(digits[6:12], on or today())
     if digits[12:16] == "0000":
         raise NikError(
             Text(
@@ -90,17 +100,32 @@ def normalise_nik(raw: str) -> str:
     return digits
 
 
-def _check_birth_date(part: str) -> None:
+def _check_birth_date(part: str, on: dt.date) -> None:
     day, month, year = int(part[0:2]), int(part[2:4]), int(part[4:6])
     if day > 40:
         day -= 40  # the registry marks women by adding 40 to the day
     if not 1 <= month <= 12:
         raise _bad_date(part, f"month {month:02d}", f"bulan {month:02d}")
-    # YY names no century; 29 February is valid when some century makes it a leap year,
-    # which for two digits is exactly "divisible by 4" (2000 was a leap year).
-    limit = _DAYS_IN_MONTH[month - 1] if month != 2 else (29 if year % 4 == 0 else 28)
-    if not 1 <= day <= limit:
+    # YY names no century: the date is valid if 19YY or 20YY makes it a real day, not
+    # after today. 29 February 00 is 2000 (1900 was no leap year); 29 February 24 is
+    # 1924 or 2024 alike.
+    born = [d for century in (1900, 2000) if (d := _date(century + year, month, day))]
+    if not born:
         raise _bad_date(part, f"day {int(part[0:2]):02d}", f"tanggal {int(part[0:2]):02d}")
+    if min(born) > on:
+        raise NikError(
+            Text(
+                id=f"bagian tanggal lahir {part} (digit 7-12) jatuh setelah hari ini",
+                en=f"the date-of-birth part {part} (digits 7-12) is after today",
+            )
+        )
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _bad_date(part: str, en_detail: str, id_detail: str) -> NikError:

@@ -1,7 +1,11 @@
 """Saving a call to JSON and restoring it, refusing anything it cannot restore faithfully.
 
 A saved call is replayed, not trusted: restoring re-applies every answer through the SOP
-and refuses the save unless the replay reaches the same steps it claims.
+and refuses the save unless the replay reaches the same steps, values and outcome it
+claims, with its answers in time order and none in the future. That is consistency, not
+authenticity: an edit that keeps a save consistent (another valid NIK in both places, a
+CSO's answer relabelled as the answerer's, earlier times) is only refused when the save
+is signed and restored with its key (:mod:`sopfsm.signing`).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,11 +29,23 @@ from sopfsm.call import (
     utc_now,
 )
 from sopfsm.catalogue import get_sop
-from sopfsm.errors import SavedCallError, SopfsmError, UnknownSop
+from sopfsm.errors import (
+    InvalidArgument,
+    SavedCallError,
+    SopfsmError,
+    UncheckedSignature,
+    UnknownSop,
+    shown,
+)
+from sopfsm.signing import SIGNATURE, Keys, keys_by_id, signature_key, verify
 from sopfsm.spec import SopSpec
 
 SUPPORTED_FORMAT_VERSIONS = (FORMAT_VERSION,)
 MAX_SAVED_SIZE = 1_000_000  # characters; a call has a dozen answers, never megabytes
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+"""How far past the restoring clock an answer's time may be: clocks of two servers differ."""
+EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=9), "WIT")
+"""A SOP version takes effect at midnight of its date in Indonesia's easternmost zone."""
 
 _KEYS = {"format", "format_version", "sop", "version", "step", "done", "path", "answers", "outcome"}
 _ANSWER_KEYS = {"question", "value", "at", "by"}
@@ -40,55 +57,100 @@ def restore(
     answerers: Mapping[str, Answerer] | None = None,
     clock: Clock = utc_now,
     sop: SopSpec | None = None,
+    key: Keys | None = None,
 ) -> Call:
     """Rebuild a saved call by replaying its answers; :class:`SavedCallError` if it cannot.
 
     The SOP is looked up in the catalogue by the saved id, unless ``sop`` (a SOP of your
     own, from :func:`sopfsm.spec_of`) is given, whose id the save must then name.
 
-    Refused, with the reason and the field: text that is not JSON or is truncated, another
-    format or format version, an unknown SOP or SOP version, an unknown step, a malformed
-    answer, an answer the SOP refuses, and a replay that does not reach the saved steps.
+    Refused, with the reason and the field: text that is not JSON, is truncated or repeats
+    a key; another format, or a format version other than the integer 1; an unknown SOP,
+    SOP version or step; a malformed answer, an answer the SOP refuses or one not written
+    as saves write it; answer times out of order, before the SOP version's date, or more
+    than :data:`FUTURE_TOLERANCE` after ``clock()``; and a replay that does not reach the
+    saved steps and outcome.
+
+    With ``key`` (a :class:`sopfsm.SigningKey`, or several for key rotation) the save must
+    carry a signature by one of them that matches, or :class:`SignatureError` names the
+    fault. A signed save restored without a key warns :class:`UncheckedSignature`.
     """
+    keys = keys_by_id(key) if key is not None else None
     data = _load(saved)
+    _expect_keys(data, _KEYS, "", optional={SIGNATURE})
+    if keys is not None:
+        signed_with: str | None = verify(data, keys)
+    elif SIGNATURE in data:
+        warnings.warn(UncheckedSignature(signature_key(data)), stacklevel=2)
     sop = _sop_of(data, sop)
     step = _string(data, "step")
     if not sop.has_step(step):
-        raise SavedCallError(f"SOP {sop.sop_id!r} has no step {step!r}", "step")
+        raise SavedCallError(f"SOP {sop.sop_id!r} has no step {shown(step)}", "step")
     path = data["path"]
     if not isinstance(path, list) or not all(isinstance(p, str) for p in path):
         raise SavedCallError("must be a list of step ids", "path")
-    records = _records(data["answers"])
-
     call = Call(sop, answerers=answerers, clock=clock)
+    records = _records(data["answers"], _earliest(sop), call._now() + FUTURE_TOLERANCE)
     for index, record in enumerate(records):
+        where = f"answers[{index}]"
         try:
             call._apply(record.question, record.value, record.at, record.by)
         except SopfsmError as error:
-            raise SavedCallError(f"does not replay: {error}", f"answers[{index}]") from None
+            raise SavedCallError(f"does not replay: {error}", where) from None
+        replayed = call.answers[-1].value
+        if not _same(record.value, replayed):
+            raise SavedCallError(
+                f"value {shown(record.value)} is not written as a save writes it "
+                f"({shown(replayed)})",
+                where,
+            )
     if call.step.id != step or list(call.path) != path:
         raise SavedCallError(
-            f"the answers replay to {list(call.path)}, not to the saved {path} ending at {step!r}",
+            f"the answers replay to {list(call.path)}, not to the saved "
+            f"{shown(path, 200)} ending at {shown(step)}",
             "path",
         )
     if data["done"] is not call.done:
-        raise SavedCallError(f"says done={data['done']!r}, the replay says {call.done}", "done")
-    replayed = call.outcome.to_dict() if call.outcome else None
-    if data["outcome"] != replayed:
-        raise SavedCallError(f"{data['outcome']!r} is not the replayed {replayed!r}", "outcome")
+        raise SavedCallError(
+            f"says done={shown(data['done'])}, the replay says {call.done}", "done"
+        )
+    replayed_outcome = call.outcome.to_dict() if call.outcome else None
+    if not _same(data["outcome"], replayed_outcome):
+        raise SavedCallError(
+            f"{shown(data['outcome'], 200)} is not the replayed {replayed_outcome!r}", "outcome"
+        )
+    if keys is not None:
+        call.signed_with = signed_with
     call.run_answerers()
     return call
 
 
+def _same(saved: object, replayed: object) -> bool:
+    """Equal as JSON, so a type change (``1`` for ``true`` or ``1.0``) is a difference."""
+    try:
+        return json.dumps(saved, sort_keys=True) == json.dumps(replayed, sort_keys=True)
+    except (TypeError, ValueError):  # keys of mixed types, a circular dict: not a save's
+        return False
+
+
+def _earliest(sop: SopSpec) -> dt.datetime | None:
+    """No call on a SOP version happened before the version's date, when it is a date."""
+    try:
+        effective = dt.date.fromisoformat(sop.version)
+    except (TypeError, ValueError):
+        return None
+    return dt.datetime.combine(effective, dt.time(0), tzinfo=EARLIEST_ZONE)
+
+
 def _sop_of(data: Mapping[str, Any], sop: SopSpec | None) -> SopSpec:
     """The SOP a saved call names, once its format, format version and SOP version fit."""
-    _expect_keys(data, _KEYS, "")
     if data["format"] != FORMAT:
-        raise SavedCallError(f"not a saved sopfsm call (format {data['format']!r})", "format")
+        raise SavedCallError(f"not a saved sopfsm call (format {shown(data['format'])})", "format")
     version = data["format_version"]
-    if version not in SUPPORTED_FORMAT_VERSIONS or isinstance(version, bool):
+    if type(version) is not int or version not in SUPPORTED_FORMAT_VERSIONS:
+        # 1.0 and true compare equal to 1, but no save writes them: someone edited it.
         raise SavedCallError(
-            f"format version {version!r} is not supported; supported: "
+            f"format version {shown(version)} is not supported; supported: "
             f"{', '.join(map(str, SUPPORTED_FORMAT_VERSIONS))}",
             "format_version",
         )
@@ -98,11 +160,14 @@ def _sop_of(data: Mapping[str, Any], sop: SopSpec | None) -> SopSpec:
             sop = get_sop(sop_id)
         except UnknownSop as error:
             raise SavedCallError(str(error), "sop") from None
+    elif not isinstance(sop, SopSpec):
+        raise InvalidArgument("sop", sop, "a SopSpec or None")
     elif sop.sop_id != sop_id:
-        raise SavedCallError(f"saved for SOP {sop_id!r}, not {sop.sop_id!r}", "sop")
-    if data["version"] != sop.version:
+        raise SavedCallError(f"saved for SOP {shown(sop_id)}, not {sop.sop_id!r}", "sop")
+    if not isinstance(data["version"], str) or data["version"] != sop.version:
         raise SavedCallError(
-            f"SOP {sop.sop_id!r} version {data['version']!r} is not the bundled {sop.version!r}",
+            f"SOP {sop.sop_id!r} version {shown(data['version'])} is not the bundled "
+            f"{sop.version!r}",
             "version",
         )
     return sop
@@ -115,12 +180,25 @@ def _load(saved: str | bytes | Mapping[str, Any]) -> Mapping[str, Any]:
         raise SavedCallError(f"expected JSON text or a dict, not {type(saved).__name__}")
     if len(saved) > MAX_SAVED_SIZE:
         raise SavedCallError(f"larger than {MAX_SAVED_SIZE} characters")
+    if isinstance(saved, str):
+        # json.loads takes bytes with a byte-order mark; text that kept one is the same save.
+        saved = saved.removeprefix("\ufeff")
     try:
-        data = json.loads(saved, parse_constant=_refuse_constant)
+        data = json.loads(saved, parse_constant=_refuse_constant, object_pairs_hook=_object)
     except (ValueError, RecursionError) as error:  # JSONDecodeError and bad UTF-8 alike
-        raise SavedCallError(f"not JSON, or truncated ({error})") from None
+        raise SavedCallError(f"not JSON, or truncated ({shown(str(error), 200)})") from None
     if not isinstance(data, dict):
         raise SavedCallError(f"expected a JSON object, not {type(data).__name__}")
+    return data
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused if it names a key twice (json.loads would keep the last)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise SavedCallError(f"the key {shown(twice)} appears twice in one object")
     return data
 
 
@@ -128,15 +206,24 @@ def _refuse_constant(name: str) -> object:
     raise ValueError(f"{name} is not a number a call can hold")
 
 
-def _expect_keys(data: Mapping[str, Any], keys: set[str], where: str) -> None:
+def _expect_keys(
+    data: Mapping[str, Any],
+    keys: set[str],
+    where: str,
+    optional: frozenset[str] | set[str] = frozenset(),
+) -> None:
     if not isinstance(data, Mapping):
         raise SavedCallError(f"expected an object, not {type(data).__name__}", where)
-    missing = sorted(keys - set(data))
-    extra = sorted(set(data) - keys)
+    names = list(data)
+    odd = next((name for name in names if not isinstance(name, str)), None)
+    if odd is not None:
+        raise SavedCallError(f"field names are text, not {shown(odd)}", where)
+    missing = sorted(keys - set(names))
+    extra = sorted(set(names) - keys - set(optional))
     if missing:
         raise SavedCallError(f"missing {', '.join(missing)}", where)
     if extra:
-        raise SavedCallError(f"unknown field {', '.join(map(str, extra))}", where)
+        raise SavedCallError(f"unknown field {', '.join(shown(e) for e in extra)}", where)
 
 
 def _string(data: Mapping[str, Any], key: str) -> str:
@@ -146,10 +233,12 @@ def _string(data: Mapping[str, Any], key: str) -> str:
     return value
 
 
-def _records(answers: object) -> list[AnswerRecord]:
+def _records(
+    answers: object, earliest: dt.datetime | None, latest: dt.datetime
+) -> list[AnswerRecord]:
     if not isinstance(answers, list):
         raise SavedCallError("must be a list", "answers")
-    records = []
+    records: list[AnswerRecord] = []
     for index, item in enumerate(answers):
         where = f"answers[{index}]"
         _expect_keys(item, _ANSWER_KEYS, where)
@@ -159,10 +248,23 @@ def _records(answers: object) -> list[AnswerRecord]:
         if not isinstance(value, bool | int | float | str) or (
             isinstance(value, float) and not math.isfinite(value)
         ):
-            raise SavedCallError(f"value {value!r} is not a yes/no, number or text", where)
-        if by not in (BY_CSO, BY_ANSWERER):
-            raise SavedCallError(f"by must be {BY_CSO!r} or {BY_ANSWERER!r}, not {by!r}", where)
-        records.append(AnswerRecord(question, value, _time(at, where), by))
+            raise SavedCallError(f"value {shown(value)} is not a yes/no, number or text", where)
+        if not isinstance(by, str) or by not in (BY_CSO, BY_ANSWERER):
+            raise SavedCallError(
+                f"by must be {BY_CSO!r} or {BY_ANSWERER!r}, not {shown(by)}", where
+            )
+        when = _time(at, where)
+        if earliest is not None and when < earliest:
+            raise SavedCallError(f"at {at} is before the SOP version took effect", where)
+        if when > latest:
+            raise SavedCallError(
+                f"at {at} is more than {FUTURE_TOLERANCE} after the restoring clock "
+                f"({(latest - FUTURE_TOLERANCE).isoformat()})",
+                where,
+            )
+        if records and when < records[-1].at:
+            raise SavedCallError(f"at {at} is before the answer it follows", where)
+        records.append(AnswerRecord(question, value, when, by))
     return records
 
 
@@ -172,7 +274,7 @@ def _time(text: object, where: str) -> dt.datetime:
     try:
         at = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise SavedCallError(f"at {text!r} is not an ISO 8601 time", where) from None
+        raise SavedCallError(f"at {shown(text)} is not an ISO 8601 time", where) from None
     if at.tzinfo is None:
-        raise SavedCallError(f"at {text!r} has no time zone", where)
+        raise SavedCallError(f"at {shown(text)} has no time zone", where)
     return at

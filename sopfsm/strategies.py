@@ -20,6 +20,7 @@ from sopfsm.spec import SopSpec
 
 __all__ = [
     "answer_plans",
+    "hostile_values",
     "invalid_answers",
     "invalid_niks",
     "meter_readings",
@@ -115,7 +116,34 @@ def meter_readings() -> st.SearchStrategy[object]:
         st.floats(0, MAX_METER_READING, allow_nan=False),
         whole.map(str),
         whole.map(lambda n: f"{n:,}".replace(",", ".")),
+        st.integers(0, 999).map(lambda n: f"0.{n:03d}"),  # a leading 0 is no thousands group
         st.tuples(st.integers(0, 10**8 - 1), st.integers(0, 99)).map(lambda p: f"{p[0]},{p[1]}"),
+    )
+
+
+def hostile_values() -> st.SearchStrategy[object]:
+    """What a hostile caller passes where sopfsm expects ids, answers or saves: None,
+    400-digit numbers, NaN, -0.0, text with newlines and byte-order marks, bytes, and
+    lists, tuples and dicts with keys of mixed types."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(min_value=10**300).map(lambda n: n**2),
+        st.floats(),
+        st.text(),
+        st.text(alphabet="\n\r\ufeff\u2028\x00\t .,-0123456789ay"),
+        st.binary(max_size=20),
+        st.sampled_from(["lebih-tagih", "nik", "meter_reading", "\ufeffya", "ya\n", "-0"]),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.lists(inner, max_size=3).map(tuple),
+            st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), inner, max_size=3),
+        ),
+        max_leaves=6,
     )
 
 
@@ -144,7 +172,11 @@ def invalid_answers(question: Question) -> st.SearchStrategy[object]:
     if isinstance(question.kind, Nik):
         near_misses.append(invalid_niks())
     if isinstance(question.kind, MeterReading):
-        near_misses.append(st.floats(max_value=-0.001) | st.sampled_from([float("nan"), "1,2,3"]))
+        near_misses.append(
+            st.floats(max_value=-0.001)
+            | st.sampled_from([float("nan"), "1,2,3", -0.0, "-0", "0.000.001", "01.000.000"])
+            | st.integers(min_value=10**9).map(lambda n: n**40)  # past a float, too
+        )
     return st.one_of(near_misses).filter(lambda raw: _refused(question, raw))
 
 

@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import sopfsm
@@ -26,14 +26,20 @@ SOPS = sopfsm.all_sops()
 
 
 @st.composite
-def saved_calls(draw: st.DrawFn) -> dict[str, Any]:
-    """A genuine saved call of a random SOP, stopped at a random point."""
-    sop = draw(st.sampled_from(SOPS))
+def saved_calls(draw: st.DrawFn, min_answers: int = 0) -> dict[str, Any]:
+    """A genuine saved call of a random SOP, stopped at a random point after at least
+    ``min_answers`` answers."""
+    sops = [sop for sop in SOPS if len(sop.questions) >= min_answers]
+    sop = draw(st.sampled_from(sops))
     plan = draw(strategies.answer_plans(sop))
+    whole = sopfsm.start(sop)
+    while whole.pending is not None:
+        whole.answer(whole.pending.id, plan[whole.pending.id])
+    assume(len(whole.answers) >= min_answers)
     call = sopfsm.start(sop)
-    for _ in range(draw(st.integers(0, len(sop.questions)))):
-        if call.pending is not None:
-            call.answer(call.pending.id, plan[call.pending.id])
+    for _ in range(draw(st.integers(min_answers, len(whole.answers)))):
+        assert call.pending is not None
+        call.answer(call.pending.id, plan[call.pending.id])
     data: dict[str, Any] = json.loads(call.to_json())
     return data
 
@@ -41,8 +47,11 @@ def saved_calls(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def mutated_saved_calls(draw: st.DrawFn) -> str | dict[str, Any]:
     """A genuine saved call, then edited, truncated or replaced the ways data goes bad."""
-    data = draw(saved_calls())
-    how = draw(st.sampled_from(["field", "answer", "truncate", "drop", "json", "text"]))
+    return _mutated(draw, draw(saved_calls()))
+
+
+def _mutated(draw: st.DrawFn, data: dict[str, Any]) -> str | dict[str, Any]:
+    how = draw(st.sampled_from(["field", "answer", "truncate", "drop", "repeat", "json", "text"]))
     if how == "field":
         data[draw(st.sampled_from(sorted(data)))] = draw(JSON)
     elif how == "answer" and data["answers"]:
@@ -53,11 +62,25 @@ def mutated_saved_calls(draw: st.DrawFn) -> str | dict[str, Any]:
     elif how == "truncate":
         text = json.dumps(data)
         return text[: draw(st.integers(0, len(text)))]
+    elif how == "repeat":  # a key twice in one object: json.loads alone keeps the last
+        text = json.dumps(data)
+        return f'{{"{draw(st.sampled_from(sorted(data)))}": {json.dumps(draw(JSON))}, {text[1:]}'
     elif how == "json":
         return json.dumps(draw(JSON))
     elif how == "text":
         return draw(st.text())
     return data
+
+
+KEY = sopfsm.SigningKey("fuzz", b"a secret only the fuzz run knows")
+
+
+@st.composite
+def mutated_signed_calls(draw: st.DrawFn) -> tuple[str | dict[str, Any], str]:
+    """A genuine save signed with KEY, then mutated; and its signed text, unchanged."""
+    data = draw(saved_calls())
+    signed = sopfsm.restore(data).to_json(key=KEY)
+    return _mutated(draw, json.loads(signed)), signed
 
 
 def _load_or_refuse(saved: str | dict[str, Any]) -> None:
@@ -75,11 +98,29 @@ def _load_or_refuse(saved: str | dict[str, Any]) -> None:
     assert sopfsm.restore(call.to_json()).to_dict() == call.to_dict()
 
 
+def _signed_or_refused(saved: str | dict[str, Any], signed: str) -> None:
+    try:
+        call = sopfsm.restore(saved, key=KEY)
+    except SavedCallError as error:
+        event(f"signed: refused at {error.where or 'the top'}".split("[")[0])
+        return
+    event("signed: restored")
+    # Only a save unchanged since it was signed passes its key.
+    assert call.to_json(key=KEY) == signed
+
+
 @given(saved=mutated_saved_calls())
 def test_the_loader_refuses_bad_saves_only_with_saved_call_errors(
     saved: str | dict[str, Any],
 ) -> None:
     _load_or_refuse(saved)
+
+
+@given(signed=mutated_signed_calls())
+def test_a_signed_save_restores_with_its_key_only_unchanged(
+    signed: tuple[str | dict[str, Any], str],
+) -> None:
+    _signed_or_refused(*signed)
 
 
 @given(text=st.text() | st.binary().map(lambda b: b.decode("latin-1")))
@@ -116,6 +157,11 @@ FUZZ_EXAMPLES = int(os.environ.get("SOPFSM_FUZZ_EXAMPLES", "100000"))
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-@given(saved=mutated_saved_calls())
-def test_fuzz_the_loader_with_100000_inputs(saved: str | dict[str, Any]) -> None:
-    _load_or_refuse(saved)
+@given(saved=mutated_saved_calls() | mutated_signed_calls())
+def test_fuzz_the_loader_with_100000_inputs(
+    saved: str | dict[str, Any] | tuple[str | dict[str, Any], str],
+) -> None:
+    if isinstance(saved, tuple):
+        _signed_or_refused(*saved)
+    else:
+        _load_or_refuse(saved)

@@ -33,11 +33,21 @@ def test_every_error_is_a_sopfsm_error() -> None:
         getattr(sopfsm, n)
         for n in sopfsm.__all__
         if n.endswith(
-            ("Error", "Sop", "Question", "Answer", "Pending", "Finished", "Branch", "Dependency")
+            (
+                "Error",
+                "Sop",
+                "Question",
+                "Answer",
+                "Argument",
+                "Pending",
+                "Finished",
+                "Branch",
+                "Dependency",
+            )
         )
     ]
     classes = [e for e in errors if isinstance(e, type) and issubclass(e, Exception)]
-    assert len(classes) == 13
+    assert len(classes) == 16
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)
 
 
@@ -60,6 +70,10 @@ def test_the_cli_loads_the_service_only_to_serve() -> None:
 
 def test_every_exported_exception_is_a_sopfsm_error() -> None:
     exported = [getattr(sopfsm, n) for n in sopfsm.__all__]
-    classes = [e for e in exported if isinstance(e, type) and issubclass(e, Exception)]
-    assert len(classes) == 17
+    classes = [
+        e
+        for e in exported
+        if isinstance(e, type) and issubclass(e, Exception) and not issubclass(e, Warning)
+    ]
+    assert len(classes) == 20
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)

@@ -2,12 +2,15 @@
 
 Each command module has ``add_commands(subparsers)``, which adds its commands and sets
 their handler; handlers import what is heavy (rendering, the service) when they run.
-Exit codes are :class:`sopfsm.cli.exit.ExitCode`.
+Exit codes are :class:`sopfsm.cli.exit.ExitCode`: whatever goes wrong that is not an
+audit finding exits 2 with one line on stderr, Ctrl-C exits 130, and a reader that goes
+away (``sopfsm list | head -c10``) ends the command silently.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -15,7 +18,7 @@ from typing import NoReturn
 from sopfsm._text import Lang
 from sopfsm.cli import calls, review, serve
 from sopfsm.cli.exit import ExitCode
-from sopfsm.errors import SopfsmError
+from sopfsm.errors import SopfsmError, one_line
 
 COMMAND_MODULES = (calls, review, serve)
 
@@ -28,17 +31,53 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _abandon_stdout()
+        return ExitCode.BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    if sys.stdout is None:  # started with stdout closed (>&-): nowhere to answer
+        _error("standard output is closed")
+        return ExitCode.BAD_INPUT
     parser = _parser()
     args = parser.parse_args(argv)
     lang: Lang = getattr(args, "lang", "en")
     try:
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a full disk or a closed pipe fails here, not at exit
+        return code
     except SopfsmError as error:
-        print(f"sopfsm: error: {error.message(lang)}", file=sys.stderr)
-    except OSError as error:  # an output folder or file that cannot be written
-        print(f"sopfsm: error: {error.strerror}: {error.filename}", file=sys.stderr)
+        _error(f"error: {error.message(lang)}")
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # an output that cannot be written: a folder, a full disk
+        where = f": {error.filename}" if error.filename else " writing the output"
+        _error(f"error: {error.strerror or error}{where}")
+        if error.filename is None:
+            _abandon_stdout()
     return ExitCode.BAD_INPUT
+
+
+def _error(message: str) -> None:
+    if sys.stderr is not None:
+        sys.stderr.write(f"sopfsm: {one_line(message, 2000)}\n")
+        sys.stderr.flush()
+
+
+def _abandon_stdout() -> None:
+    """Drop what stdout still buffers, so that exiting does not fail writing it again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:

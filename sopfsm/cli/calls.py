@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -13,7 +14,7 @@ from sopfsm.catalogue import all_sops, get_sop
 from sopfsm.cli._common import UsageError, lang_option, print_json
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import KIND_WORDS
-from sopfsm.errors import InvalidAnswer, UnknownQuestion
+from sopfsm.errors import InvalidAnswer, UnknownQuestion, shown
 from sopfsm.present import call_dict, sop_dict, sop_summary, sop_text
 
 
@@ -66,6 +67,11 @@ def _show(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     sop = get_sop(args.sop)
     if not args.answer and not args.json:
+        if sys.stdin is None:  # started with stdin closed (<&-): no one can answer
+            raise UsageError("standard input is closed; give the answers with --answer")
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            # A line that is not UTF-8 is a wrong answer like any other, refused and re-asked.
+            sys.stdin.reconfigure(errors="replace")
         return _interactive(start(sop), args.lang, sys.stdin, sys.stdout)
     given = _parse_answers(args.answer)
     known = [q.id for q in sop.questions]
@@ -82,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
     unused = [q for q in given if q not in used]
     if call.done and unused:
         raise UsageError(
-            f"this call never asks {', '.join(map(repr, unused))}: its path was "
+            f"this call never asks {', '.join(map(shown, unused))}: its path was "
             f"{' -> '.join(call.path)} ({call.outcome.code if call.outcome else ''})"
         )
     if args.json:
@@ -98,9 +104,9 @@ def _parse_answers(pairs: Sequence[str]) -> dict[str, str]:
         question_id, sep, value = pair.partition("=")
         question_id = question_id.strip()
         if not sep or not question_id:
-            raise UsageError(f"--answer takes QUESTION=VALUE, not {pair!r}")
+            raise UsageError(f"--answer takes QUESTION=VALUE, not {shown(pair)}")
         if question_id in given:
-            raise UsageError(f"question {question_id!r} is answered twice")
+            raise UsageError(f"question {shown(question_id)} is answered twice")
         given[question_id] = value
     return given
 

@@ -21,3 +21,5 @@ class ExitCode(enum.IntEnum):
     """A guided call still needs an answer (the JSON names it)."""
     INTERRUPTED = 130
     """Ctrl-C, as shells report SIGINT."""
+    BROKEN_PIPE = 141
+    """The reader of the output went away (``| head``), as shells report SIGPIPE; silent."""

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
-from sopfsm.cli._common import lang_option
+from sopfsm.cli._common import UsageError, lang_option
 from sopfsm.cli.exit import ExitCode
-from sopfsm.errors import SopfsmError
+from sopfsm.declare import Sop
+from sopfsm.errors import SopfsmError, one_line, shown
 from sopfsm.spec import SopSpec
 
 
@@ -69,6 +70,7 @@ FORMATS = ("dot", "svg", "png", "pdf", "mermaid")  # sopfsm.render.FORMATS, with
 def _render(args: argparse.Namespace) -> int:
     from sopfsm.render import DIAGRAM_FORMATS, render_files
 
+    _check_out(args.out)
     sops = [get_sop(name) for name in args.sops] if args.sops else all_sops()
     written = render_files(sops, Path(args.out), args.formats or DIAGRAM_FORMATS, args.lang)
     for path in written:
@@ -79,24 +81,48 @@ def _render(args: argparse.Namespace) -> int:
 def _booklet(args: argparse.Namespace) -> int:
     from sopfsm.booklet import booklet_html
 
+    if args.out is not None:
+        _check_out(args.out)
     out = Path(args.out or f"booklet-{args.lang}.html")
     out.write_text(booklet_html(all_sops(), args.lang), encoding="utf-8")
     print(out)
     return ExitCode.OK
 
 
+def _check_out(out: str) -> None:
+    # Path("") is the current folder: an empty --out is a slip, never a choice.
+    if not out.strip():
+        raise UsageError("--out needs a path, not an empty one")
+
+
 class UnknownMachine(SopfsmError):
-    """A ``module:Class`` on the command line that does not import."""
+    """A ``module:Class`` on the command line that does not import or is no Sop class."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.name = name
+        self.problem = problem
+        super().__init__(f"cannot load SOP class {shown(name)}: {problem}")
 
 
-def _load(name: str) -> SopSpec | type[Any]:
+def _load(name: str) -> SopSpec | type[Sop]:
     """A bundled SOP by id, or a user's SOP class by ``module:Class``."""
     if ":" not in name:
         return get_sop(name)
     module_name, _, class_name = name.partition(":")
+    if not module_name or module_name.startswith(".") or not class_name:
+        raise UnknownMachine(
+            name, "expected module:Class with an absolute module name, e.g. mysops:LebihTagih"
+        )
     try:
         module = importlib.import_module(module_name)
-        machine: type[Any] = getattr(module, class_name)
-    except (ImportError, AttributeError) as error:
-        raise UnknownMachine(f"cannot load SOP class {name!r}: {error}") from None
+        machine = getattr(module, class_name, None)
+    except (Exception, SystemExit) as error:  # the user's module: any failure is theirs
+        raise UnknownMachine(
+            name, f"importing it raised {type(error).__name__}: {one_line(str(error))}"
+        ) from None
+    if not (isinstance(machine, type) and issubclass(machine, Sop)):
+        what = "nothing" if machine is None else f"a {type(machine).__name__}"
+        raise UnknownMachine(
+            name, f"it names {what}, not a Sop class (a bundled SOP is named by its id alone)"
+        )
     return machine

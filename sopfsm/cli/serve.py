@@ -73,6 +73,11 @@ def _serve(args: argparse.Namespace) -> int:
     where = app.state.store.where
     print(f"sopfsm serve: listening on http://{_hostport(config.host, config.port)}", flush=True)
     print(f"sopfsm serve: call store {where}", flush=True)
+    key = app.state.signing_key
+    if key is None:
+        print("sopfsm serve: saved calls are not signed (give --secret FILE)", flush=True)
+    else:
+        print(f"sopfsm serve: saved calls signed with key {key.id}", flush=True)
     if config.dev:
         print("sopfsm serve: dev mode: any bearer token is accepted as its agent id", flush=True)
     if config.workers == 1:

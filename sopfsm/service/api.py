@@ -32,6 +32,7 @@ from sopfsm.service.requests import (
     read_object,
     time_query,
 )
+from sopfsm.signing import SigningKey
 from sopfsm.store.base import CallFilter, CallStore
 
 MAX_PAGE = 200
@@ -245,9 +246,11 @@ async def saved_call(request: Request) -> Response:
     agent_of(request)
     only_params(request, ())
 
+    key: SigningKey | None = request.app.state.signing_key
+
     def save() -> str:
         stored = _store(request).get(request.path_params["call_id"])
-        return calls.replay(stored).to_json()
+        return calls.replay(stored).to_json(key=key)
 
     return Response(await run_in_threadpool(save), media_type="application/json")
 

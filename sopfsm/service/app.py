@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
 from sopfsm.service import api, problems
-from sopfsm.service.auth import Tokens, load_tokens
+from sopfsm.service.auth import Tokens, load_secret, load_tokens
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.pages import page_routes
 from sopfsm.store.base import CallStore
@@ -77,6 +77,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     app.state.config = config
     app.state.store = store
     app.state.tokens = tokens
+    app.state.signing_key = load_secret(config.secret_file) if config.secret_file else None
     return app
 
 

@@ -8,6 +8,7 @@ only) any token is accepted and names its own agent.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import attrs
 
 from sopfsm.errors import ServiceConfigError
+from sopfsm.signing import MIN_SECRET_BYTES, SigningKey
 
 AGENT = re.compile(r"^[A-Za-z0-9._@:-]{1,64}$")
 
@@ -48,6 +50,21 @@ class Tokens:
         if found is None:
             raise Unauthorized("the token is not known")
         return found
+
+
+def load_secret(path: Path) -> SigningKey:
+    """The key that signs saved calls: the secret in the file at ``path`` (surrounding
+    whitespace dropped, at least 16 bytes), named by a hash of itself so that a rotated
+    secret gets a new key id without anyone choosing one."""
+    try:
+        secret = path.read_bytes().strip()
+    except OSError as error:
+        raise ServiceConfigError(f"secret file {path}", f"cannot read: {error.strerror}") from None
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ServiceConfigError(
+            f"secret file {path}", f"the secret must be at least {MIN_SECRET_BYTES} bytes"
+        )
+    return SigningKey(f"serve-{hashlib.sha256(secret).hexdigest()[:12]}", secret)
 
 
 def load_tokens(path: Path) -> Tokens:

@@ -22,9 +22,11 @@ from sopfsm._text import Text
 from sopfsm.errors import (
     AnswererError,
     InvalidAnswer,
+    InvalidArgument,
     MissingDependency,
     NoBranch,
     NotPending,
+    ReentrantAnswer,
     SavedCallError,
     ServiceConfigError,
     SopDefinitionError,
@@ -56,6 +58,8 @@ STATUS: dict[type[SopfsmError], int] = {
     MissingDependency: 501,
     StoreError: 503,
     ServiceConfigError: 500,
+    ReentrantAnswer: 409,
+    InvalidArgument: 400,
 }
 
 # Attribute of the error -> field of the problem body.

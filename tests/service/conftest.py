@@ -25,6 +25,16 @@ def tokens_file(tmp_path: Path) -> Path:
     return path
 
 
+SECRET = b"a secret of the service, long enough"
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "secret"
+    path.write_bytes(SECRET + b"\n")
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CallStore]:
     opened = open_store(store_url(request.param, tmp_path, request))
@@ -35,9 +45,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CallStore]
 
 
 @pytest.fixture
-def base_url(store: CallStore, tokens_file: Path) -> Iterator[str]:
+def base_url(store: CallStore, tokens_file: Path, secret_file: Path) -> Iterator[str]:
     """The service on a free loopback port, over a real socket, with a token file."""
-    app = create_app(ServiceConfig(tokens_file=tokens_file), store)
+    app = create_app(ServiceConfig(tokens_file=tokens_file, secret_file=secret_file), store)
     with ServerThread(app) as url:
         yield url
 

@@ -10,12 +10,20 @@ import httpx
 import pytest
 
 import sopfsm
+from sopfsm.signing import SigningKey
 from sopfsm.store import CallStore
+from tests.service.conftest import SECRET
 
 PROBLEM = "application/problem+json"
 RUN_JSON_KEYS = {"sop", "version", "outcome", "pending", "answers", "path", "scripts"}
 SERVICE_KEYS = {"id", "revision", "agent", "created", "updated", "log"}
 NIK = "3171-0101-0190-0001"
+
+
+def load_secret_bytes(secret: bytes) -> SigningKey:
+    import hashlib
+
+    return SigningKey(f"serve-{hashlib.sha256(secret).hexdigest()[:12]}", secret)
 
 
 def problem(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -126,11 +134,15 @@ def test_a_call_starts_answers_and_ends_with_the_run_json_keys(client: httpx.Cli
     assert fetched["path"] == list(cli.path)
 
 
-def test_the_saved_call_restores(client: httpx.Client) -> None:
+def test_the_saved_call_is_signed_and_restores(client: httpx.Client) -> None:
     call = start(client, "lebih-tagih", accepts_explanation="tidak")
     saved = client.get(f"/v1/calls/{call['id']}/saved")
     assert saved.status_code == 200
-    restored = sopfsm.restore(saved.text)
+    key = load_secret_bytes(SECRET)
+    assert json.loads(saved.text)["signature"]["key"] == key.id
+    with pytest.raises(sopfsm.SignatureError):
+        sopfsm.restore(saved.text.replace('"tidak"', '"ya"').replace("false", "true"), key=key)
+    restored = sopfsm.restore(saved.text, key=key)
     assert restored.pending is not None
     assert restored.pending.id == "meter_reading"
     assert restored.answer("meter_reading", "12.345").outcome is not None
