@@ -143,8 +143,8 @@ async function renderRecent() {
   fill(side, h("h2", {}, word("recent")), list);
   if (!agent()) return;
   try {
-    const page = await api("GET", `/v1/calls?agent=${encodeURIComponent(agent())}`);
-    const calls = (page.calls || []).slice(0, 10);
+    const page = await api("GET", `/v1/calls?agent=${encodeURIComponent(agent())}&limit=10`);
+    const calls = page.calls || [];
     if (!calls.length) list.append(h("li", {}, word("recent_none")));
     for (const call of calls) {
       const sop = sopOf(call.sop);
