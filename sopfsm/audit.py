@@ -19,12 +19,16 @@ import attrs
 from statemachine import StateMachine
 
 from sopfsm._graph import AnswerGraph
-from sopfsm.declare import OUTCOME_CODES, Script, ScriptKind
+from sopfsm.compose import part_of
+from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, Script, ScriptKind
 from sopfsm.errors import SopDefinitionError
-from sopfsm.provenance import Clause, is_known
+from sopfsm.provenance import Assumption, Clause, Provenance, is_known
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
 
 MAX_LISTED_PATHS: Final = 500
+
+# The names of READING.md's scope decisions: where a clause's scope fails, the hand-off.
+SCOPE_DECISION: Final = "scope-"
 
 # What each clause requires an APKT_TO_UNIT outcome to carry for the unit.
 REQUIRED_BY_CLAUSE: Final[Mapping[str, tuple[str, ...]]] = {
@@ -52,11 +56,18 @@ _TELLS = (
     re.compile(r"(^|[:.]\s+)(tell|explain|ask)\b", re.I),
 )
 
+_NEGATED = re.compile(
+    r"\b(tidak perlu|tidak usah|tanpa harus|no need to|need not|does not need to)\b[^.,;]*",
+    re.IGNORECASE,
+)
+
 CHECKS: Final[Mapping[str, str]] = {
     "declaration": "declared in sopfsm's vocabulary (Step states, when() branches)",
     "guards": "every answer class of every question takes exactly one branch",
     "termination": "every path ends in a final step within a bound (no dead end, no loop)",
     "outcomes": "every final step has an outcome of the closed set",
+    "hand-off": "REGULAR_SOP ends only front-door paths where a scope fails; every matter is "
+    "routed into a clause",
     "clause-4": "no path sends the customer to the unit",
     "provenance": "every step, script and branch cites a clause or a named assumption",
     "kinds": "no application action or note is given as something to say, nor the reverse",
@@ -170,6 +181,7 @@ class _Analysis:
             Check("guards", tuple(self.guards())),
             Check("termination", tuple(self.termination())),
             Check("outcomes", tuple(self.outcomes())),
+            Check("hand-off", tuple(self.hand_off())),
             Check("clause-4", tuple(self.clause_4())),
             Check("provenance", tuple(self.provenance())),
             Check("kinds", tuple(self.kinds())),
@@ -213,13 +225,68 @@ class _Analysis:
     def outcomes(self) -> list[Finding]:
         return [
             Finding(
-                f"invalid outcome {step.outcome!r} at step {step.id!r}; "
-                f"the closed set is {', '.join(OUTCOME_CODES)}",
+                f"invalid outcome {step.outcome!r} at step {step.id!r}; the closed set is "
+                f"{', '.join(OUTCOME_CODES)} (and the hand-off {REGULAR_SOP} at a front door)",
                 self.graph.route(step.id),
             )
             for step in self.sop.steps
-            if step.final and step.outcome not in OUTCOME_CODES
+            if step.final and step.outcome not in (*OUTCOME_CODES, REGULAR_SOP)
         ]
+
+    def hand_off(self) -> list[Finding]:
+        """READING.md: only the front door ends in REGULAR_SOP, only where a scope fails."""
+        sop, graph = self.sop, self.graph
+        has_door = part_of(sop.initial.id) is None and any(part_of(s.id) for s in sop.steps)
+        findings = []
+        for step in sop.steps:
+            if step.outcome != REGULAR_SOP:
+                continue
+            route = graph.route(step.id)
+            inside = part_of(step.id)
+            if not has_door or inside is not None:
+                where = f"inside SOP {inside!r}" if inside else "in a SOP with no front door"
+                message = (
+                    f"hand-off {REGULAR_SOP} at step {step.id!r} is {where}; "
+                    "only the front door may hand off"
+                )
+                findings.append(Finding(message, route))
+                continue
+            for branch in self.incoming.get(step.id, ()):
+                source = part_of(branch.source)
+                if source is not None:
+                    message = (
+                        f"hand-off {REGULAR_SOP} at step {step.id!r} is reached from inside "
+                        f"SOP {source!r} (step {branch.source!r}); only the front door may "
+                        "hand off"
+                    )
+                    findings.append(Finding(message, graph.route(branch.source)))
+                elif not _is_scope_decision(branch.per):
+                    message = (
+                        f"hand-off {REGULAR_SOP} at step {step.id!r} is reached from "
+                        f"{branch.source!r} citing {_cite_label(branch.per)}, not a scope "
+                        "decision (A:scope-...): it may end a call only where a scope fails"
+                    )
+                    findings.append(Finding(message, graph.route(branch.source)))
+        if has_door:
+            findings += self._matters_routed()
+        return findings
+
+    def _matters_routed(self) -> list[Finding]:
+        # Every matter the front door asks must reach some clause's APKT outcome.
+        graph, start = self.graph, self.sop.initial.id
+        findings = []
+        for question, label, branch in graph.edges[start]:
+            reached = graph.breadth_first(branch.target)
+            if not any(
+                part_of(s) is not None and self.sop.step(s).outcome in OUTCOME_CODES
+                for s in reached
+            ):
+                message = (
+                    f"matter {question}={label} is routed nowhere: from step "
+                    f"{branch.target!r} no path reaches a clause's APKT outcome"
+                )
+                findings.append(Finding(message, (start, f"{question}={label}", branch.target)))
+        return findings
 
     def clause_4(self) -> list[Finding]:
         findings = []
@@ -338,6 +405,14 @@ class _Analysis:
         return tuple(rows)
 
 
+def _is_scope_decision(per: Provenance | None) -> bool:
+    return isinstance(per, Assumption) and per.name.startswith(SCOPE_DECISION)
+
+
+def _cite_label(per: Provenance | None) -> str:
+    return "nothing" if per is None else per.label
+
+
 def _kind_problem(script: Script) -> str | None:
     """Why ``script``'s kind contradicts its words, or None when they agree."""
     text = script.text
@@ -350,6 +425,8 @@ def _kind_problem(script: Script) -> str | None:
 
 
 def _sends_to_unit(text: str) -> bool:
+    # "there is no need to go to the unit" is what clause 4 asks the CSO to say.
+    text = _NEGATED.sub("", text)
     return any(pattern.search(text) for pattern in _TO_THE_UNIT)
 
 

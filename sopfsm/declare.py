@@ -26,7 +26,7 @@ from statemachine import State, StateMachine
 from sopfsm._text import Text
 from sopfsm.answers import Value
 from sopfsm.provenance import EFFECTIVE_DATE, SOURCE_DOCUMENT, Provenance
-from sopfsm.questions import Question
+from sopfsm.questions import NOT_AT_HAND, Question
 
 ANSWER_EVENT: Final = "answer"
 YES: Final = True
@@ -43,6 +43,11 @@ class OutcomeCode(enum.StrEnum):
 
 
 OUTCOME_CODES: Final = tuple(code.value for code in OutcomeCode)
+
+# The hand-off: the matter is real but the 10 April update does not cover it, so the CSO
+# follows the regular SOP. Not an APKT outcome; only the front door may end there, and
+# only where a clause's scope condition does not hold (READING.md; the audit enforces it).
+REGULAR_SOP: Final = "REGULAR_SOP"
 
 
 class ScriptKind(enum.StrEnum):
@@ -136,9 +141,12 @@ def outcome(
     per: Provenance,
     say: Iterable[Script] = (),
     carries: Iterable[str] = (),
+    initial: bool = False,
 ) -> Step:
-    """A final step with APKT outcome ``code``; ``carries`` names the answers the unit needs."""
-    return Step(says=say, outcome=code, carries=carries, per=per)
+    """A final step with APKT outcome ``code``; ``carries`` names the answers the unit needs.
+
+    ``initial`` makes a SOP of one step, that asks nothing (clause 4's catch-all)."""
+    return Step(says=say, outcome=code, carries=carries, per=per, initial=initial)
 
 
 class _Any:
@@ -160,7 +168,8 @@ class Branch:
 
     def matches(self, value: Value) -> bool:
         if self.values is None:
-            return True
+            # Any accepted answer that gives a value; "not at hand" gives none.
+            return not (type(value) is str and value == NOT_AT_HAND)
         # True == 1 in Python; a yes must never take the branch of scheme 1.
         return any(v == value and type(v) is type(value) for v in self.values)
 
@@ -187,5 +196,9 @@ class Sop(StateMachine):
     sop_id: ClassVar[str]
     clause_ref: ClassVar[str]
     title: ClassVar[Text]
+    # When the SOP applies (e.g. clause 1: once the connection TMP has passed); the front
+    # door confirms it before continuing into the SOP, and show, booklet and flowchart
+    # state it with the SOP.
+    scope: ClassVar[Text | None] = None
     version: ClassVar[str] = EFFECTIVE_DATE
     source: ClassVar[str] = SOURCE_DOCUMENT

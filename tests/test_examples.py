@@ -19,7 +19,7 @@ EXPECTED_OUTPUT = {
         "training/booklet-en.html",
     ],
     "audit_sops.py": [
-        "6 SOPs audited; all checks pass",
+        "9 SOPs audited; all checks pass",
         "gap: no branch takes step 'ask_urgent', question 'urgent', answer yes",
         "FAILED: draft-welding",
     ],

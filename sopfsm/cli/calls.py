@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from sopfsm._text import Lang
 from sopfsm.call import Call, start
-from sopfsm.catalogue import all_sops, get_sop
+from sopfsm.catalogue import FRONT_DOOR, all_sops, get_sop
 from sopfsm.cli._common import UsageError, lang_option, print_json
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import KIND_WORDS
@@ -31,7 +31,13 @@ def add_commands(commands: Any) -> None:
     show.set_defaults(handler=_show)
 
     run = commands.add_parser("run", help="a guided call, interactive or with --answer")
-    run.add_argument("sop", metavar="SOP")
+    run.add_argument(
+        "sop",
+        metavar="SOP",
+        nargs="?",
+        default=FRONT_DOOR,
+        help=f"the SOP (default: {FRONT_DOOR}, the front door, which asks the matter first)",
+    )
     run.add_argument(
         "--answer",
         action="append",

@@ -35,6 +35,10 @@ class GangguanPersil(Sop):
         id="Pengaduan Gangguan 1 Persil (petugas ke lokasi)",
         en="Single-premises outage needing an officer on site",
     )
+    scope = Text(
+        id="Gangguan 1 Persil yang memerlukan penanganan petugas ke lokasi Pelanggan.",
+        en="An outage at one premises that needs an officer on site.",
+    )
 
     ask_access = ask(ACCESS_RESTRICTED, per=clause("5C"), initial=True)
 

@@ -46,6 +46,11 @@ class LebihTagih(Sop):
     sop_id = "lebih-tagih"
     clause_ref = "5B"
     title = Text(id="Keluhan Lebih Tagih", en="Over-billing complaint (Lebih Tagih)")
+    scope = Text(
+        id="Keluhan Lebih Tagih dan Pelanggan keberatan membayar (meminta koreksi rekening).",
+        en="An over-billing complaint where the customer objects to paying (asks for a bill "
+        "correction).",
+    )
 
     explain_policy = ask(
         ACCEPTS_EXPLANATION, per=clause("5B"), say=[THREE_MONTH_AVERAGE], initial=True

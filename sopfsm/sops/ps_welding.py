@@ -64,6 +64,10 @@ class PsWelding(Sop):
         id="PS kegiatan pengelasan untuk rumah tinggal",
         en="Temporary connection (PS) for welding at a residence",
     )
+    scope = Text(
+        id="Permohonan PS untuk kegiatan pengelasan di rumah tinggal.",
+        en="A PS request for welding at a residence.",
+    )
 
     ask_urgent = ask(URGENT, per=clause("2"), initial=True)
     ask_region_scheme = ask(REGION_SCHEME, per=clause("2"), say=[ACCESS_WARNING])

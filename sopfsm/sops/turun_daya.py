@@ -5,6 +5,8 @@
    a) Not a subsidy recipient per DTKS: cannot be processed, APKT ISSUE CLOSED; if the
       customer asks about membership, explain DTKS, Dinas Sosial and cekbansos.
    b) A registered subsidy recipient: sent to the unit via APKT.
+READING.md decides that a customer with no NIK at hand is told to ask again with it:
+APKT ISSUE CLOSED.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from __future__ import annotations
 from sopfsm._text import Text
 from sopfsm.declare import ANY, NO, YES, Sop, ask, do, note, outcome, say, when
 from sopfsm.provenance import assumption, clause
-from sopfsm.questions import ASKS_ABOUT_ELIGIBILITY, NIK, NIK_ELIGIBLE, TARGET_TARIFF
+from sopfsm.questions import (
+    ASKS_ABOUT_ELIGIBILITY,
+    NIK,
+    NIK_ELIGIBLE,
+    NOT_AT_HAND,
+    TARGET_TARIFF,
+)
 
 NON_SUBSIDISED_TO_UNIT = do(
     clause("5A.1"),
@@ -55,13 +63,27 @@ DTKS_MEMBERSHIP = say(
     id="Sampaikan bahwa syarat utama adalah terdaftar dalam Data Terpadu Kesejahteraan Sosial "
     "(DTKS) yang dikeluarkan oleh Kementerian Sosial. Untuk detail, Pelanggan dapat "
     "berkonsultasi dengan Dinas Sosial setempat yang mengusulkan kepesertaan DTKS. Pengecekan "
-    "DTKS dapat dilakukan langsung di website cekbansos (cekbansos.siks.kemsos.go.id).",
+    "DTKS dapat dilakukan langsung via website: "
+    "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
     en="Explain that the main requirement is being registered in DTKS, issued by the Ministry "
     "of Social Affairs; for details the customer can consult the local Dinas Sosial, which "
-    "proposes DTKS membership; DTKS can be checked on the cekbansos website.",
+    "proposes DTKS membership; DTKS can be checked directly on the website: "
+    "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
 )
 CLOSED_AT_CC = do(
     clause("5A.2a"),
+    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
+    en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
+)
+NIK_NEEDED_AGAIN = say(
+    assumption("nik-not-at-hand"),
+    id="Sampaikan bahwa NIK diperlukan untuk pengecekan subsidi, sehingga permohonan Turun "
+    "Daya ke Daya Subsidi dapat diajukan kembali dengan menyebutkan NIK.",
+    en="Tell the customer that the NIK is needed for the subsidy check, so the request to "
+    "lower to a subsidised power can be made again with the NIK.",
+)
+CLOSED_NO_NIK = do(
+    assumption("nik-not-at-hand"),
     id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
     en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
 )
@@ -86,6 +108,10 @@ class TurunDaya(Sop):
     sop_id = "turun-daya"
     clause_ref = "5A"
     title = Text(id="Turun Daya", en="Lowering the contracted power (Turun Daya)")
+    scope = Text(
+        id="Permohonan Turun Daya ke Daya Subsidi maupun Non Subsidi.",
+        en="A request to lower the power to a subsidised or non-subsidised tariff.",
+    )
 
     ask_target_tariff = ask(TARGET_TARIFF, per=clause("5A"), initial=True)
     ask_nik = ask(NIK, per=clause("5A.2"), say=[NIK_NEEDED, LOWER_SUBSIDISED_TOO])
@@ -108,6 +134,11 @@ class TurunDaya(Sop):
         "APKT_ISSUE_CLOSED", per=clause("5A.2a"), say=[DTKS_MEMBERSHIP, CLOSED_AT_CC]
     )
     closed_not_a_recipient = outcome("APKT_ISSUE_CLOSED", per=clause("5A.2a"), say=[CLOSED_AT_CC])
+    closed_no_nik = outcome(
+        "APKT_ISSUE_CLOSED",
+        per=assumption("nik-not-at-hand"),
+        say=[NIK_NEEDED_AGAIN, CLOSED_NO_NIK],
+    )
 
     answer = (
         ask_target_tariff.to(
@@ -115,6 +146,7 @@ class TurunDaya(Sop):
         )
         | ask_target_tariff.to(ask_nik, cond=when("subsidized", per=clause("5A.2")))
         | ask_nik.to(ask_nik_eligible, cond=when(ANY, per=assumption("nik-check")))
+        | ask_nik.to(closed_no_nik, cond=when(NOT_AT_HAND, per=assumption("nik-not-at-hand")))
         | ask_nik_eligible.to(recipient_to_unit, cond=when(YES, per=clause("5A.2b")))
         | ask_nik_eligible.to(ask_about_eligibility, cond=when(NO, per=clause("5A.2a")))
         | ask_about_eligibility.to(closed_with_dtks_info, cond=when(YES, per=clause("5A.2a")))

@@ -1,0 +1,51 @@
+"""The clause texts presented as the document's are its own words, whole; every English
+text is labelled as a translation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sopfsm.provenance import CLAUSES, SOURCE_DOCUMENT
+
+SOURCE = Path(__file__).parent.parent / "source" / SOURCE_DOCUMENT
+
+
+def _flat(text: str) -> str:
+    # Line breaks, page layout and list markers ("- a.", "- B.") are not words.
+    text = re.sub(r"(?m)^\s*-\s+(?:[a-fA-C]\.\s+)?", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+DOCUMENT = _flat(SOURCE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("ref", CLAUSES)
+def test_each_clause_text_is_the_documents_own_words(ref: str) -> None:
+    assert _flat(CLAUSES[ref].id) in DOCUMENT
+
+
+def test_the_clause_texts_are_whole() -> None:
+    # The last words of each clause are there, not a shortened reading.
+    endings = {
+        "2": 'oleh pemerintah atau warga setempat".',
+        "3": "maka layanan mengacu pada permohonan yang bersifat Urgent).",
+        "5A.2a": "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
+        "5B": "tanyakan stand APP saat Pelanggan melapor.",
+        "5C": "sehingga apabila petugas PLN datang dapat diijinkan akses ke lokasi Pelanggan.",
+    }
+    for ref, ending in endings.items():
+        assert CLAUSES[ref].id.endswith(ending), ref
+
+
+def test_a_broken_clause_text_is_caught() -> None:
+    shortened = "PS Kedukaan masuk dalam kategori Urgent: langsung diproses sesuai SOP"
+    assert _flat(shortened) not in DOCUMENT
+
+
+def test_the_copy_of_the_source_is_the_document() -> None:
+    text = SOURCE.read_text(encoding="utf-8")
+    assert text.startswith("STANDAR OPERASIONAL PROSEDUR CSO PLN 123")
+    assert "10 Apr 2020" in text
