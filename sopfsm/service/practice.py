@@ -234,22 +234,27 @@ def _move(
     Two steps that say and ask the same (clause 1's access question after either urgency
     answer) are one move to the trainee, so choices are told apart by their words.
     """
+    key = f"{scenario_id}/{source}"
     siblings = [sop.step(b.target) for b in sop.branches_from(source)] if source else []
-    others = sorted(sop.steps, key=lambda s: _stable_order(f"{scenario_id}/{source}/{s.id}"))
+    own = sorted(sop.steps, key=lambda step: _stable_order(f"{key}/{step.id}"))
+    # A SOP of one step (clause 4's) borrows its wrong moves from the other SOPs; their
+    # steps are named by their SOP, so that a step id of two SOPs is never mistaken.
+    foreign = sorted(
+        ((other.sop_id, step) for other in all_sops() if other != sop for step in other.steps),
+        key=lambda pair: _stable_order(f"{key}/{pair[0]}/{pair[1].id}"),
+    )
+    candidates = [(step.id, step) for step in [right, *siblings, *own] if step.id != source]
+    candidates += [(f"{other}/{step.id}", step) for other, step in foreign]
     choices: dict[str, dict[str, Any]] = {}
-    for step in [right, *siblings, *others]:
-        if step.id == source:
-            continue
+    for name, step in candidates:
         shown = move(step)
         words = repr(shown)
         if words in choices:
-            if step.id not in choices[words]["steps"]:
-                choices[words]["steps"].append(step.id)
+            if name not in choices[words]["steps"]:
+                choices[words]["steps"].append(name)
         elif len(choices) < PRACTICE_CHOICES:
-            choices[words] = {**shown, "steps": [step.id]}
-    ordered = sorted(
-        choices.values(), key=lambda c: _stable_order(f"{scenario_id}/{source}/{c['steps'][0]}")
-    )
+            choices[words] = {**shown, "steps": [name]}
+    ordered = sorted(choices.values(), key=lambda c: _stable_order(f"{key}/{c['steps'][0]}"))
     return {
         "at": source,
         "heard": heard,

@@ -144,16 +144,27 @@ def test_a_call_resumes_after_a_reload_and_by_its_id(page: Page) -> None:
     assert recent is not None
 
 
+def _framed_step(page: Page, revision: int) -> str | None:
+    """The step the flowchart frames as current once it shows ``revision``."""
+    page.wait_for_selector(f'[data-diagram-revision="{revision}"] svg')
+    framed: str | None = page.evaluate(
+        """[...document.querySelectorAll('[data-diagram] g.node')]
+            .find((node) => node.querySelector('[stroke="#d62828" i]'))
+            ?.querySelector('title')?.textContent"""
+    )
+    return framed
+
+
 def test_the_apkt_text_is_copied_for_pasting(page: Page) -> None:
     open_call_screen(page, AGENT)
     start_by_key(page, "turun-daya")
-    for question_id, class_label in (
-        ("target_tariff", "subsidized"),
-        ("nik", "<valid NIK>"),
-        ("nik_eligible", "yes"),
+    for revision, (question_id, class_label) in enumerate(
+        (("target_tariff", "subsidized"), ("nik", "<valid NIK>"), ("nik_eligible", "yes"))
     ):
+        assert _framed_step(page, revision) == page.get_attribute("[data-step]", "data-step")
         answer_by_key(page, "turun-daya", question_id, class_label)
     page.wait_for_selector('[data-outcome="APKT_TO_UNIT"]')
+    assert _framed_step(page, 3) == "recipient_to_unit"  # the flowchart follows the call
     page.keyboard.press(key_of(page, "[data-copy]"))
     page.wait_for_selector("[data-copied]:not(:empty)")
     pasted = page.evaluate("navigator.clipboard.readText()")

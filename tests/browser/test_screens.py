@@ -47,7 +47,7 @@ AUDIT_JS = """
     }
     return [255, 255, 255];
   };
-  for (const el of document.querySelectorAll('body *')) {
+  for (const el of document.querySelectorAll('body *:not(svg *)')) {
     const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
     if (!text || !el.getClientRects().length) continue;
     const style = getComputedStyle(el);
@@ -155,14 +155,13 @@ def test_screenshots_of_the_call_screen(page: Page, screenshot_dir: Path | None)
     page.keyboard.type("3171 0132 0190 0001")
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-refusal]:not(:empty)")
-    page.wait_for_selector("[data-diagram] img")
-    page.wait_for_function("document.querySelector('[data-diagram] img').naturalWidth > 0")
+    page.wait_for_selector("[data-diagram] svg")
     _shoot(page, "call-screen", screenshot_dir)
     page.fill("[data-field]", "3171 0101 0190 0001")
     page.keyboard.press("Enter")
     answer_by_key(page, "turun-daya", "nik_eligible", "yes")
     page.wait_for_selector('[data-outcome="APKT_TO_UNIT"]')
-    page.wait_for_function("document.querySelector('[data-diagram] img')?.naturalWidth > 0")
+    page.wait_for_selector('[data-diagram-revision="3"] svg')
     _shoot(page, "call-outcome", screenshot_dir)
 
 

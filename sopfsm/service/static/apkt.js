@@ -12,14 +12,15 @@ export function answerLabel(sop, questionId, value, lang) {
   return String(value);
 }
 
-export function apktText(call, sop, doc, agent) {
+// `part`: the clause SOP a front-door call continued into; the report names it.
+export function apktText(call, sop, doc, agent, part = null) {
   const code = call.outcome.code;
   const meaning = doc.outcomes[code];
   const step = sop?.steps[call.path[call.path.length - 1]];
   const carries = step?.carries || [];
   const name = (q) => sop?.questions[q]?.name.id || q;
   const lines = [
-    `PLN 123 · ${sop ? `${sop.title.id} (klausul ${sop.clause}, SOP ${sop.version})` : call.sop}`,
+    `PLN 123 · ${sop ? `${(part || sop).title.id} (klausul ${(part || sop).clause}, SOP ${sop.version})` : call.sop}`,
     `Hasil APKT: ${code}${meaning ? ` — ${meaning.id}` : ""}`,
   ];
   for (const question of carries) {

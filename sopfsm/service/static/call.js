@@ -29,6 +29,7 @@ Object.assign(WORDS, {
   copy_failed: { id: "Gagal menyalin otomatis: pilih teks lalu Ctrl+C.", en: "Could not copy: select the text and press Ctrl+C." },
   diagram: { id: "Diagram alir", en: "Flowchart" },
   diagram_alt: { id: "Diagram alir SOP; jalur panggilan dan langkah sekarang disorot", en: "The SOP's flowchart; the call's path and current step highlighted" },
+  now_in: { id: "Sekarang", en: "Now in" },
   diagram_full: { id: "Buka diagram ukuran penuh", en: "Open the flowchart full size" },
   diagram_missing: { id: "Diagram alir tidak tersedia.", en: "The flowchart is not available." },
   need_agent: { id: "Isi ID agen (token) dulu, lalu tekan Enter.", en: "Fill in the agent id (token) first, then press Enter." },
@@ -220,9 +221,22 @@ function announce() {
     : `${word("ask")}: ${t(sop?.questions[call.pending]?.prompt) || call.prompt || ""}`;
 }
 
+function fitText() {
+  const area = panel.querySelector("[data-apkt-text]");
+  if (area) area.style.height = `${area.scrollHeight + 4}px`; // wrapped lines too
+}
+
 function focusCall() {
+  fitText();
   const target = panel.querySelector("[data-field]") || panel.querySelector("[data-answer]") || panel.querySelector("[data-copy]");
   target?.focus();
+}
+
+// The clause SOP a front-door call has continued into ("turun_daya__ask_nik"), if any.
+function partOf(call) {
+  const [prefix, , rest] = call.path[call.path.length - 1].split(/(__)/);
+  if (rest === undefined) return null;
+  return state.doc.sops.find((sop) => sop.id.replaceAll("-", "_") === prefix) || null;
 }
 
 function currentStep(call, sop) {
@@ -241,6 +255,8 @@ function renderCall() {
   fill(panel, 
     h("div", { class: "call-head" },
       h("h2", {}, sop ? `${t(sop.title)} (${word("clause")} ${sop.clause})` : call.sop),
+      partOf(call) ? h("p", { class: "part", "data-part": partOf(call).id }, `${word("now_in")}: `,
+        h("strong", {}, `${t(partOf(call).title)} (${word("clause")} ${partOf(call).clause})`)) : null,
       h("p", { class: "meta" }, `${word("call")} `, h("code", { "data-call-id": "" }, call.id), ` · rev ${call.revision}`),
       h("button", { type: "button", class: "secondary", "data-new-call": "", dataset: call.outcome ? { key: "B" } : {}, onclick: () => { state.notice = null; renderStart(); } },
         call.outcome ? h("kbd", {}, "B") : null, " ", word("new_call")),
@@ -345,7 +361,7 @@ function renderOutcome(call, sop, step) {
   const code = call.outcome.code;
   const meaning = state.doc.outcomes[code];
   const carries = step?.carries || [];
-  const text = apktText(call, sop, state.doc, agent());
+  const text = apktText(call, sop, state.doc, agent(), partOf(call));
   const status = h("p", { class: "hint", role: "status", "data-copied": "" });
   const copy = async () => {
     try {
@@ -368,7 +384,7 @@ function renderOutcome(call, sop, step) {
           ])))
       : null,
     h("label", { for: "apkt-text" }, word("apkt_text")),
-    h("textarea", { id: "apkt-text", readonly: true, rows: String(text.split("\n").length), "data-apkt-text": "" }, text),
+    h("textarea", { id: "apkt-text", readonly: true, rows: String(text.split("\n").length + 1), "data-apkt-text": "" }, text),
     h("button", { type: "button", class: "primary", dataset: { copy: "", key: "S" }, "aria-keyshortcuts": "S", onclick: copy }, h("kbd", {}, "S"), " ", word("copy")),
     status,
   );
@@ -378,25 +394,53 @@ function renderOutcome(call, sop, step) {
 
 async function loadDiagram() {
   const call = state.call;
-  const figure = h("figure", { class: "diagram", "data-diagram": "", "aria-busy": "true" }, h("figcaption", {}, word("diagram")));
+  const figure = h("figure", { class: "diagram", "data-diagram": "", "aria-busy": "true" }, h("figcaption", { id: "diagram-caption" }, word("diagram")));
   fill(side, figure);
   try {
     const response = await fetch(`/v1/sops/${encodeURIComponent(call.sop)}/diagram.svg?call=${encodeURIComponent(call.id)}&lang=${lang()}`, {
       headers: { Authorization: `Bearer ${agent()}` },
     });
     if (!response.ok) throw new Error(String(response.status));
-    const blob = await response.blob();
+    const source = await response.text();
     if (state.call?.id !== call.id) return;
+    const svg = new DOMParser().parseFromString(source, "image/svg+xml").documentElement;
+    if (svg.nodeName !== "svg") throw new Error("not an SVG");
+    for (const active of svg.querySelectorAll("script, foreignObject")) active.remove();
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", word("diagram_alt"));
     if (state.diagramUrl) URL.revokeObjectURL(state.diagramUrl);
-    state.diagramUrl = URL.createObjectURL(blob);
+    state.diagramUrl = URL.createObjectURL(new Blob([source], { type: "image/svg+xml" }));
+    // A scrollable view, so that a front door's wide chart stays legible around its step.
+    const view = h("div", { class: "diagram-view", tabindex: "0", "aria-labelledby": "diagram-caption", dataset: { diagramRevision: String(call.revision) } });
+    view.append(document.importNode(svg, true));
     figure.append(
-      h("img", { src: state.diagramUrl, alt: word("diagram_alt"), "data-diagram-revision": String(call.revision) }),
+      view,
       h("a", { href: state.diagramUrl, target: "_blank", rel: "noopener", "data-diagram-full": "" }, word("diagram_full")),
     );
+    fitDiagram(view, call.path[call.path.length - 1]);
   } catch {
     figure.append(h("p", { class: "hint" }, word("diagram_missing")));
   }
   figure.setAttribute("aria-busy", "false");
+}
+
+const PT = 4 / 3; // Graphviz sizes its SVG in points
+
+function fitDiagram(view, stepId) {
+  const svg = view.querySelector("svg");
+  const natural = svg.viewBox.baseVal.width * PT;
+  // Fit the width when shrinking keeps the text legible; otherwise show it smaller but
+  // readable and scroll to the current step.
+  svg.style.width = natural <= view.clientWidth * 1.6 ? "100%" : `${Math.round(natural * 0.6)}px`;
+  svg.style.height = "auto";
+  const title = [...svg.querySelectorAll("g.node > title")].find((node) => node.textContent === stepId);
+  if (!title) return;
+  const node = title.parentNode.getBoundingClientRect();
+  const box = view.getBoundingClientRect();
+  view.scrollLeft += node.left - box.left - (box.width - node.width) / 2;
+  view.scrollTop += node.top - box.top - (box.height - node.height) / 2;
 }
 
 // -- boot -------------------------------------------------------------------------------
