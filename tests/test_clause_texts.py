@@ -49,3 +49,26 @@ def test_the_copy_of_the_source_is_the_document() -> None:
     text = SOURCE.read_text(encoding="utf-8")
     assert text.startswith("STANDAR OPERASIONAL PROSEDUR CSO PLN 123")
     assert "10 Apr 2020" in text
+
+
+def test_the_booklet_and_show_give_the_documents_words_and_label_any_translation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import html
+
+    from sopfsm.booklet import booklet_html
+    from sopfsm.catalogue import get_sop
+    from sopfsm.cli import main
+
+    sop = get_sop("ps-bereavement")
+    indonesian = booklet_html([sop], "id")
+    english = booklet_html([sop], "en")
+    for text in (indonesian, english):
+        assert html.escape(CLAUSES["3"].id, quote=True) in text
+        assert "(kata-kata dokumen)" in text or "(the document&#x27;s own words)" in text
+    assert "English translation, not the document&#x27;s words" in english
+    assert CLAUSES["3"].en not in indonesian  # no unlabelled reading presented as the clause
+    assert main(["show", "ps-bereavement", "--lang", "en"]) == 0
+    shown = capsys.readouterr().out
+    assert f"  3: {CLAUSES['3'].id}" in shown
+    assert f"(English translation, not the document's words: {CLAUSES['3'].en})" in shown

@@ -10,7 +10,7 @@ request not needed right away is handled as welding not urgent.
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import NO, YES, Script, Sop, ask, outcome, when
+from sopfsm.declare import NO, YES, Script, Sop, ask, note, outcome, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME, URGENT
 from sopfsm.sops.ps_welding import (
@@ -25,6 +25,13 @@ _OTHER = assumption("ps-other-purpose")
 ACCESS_ADVICE = Script(ACCESS_WARNING.text, _OTHER, ACCESS_WARNING.kind)
 ASK_AGAIN = Script(ASK_AGAIN_WHEN_NEEDED.text, _OTHER, ASK_AGAIN_WHEN_NEEDED.kind)
 CLOSED = Script(CLOSED_NOT_URGENT.text, _OTHER, CLOSED_NOT_URGENT.kind)
+URGENT_AS_STATED = note(
+    clause("3"),
+    id="Bila Pelanggan menyatakan permohonan ini urgent (dibutuhkan segera), layanan mengacu "
+    "pada permohonan yang bersifat urgent.",
+    en="When the customer states the request is urgent (needed right away), it is served as "
+    "an urgent request.",
+)
 
 
 class PsOther(Sop):
@@ -41,7 +48,7 @@ class PsOther(Sop):
         en="A PS request for a purpose other than welding at a residence or a bereavement.",
     )
 
-    ask_urgent = ask(URGENT, per=clause("2"), initial=True)
+    ask_urgent = ask(URGENT, per=clause("2"), say=[URGENT_AS_STATED], initial=True)
     ask_region_scheme = ask(REGION_SCHEME, per=clause("2"), say=[ACCESS_ADVICE])
 
     scheme_1, scheme_2 = ps_scheme_outcomes()
