@@ -120,6 +120,7 @@ def test_a_whole_call_at_200_percent_zoom(browser: Browser, service: str) -> Non
         open_call_screen(page, AGENT)
         assert fits(page)
         start_by_key(page, "lebih-tagih")
+        page.wait_for_selector("[data-diagram] svg")  # the widest thing on the screen
         assert fits(page)
         answer_by_key(page, "lebih-tagih", "accepts_explanation", "no")
         assert fits(page)
