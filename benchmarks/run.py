@@ -365,6 +365,7 @@ def main() -> None:
     audited = audits()
     rendered = renders()
     print(write_results(calls, resumed, imports, audited, rendered))
+    __import__("service").main()  # the call service: its own section of RESULTS.md
 
 
 if __name__ == "__main__":

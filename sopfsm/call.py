@@ -210,7 +210,7 @@ class Call:
         software calls it itself only after attaching answerers by hand.
         """
         pending = self.pending
-        with self._lock, self._applying_answer(pending.id if pending else None):
+        with self._lock, self._applying_answer(pending.id if pending else "no question"):
             self._run_answerers([])
 
     def _applying_answer(self, question_id: object) -> _Applying:
@@ -260,6 +260,10 @@ class Call:
 
     def __deepcopy__(self, memo: dict[int, object]) -> Call:
         return self.__copy__()
+
+    def __reduce_ex__(self, protocol: object) -> Any:
+        # A pickle would carry a lock and a live machine; a save carries the call.
+        raise InvalidArgument("a call to pickle", self, "saved with to_json() instead")
 
     # -- saving ------------------------------------------------------------------------
 

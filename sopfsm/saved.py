@@ -74,6 +74,8 @@ def restore(
     With ``key`` (a :class:`sopfsm.SigningKey`, or several for key rotation) the save must
     carry a signature by one of them that matches, or :class:`SignatureError` names the
     fault. A signed save restored without a key warns :class:`UncheckedSignature`.
+    Once the save is restored, ``answerers`` answer its pending question; one that fails
+    raises :class:`AnswererError`, as in :meth:`Call.answer`.
     """
     keys = keys_by_id(key) if key is not None else None
     data = _load(saved)
@@ -129,7 +131,7 @@ def _same(saved: object, replayed: object) -> bool:
     """Equal as JSON, so a type change (``1`` for ``true`` or ``1.0``) is a difference."""
     try:
         return json.dumps(saved, sort_keys=True) == json.dumps(replayed, sort_keys=True)
-    except (TypeError, ValueError):  # keys of mixed types, a circular dict: not a save's
+    except (TypeError, ValueError, RecursionError):  # mixed keys, a cycle, 10**5 lists deep
         return False
 
 

@@ -84,7 +84,7 @@ def canonical(data: Mapping[str, Any]) -> bytes:
         text = json.dumps(
             unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
         )
-    except (TypeError, ValueError) as error:  # a dict handed to restore, not JSON's
+    except (TypeError, ValueError, RecursionError) as error:  # a dict, not JSON's
         raise SignatureError(f"the save is not plain JSON data ({error})") from None
     return text.encode("ascii")
 

@@ -74,9 +74,8 @@ def test_any_change_to_a_signed_save_is_refused_by_name(
     changed = _put(json.loads(original), path, data.draw(JSON, label="value"))
     assume(_canonical(changed) != original)
     with pytest.raises(SignatureError) as caught:
-        sopfsm.restore(json.dumps(changed), key=KEY)
+        sopfsm.restore(changed, key=KEY)
     assert caught.value.where == "signature"
-    assert "does not match" in caught.value.reason or "signature" in caught.value.reason
 
 
 @given(signed=signed_saves(), indent=st.none() | st.integers(0, 4), sort=st.booleans())
@@ -164,7 +163,8 @@ def objects_with_a_repeated_key(draw: st.DrawFn) -> str:
     objects = [i for i, ch in enumerate(text) if ch == "{" and text[i + 1] == '"']
     start = draw(st.sampled_from(objects))
     key = text[start + 1 : text.index(":", start)]
-    return f"{text[: start + 1]}{key}: {json.dumps(draw(JSON))}, {text[start + 1 :]}"
+    value = draw(st.none() | st.booleans() | st.integers() | st.text())
+    return f"{text[: start + 1]}{key}: {json.dumps(value)}, {text[start + 1 :]}"
 
 
 @given(text=objects_with_a_repeated_key())

@@ -105,3 +105,16 @@ def test_the_examples_of_the_issue_are_named_errors() -> None:
         sopfsm.start("lebih-tagih").answer("accepts_explanation", "t").answer(
             "meter_reading", 10**400
         )
+
+
+@pytest.mark.parametrize("field", ["outcome", "answers", "path", "format_version", "signature"])
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_save_nested_a_hundred_thousand_lists_deep_is_refused(field: str, signed: bool) -> None:
+    key = KEY if signed else None
+    data = json.loads(sopfsm.start("lebih-tagih").to_json(key=key))
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    data[field] = deep
+    with pytest.raises(sopfsm.SavedCallError):
+        sopfsm.restore(data, key=key)

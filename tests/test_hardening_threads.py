@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -117,3 +118,9 @@ def test_a_copy_of_a_call_has_its_own_machine_and_history(
     assert twin.outcome.data["meter_reading"] == 12345.0
     _consistent(call)
     _consistent(twin)
+
+
+def test_a_call_is_saved_as_json_not_pickled() -> None:
+    call = sopfsm.start("lebih-tagih")
+    with pytest.raises(sopfsm.InvalidArgument, match="to_json"):
+        pickle.dumps(call)

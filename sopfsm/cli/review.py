@@ -121,7 +121,13 @@ def _load(name: str) -> SopSpec | type[Sop]:
             name, f"importing it raised {type(error).__name__}: {one_line(str(error))}"
         ) from None
     if not (isinstance(machine, type) and issubclass(machine, Sop)):
-        what = "nothing" if machine is None else f"a {type(machine).__name__}"
+        what = (
+            "nothing"
+            if machine is None
+            else f"the class {machine.__name__}"
+            if isinstance(machine, type)
+            else f"a {type(machine).__name__}"
+        )
         raise UnknownMachine(
             name, f"it names {what}, not a Sop class (a bundled SOP is named by its id alone)"
         )

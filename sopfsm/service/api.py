@@ -150,7 +150,10 @@ async def start_call(request: Request) -> Response:
     sop_id = field(data, "sop", str, _SOP_ID)
     given = field(data, "answers", dict, _ANSWERS) if "answers" in data else {}
     lang = lang_of(request)
-    stored, call = await run_in_threadpool(calls.start_call, _store(request), sop_id, given, agent)
+    live = request.app.state.live_calls
+    stored, call = await run_in_threadpool(
+        calls.start_call, _store(request), sop_id, given, agent, live
+    )
     location = f"/v1/calls/{stored.id}"
     return _json(calls.call_body(stored, call, lang), 201, {"Location": location})
 
@@ -196,6 +199,7 @@ async def answer_call(request: Request) -> Response:
         data["value"],
         revision=revision,
         agent=agent,
+        live=request.app.state.live_calls,
     )
     return _json(calls.call_body(stored, call, lang))
 

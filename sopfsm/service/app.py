@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from importlib import resources
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -21,9 +20,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, problems
+from sopfsm.service import api, calls, problems
 from sopfsm.service.auth import Tokens, load_secret, load_tokens
 from sopfsm.service.config import ServiceConfig
+from sopfsm.service.openapi import description
 from sopfsm.service.pages import page_routes
 from sopfsm.store.base import CallStore
 
@@ -37,7 +37,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     off loopback without one (dev mode is loopback only).
     """
     tokens = _tokens(config)
-    openapi = resources.files("sopfsm.service").joinpath("openapi.json").read_bytes()
+    openapi = description()
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -77,6 +77,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     app.state.config = config
     app.state.store = store
     app.state.tokens = tokens
+    app.state.live_calls = calls.LiveCalls()
     app.state.signing_key = load_secret(config.secret_file) if config.secret_file else None
     return app
 

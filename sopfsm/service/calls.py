@@ -9,7 +9,9 @@ to append it only if the call is still at that revision.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -55,8 +57,44 @@ def state_of(call: Call) -> CallState:
     return CallState(call.step.id, call.path, outcome.code if outcome else None)
 
 
+class LiveCalls:
+    """Calls this process answered last, replayed already, by id and revision.
+
+    An answer at revision ``n`` to a call held here at ``n`` skips reading and replaying
+    its log: the store's append checks, atomically, that the call is still at ``n``
+    (so an answer another process applied first still makes it a 409), and an
+    append-only log at the same revision is the same log. A call is taken out while it
+    is being answered, so two requests never share one; what is not held is loaded.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._held: collections.OrderedDict[str, tuple[StoredCall, Call]] = (
+            collections.OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def take(self, call_id: str, revision: int) -> tuple[StoredCall, Call] | None:
+        with self._lock:
+            held = self._held.pop(call_id, None)
+        if held is None or held[0].revision != revision:
+            return None
+        return held
+
+    def keep(self, stored: StoredCall, call: Call) -> None:
+        with self._lock:
+            self._held[stored.id] = (stored, call)
+            self._held.move_to_end(stored.id)
+            while len(self._held) > self._size:
+                self._held.popitem(last=False)
+
+
 def start_call(
-    store: CallStore, sop_id: str, given: Mapping[str, object], agent: str
+    store: CallStore,
+    sop_id: str,
+    given: Mapping[str, object],
+    agent: str,
+    live: LiveCalls | None = None,
 ) -> tuple[StoredCall, Call]:
     """Start a call on ``sop_id`` and apply ``given`` answers as each question comes up.
 
@@ -90,26 +128,41 @@ def start_call(
         state=state_of(call),
         log=tuple(LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in call.answers),
     )
-    return store.create(stored), call
+    kept = store.create(stored)
+    if live is not None:
+        live.keep(kept, call)
+    return kept, call
 
 
 def answer_call(
-    store: CallStore, call_id: str, question: str, value: object, *, revision: int, agent: str
+    store: CallStore,
+    call_id: str,
+    question: str,
+    value: object,
+    *,
+    revision: int,
+    agent: str,
+    live: LiveCalls | None = None,
 ) -> tuple[StoredCall, Call]:
     """Apply one answer to a call still at ``revision``; nothing changes if refused."""
-    stored = store.get(call_id)
-    if revision != stored.revision:
-        raise StaleRevision(call_id, revision, stored.revision)
-    call = replay(stored)
-    call.answer(question, value)
+    held = live.take(call_id, revision) if live is not None else None
+    if held is None:
+        stored = store.get(call_id)
+        if revision != stored.revision:
+            raise StaleRevision(call_id, revision, stored.revision)
+        call = replay(stored)
+    else:
+        stored, call = held
+    call.answer(question, value)  # a refusal leaves the call as it was, and not held
     new = call.answers[stored.revision :]
     kept = store.append(
-        call_id,
-        revision,
+        stored,
         [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],
         state_of(call),
         utc_now(),
     )
+    if live is not None:
+        live.keep(kept, call)
     return kept, call
 
 
@@ -140,7 +193,11 @@ def _both(text: Text) -> dict[str, str]:
 
 def sop_entry(sop: SopSpec) -> dict[str, Any]:
     """A catalogue entry: id, clause, version, title in both languages, questions."""
-    return {**sop_summary(sop, "id"), "title": _both(sop.title)}
+    entry = {**sop_summary(sop, "id"), "title": _both(sop.title)}
+    scope = getattr(sop, "scope", None)  # a SOP's scope, where the catalogue states one
+    if "scope" in entry:
+        entry["scope"] = _both(scope) if scope is not None else None
+    return entry
 
 
 def sop_whole(sop: SopSpec) -> dict[str, Any]:

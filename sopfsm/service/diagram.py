@@ -34,12 +34,13 @@ def call_diagram(sop: SopSpec, lang: Lang, call: Call | None) -> bytes:
     except ImportError:  # pragma: no cover - the render extra is missing
         raise MissingDependency("pygraphviz", "render") from None
     graph = pygraphviz.AGraph(string=to_dot(sop, lang))
-    path = call.path
+    path = [step for step in call.path if graph.has_node(step)]  # nodes are named by step
     for step in path:
         node = graph.get_node(step)
         node.attr.update(shape="box", style="rounded", color=PATH_COLOUR, penwidth="2")
-    current = graph.get_node(call.step.id)
-    current.attr.update(shape="box", style="rounded,bold", color=CURRENT_COLOUR, penwidth="4")
+    if graph.has_node(call.step.id):
+        current = graph.get_node(call.step.id)
+        current.attr.update(shape="box", style="rounded,bold", color=CURRENT_COLOUR, penwidth="4")
     for source, target in itertools.pairwise(path):
         for edge in graph.out_edges(source):
             if edge[1] == target:

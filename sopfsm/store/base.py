@@ -103,17 +103,18 @@ class CallStore(Protocol):
 
     def append(
         self,
-        call_id: str,
-        revision: int,
+        call: StoredCall,
         answers: Sequence[LoggedAnswer],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
-        """Add ``answers`` to the log of a call still at ``revision``, and its new state.
+        """Add ``answers`` to the log of ``call`` (as the caller read it), and its new state.
 
-        Atomic and durable before returning; :class:`~sopfsm.errors.StaleRevision` (and
-        nothing changed) if the call has moved on, :class:`~sopfsm.errors.UnknownCall`
-        if there is no such call.
+        Applied only if the stored call is still at ``call.revision``, atomically and
+        durably before returning: the call as it now stands (``call`` with the answers,
+        since an append-only log at the same revision is the same log). Otherwise
+        :class:`~sopfsm.errors.StaleRevision`, and nothing changed;
+        :class:`~sopfsm.errors.UnknownCall` if there is no such call.
         """
 
     def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:

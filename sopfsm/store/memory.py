@@ -56,21 +56,22 @@ class MemoryStore:
 
     def append(
         self,
-        call_id: str,
-        revision: int,
+        call: StoredCall,
         answers: Sequence[LoggedAnswer],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
         with self._lock:
             self._open()
-            call = self._calls.get(call_id)
-            if call is None:
-                raise UnknownCall(call_id)
-            if call.revision != revision:
-                raise StaleRevision(call_id, revision, call.revision)
-            kept = attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
-            self._calls[call_id] = kept
+            current = self._calls.get(call.id)
+            if current is None:
+                raise UnknownCall(call.id)
+            if current.revision != call.revision:
+                raise StaleRevision(call.id, call.revision, current.revision)
+            kept = attrs.evolve(
+                current, log=current.log + tuple(answers), state=state, updated=updated
+            )
+            self._calls[call.id] = kept
             return kept
 
     def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:

@@ -13,16 +13,20 @@ the tests use to run against a shared server without touching anything else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
 import re
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import attrs
+
 from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
-from sopfsm.store._codec import assemble
+from sopfsm.store._codec import assemble, path_json, value_json
 from sopfsm.store.base import (
     STREAM_BATCH,
     CallFilter,
@@ -35,22 +39,24 @@ from sopfsm.store.base import (
 try:
     import psycopg
     from psycopg.rows import dict_row
-    from psycopg.types.json import Jsonb
 except ImportError:  # pragma: no cover - the serve extra is missing
     raise MissingDependency("psycopg", "serve") from None
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MIGRATION_LOCK = 0x50F5_0012  # one advisory lock: servers starting together migrate once
+POOL_SIZE = 8  # connections per process: several servers share a server's max_connections
+POOL_WAIT = 30.0  # seconds an operation waits for a connection before it is refused
 
 
 class PostgresStore:
     """Calls in the PostgreSQL database at ``url`` (``postgresql://user@host:port/db``)."""
 
-    def __init__(self, url: str, *, connect_timeout: int = 5) -> None:
+    def __init__(self, url: str, *, connect_timeout: int = 5, pool_size: int = POOL_SIZE) -> None:
         self._conninfo, self._schema = _split_schema(url)
         self._where = _redacted(url)
         self._connect_timeout = connect_timeout
-        self._local = threading.local()
+        self._idle: queue.LifoQueue[psycopg.Connection[dict[str, Any]]] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(pool_size)
         self._connections: list[psycopg.Connection[dict[str, Any]]] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -64,13 +70,24 @@ class PostgresStore:
     def where(self) -> str:
         return self._where
 
-    def _db(self) -> psycopg.Connection[dict[str, Any]]:
-        if self._closed:
-            raise StoreError(self.where, "closed")
-        db: psycopg.Connection[dict[str, Any]] | None = getattr(self._local, "db", None)
-        if db is None or db.closed or db.broken:
-            db = self._local.db = self._connect()
-        return db
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """A connection of the pool, for one operation; waits while all are in use."""
+        if self._closed or not self._slots.acquire(timeout=POOL_WAIT):
+            raise StoreError(self.where, "closed" if self._closed else "every connection busy")
+        db = None
+        try:
+            try:
+                db = self._idle.get_nowait()
+            except queue.Empty:
+                db = self._connect()
+            if db.closed or db.broken:
+                db = self._connect()
+            yield db
+        finally:
+            if db is not None and not self._closed and not db.closed and not db.broken:
+                self._idle.put(db)
+            self._slots.release()
 
     def _connect(self) -> psycopg.Connection[dict[str, Any]]:
         try:
@@ -92,93 +109,94 @@ class PostgresStore:
         return db
 
     def _migrate(self) -> None:
-        db = self._db()
-        try:
-            with db.transaction():
-                db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                db.execute(
-                    f"CREATE TABLE IF NOT EXISTS {migrate.TABLE} (version INTEGER PRIMARY KEY,"
-                    " name TEXT NOT NULL, applied TIMESTAMPTZ NOT NULL DEFAULT now())"
-                )
-                rows = db.execute(f"SELECT version, name FROM {migrate.TABLE}").fetchall()
-                applied = [(r["version"], r["name"]) for r in rows]
-                for migration in migrate.pending("postgres", applied, self.where):
-                    db.execute(migration.sql.encode())  # several statements, no parameters
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
                     db.execute(
-                        f"INSERT INTO {migrate.TABLE} (version, name) VALUES (%s, %s)",
-                        (migration.version, migration.name),
+                        f"CREATE TABLE IF NOT EXISTS {migrate.TABLE} (version INTEGER PRIMARY KEY,"
+                        " name TEXT NOT NULL, applied TIMESTAMPTZ NOT NULL DEFAULT now())"
                     )
-        except psycopg.Error as error:
-            raise StoreError(self.where, f"cannot migrate: {_first_line(error)}") from None
+                    rows = db.execute(f"SELECT version, name FROM {migrate.TABLE}").fetchall()
+                    applied = [(r["version"], r["name"]) for r in rows]
+                    for migration in migrate.pending("postgres", applied, self.where):
+                        db.execute(migration.sql.encode())  # several statements, no parameters
+                        db.execute(
+                            f"INSERT INTO {migrate.TABLE} (version, name) VALUES (%s, %s)",
+                            (migration.version, migration.name),
+                        )
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot migrate: {_first_line(error)}") from None
 
     # -- writes ------------------------------------------------------------------------
 
     def create(self, call: StoredCall) -> StoredCall:
-        db = self._db()
-        try:
-            with db.transaction():
-                row = db.execute(
-                    "INSERT INTO calls (id, sop, version, agent, created, updated, revision,"
-                    " step, path, outcome) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                    " RETURNING seq",
-                    (
-                        call.id,
-                        call.sop,
-                        call.version,
-                        call.agent,
-                        call.created,
-                        call.updated,
-                        call.revision,
-                        call.state.step,
-                        Jsonb(list(call.state.path)),
-                        call.state.outcome,
-                    ),
-                ).fetchone()
-                assert row is not None
-                _insert_answers(db, row["seq"], 0, call.log)
-        except psycopg.errors.UniqueViolation:
-            raise StoreError(self.where, f"call {call.id!r} already exists") from None
-        except psycopg.Error as error:
-            raise StoreError(self.where, f"call not kept: {_first_line(error)}") from None
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    row = db.execute(
+                        "INSERT INTO calls (id, sop, version, agent, created, updated, revision,"
+                        " step, path, outcome) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                        " RETURNING seq",
+                        (
+                            call.id,
+                            call.sop,
+                            call.version,
+                            call.agent,
+                            call.created,
+                            call.updated,
+                            call.revision,
+                            call.state.step,
+                            path_json(call.state.path),
+                            call.state.outcome,
+                        ),
+                    ).fetchone()
+                    assert row is not None
+                    _insert_answers(db, row["seq"], 0, call.log)
+            except psycopg.errors.UniqueViolation:
+                raise StoreError(self.where, f"call {call.id!r} already exists") from None
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"call not kept: {_first_line(error)}") from None
         return self.get(call.id)
 
     def append(
         self,
-        call_id: str,
-        revision: int,
+        call: StoredCall,
         answers: Sequence[LoggedAnswer],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
-        db = self._db()
-        try:
-            with db.transaction():
-                row = db.execute(
-                    "UPDATE calls SET revision = %s, step = %s, path = %s, outcome = %s,"
-                    " updated = %s WHERE id = %s AND revision = %s RETURNING seq",
-                    (
-                        revision + len(answers),
-                        state.step,
-                        Jsonb(list(state.path)),
-                        state.outcome,
-                        updated,
-                        call_id,
-                        revision,
-                    ),
-                ).fetchone()
-                if row is None:
-                    current = db.execute(
-                        "SELECT revision FROM calls WHERE id = %s", (call_id,)
+        call_id, revision = call.id, call.revision
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    row = db.execute(
+                        "UPDATE calls SET revision = %s, step = %s, path = %s, outcome = %s,"
+                        " updated = %s WHERE id = %s AND revision = %s RETURNING seq",
+                        (
+                            revision + len(answers),
+                            state.step,
+                            path_json(state.path),
+                            state.outcome,
+                            updated,
+                            call_id,
+                            revision,
+                        ),
                     ).fetchone()
-                    if current is None:
-                        raise UnknownCall(call_id)
-                    raise StaleRevision(call_id, revision, current["revision"])
-                _insert_answers(db, row["seq"], revision, answers)
-        except psycopg.errors.UniqueViolation:
-            raise StaleRevision(call_id, revision, self.get(call_id).revision) from None
-        except psycopg.Error as error:
-            raise StoreError(self.where, f"answer not kept: {_first_line(error)}") from None
-        return self.get(call_id)
+                    if row is None:
+                        current = db.execute(
+                            "SELECT revision FROM calls WHERE id = %s", (call_id,)
+                        ).fetchone()
+                        if current is None:
+                            raise UnknownCall(call_id)
+                        raise StaleRevision(call_id, revision, current["revision"])
+                    _insert_answers(db, row["seq"], revision, answers)
+            except psycopg.errors.UniqueViolation:  # the key on (call, revision) held
+                now = db.execute("SELECT revision FROM calls WHERE id = %s", (call_id,)).fetchone()
+                raise StaleRevision(call_id, revision, now["revision"] if now else -1) from None
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"answer not kept: {_first_line(error)}") from None
+        return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
 
     # -- reads -------------------------------------------------------------------------
 
@@ -209,39 +227,40 @@ class PostgresStore:
             yield from batch
 
     def _read(self, where: str, params: list[Any], order: str) -> list[StoredCall]:
-        db = self._db()
-        try:
-            # REPEATABLE READ: the calls and their answers from one snapshot.
-            with db.transaction():
-                db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                rows = db.execute(f"SELECT * FROM calls {where} {order}", params).fetchall()
-                if not rows:
-                    return []
-                answers = db.execute(
-                    "SELECT * FROM answers WHERE call_seq = ANY(%s) ORDER BY call_seq, revision",
-                    ([r["seq"] for r in rows],),
-                ).fetchall()
-        except psycopg.Error as error:
-            raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
-        return assemble(rows, answers, json_text=False)
+        with self._connection() as db:
+            try:
+                # REPEATABLE READ: the calls and their answers from one snapshot.
+                with db.transaction():
+                    db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    rows = db.execute(f"SELECT * FROM calls {where} {order}", params).fetchall()
+                    if not rows:
+                        return []
+                    answers = db.execute(
+                        "SELECT * FROM answers WHERE call_seq = ANY(%s)"
+                        " ORDER BY call_seq, revision",
+                        ([r["seq"] for r in rows],),
+                    ).fetchall()
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
+            return assemble(rows, answers, json_text=True)
 
     # -- health ------------------------------------------------------------------------
 
     def check(self) -> None:
         try:
-            with self._db().transaction():
-                self._db().execute(f"SELECT count(*) FROM {migrate.TABLE}").fetchone()
+            with self._connection() as db, db.transaction():
+                db.execute(f"SELECT count(*) FROM {migrate.TABLE}").fetchone()
         except psycopg.Error as error:
             raise StoreError(self.where, f"not answering: {_first_line(error)}") from None
 
     def durability(self) -> dict[str, str]:
-        db = self._db()
-        with db.transaction():
-            row = db.execute("SHOW synchronous_commit").fetchone()
-            fsync = db.execute("SHOW fsync").fetchone()
-        assert row is not None
-        assert fsync is not None
-        return {"synchronous_commit": row["synchronous_commit"], "fsync": fsync["fsync"]}
+        with self._connection() as db:
+            with db.transaction():
+                row = db.execute("SHOW synchronous_commit").fetchone()
+                fsync = db.execute("SHOW fsync").fetchone()
+            assert row is not None
+            assert fsync is not None
+            return {"synchronous_commit": row["synchronous_commit"], "fsync": fsync["fsync"]}
 
     def close(self) -> None:
         self._closed = True
@@ -259,7 +278,7 @@ def _insert_answers(
             "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [
-                (seq, revision + n, a.question, Jsonb(a.value), a.agent, a.at, a.by)
+                (seq, revision + n, a.question, value_json(a.value), a.agent, a.at, a.by)
                 for n, a in enumerate(answers, start=1)
             ],
         )

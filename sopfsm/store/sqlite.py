@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
+
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
 from sopfsm.store._codec import assemble, path_json, time_text, value_json
@@ -92,12 +94,13 @@ class SqliteStore:
 
     def append(
         self,
-        call_id: str,
-        revision: int,
+        call: StoredCall,
         answers: Sequence[LoggedAnswer],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
+        call_id, revision = call.id, call.revision
+
         def apply(db: sqlite3.Connection) -> None:
             row = db.execute("SELECT seq, revision FROM calls WHERE id = ?", (call_id,)).fetchone()
             if row is None:
@@ -120,7 +123,7 @@ class SqliteStore:
             _insert_answers(db, seq, revision, answers)
 
         self._write(apply)
-        return self.get(call_id)
+        return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
 
     def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
         if self._closed:

@@ -1,12 +1,12 @@
-"""The OpenAPI description holds for the running service: schemathesis generates
-requests from it (valid and invalid, through Hypothesis) against a live server on
-SQLite and checks every response against it: status, media type, body, headers, and
-no server errors."""
+"""The OpenAPI description holds for the running service: schemathesis reads it as the
+live server (on SQLite) serves it, generates requests from it (valid and invalid, through
+Hypothesis) and checks every response against it: status, media type, body, headers,
+and no server errors."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,9 @@ from schemathesis.checks import positive_data_acceptance
 
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
+from sopfsm.service.openapi import description
 from sopfsm.store import open_store
 from tests.backends import ServerThread
-
-DESCRIPTION = resources.files("sopfsm.service").joinpath("openapi.json")
-schema = schemathesis.openapi.from_path(str(DESCRIPTION))
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +33,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
     finally:
         store.close()
+
+
+schema = schemathesis.openapi.from_dict(json.loads(description()))  # as the service serves it
 
 
 @schema.parametrize()
@@ -52,4 +53,20 @@ def test_the_service_keeps_its_description(case: schemathesis.Case[Any], live: s
         base_url=live,
         headers={"Authorization": "Bearer tok-fuzz"},
         excluded_checks=refused_by_the_sop,
+    )
+
+
+def test_the_description_names_the_sops_this_process_serves(live: str) -> None:
+    import httpx
+
+    import sopfsm
+    from sopfsm.declare import OUTCOME_CODES
+
+    doc = httpx.get(f"{live}/openapi.json").json()
+    assert doc == json.loads(description())
+    assert doc["components"]["schemas"]["StartCall"]["properties"]["sop"]["enum"] == list(
+        sopfsm.sop_ids()
+    )
+    assert doc["components"]["schemas"]["Outcome"]["properties"]["code"]["enum"] == list(
+        OUTCOME_CODES
     )

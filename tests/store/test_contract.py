@@ -13,7 +13,10 @@ import threading
 import uuid
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sopfsm.answers import Value
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall, UnknownSchemaVersion
@@ -56,7 +59,7 @@ def test_an_unknown_call_is_named(store: CallStore) -> None:
         store.get("no-such-call")
     assert raised.value.call_id == "no-such-call"
     with pytest.raises(UnknownCall):
-        store.append("no-such-call", 0, [], CallState("s", ("s",), None), T0)
+        store.append(new_call(), [], CallState("s", ("s",), None), T0)
 
 
 def test_answers_append_at_the_current_revision_only(store: CallStore) -> None:
@@ -64,14 +67,15 @@ def test_answers_append_at_the_current_revision_only(store: CallStore) -> None:
     first = LoggedAnswer("accepts_explanation", False, "ana", T0, "cso")
     moved = CallState("ask_meter_reading", ("ask_accepts_explanation", "ask_meter_reading"), None)
     later = T0 + dt.timedelta(seconds=5)
-    after = store.append(call.id, 0, [first], moved, later)
+    after = store.append(call, [first], moved, later)
     assert after.revision == 1
     assert after.log == (first,)
     assert after.state == moved
     assert after.updated == later
     for stale in (0, 2):  # behind, and ahead
+        as_read = attrs.evolve(call, log=tuple([first] * stale))
         with pytest.raises(StaleRevision) as raised:
-            store.append(call.id, stale, [first], CallState("x", ("x",), "APKT_TO_UNIT"), later)
+            store.append(as_read, [first], CallState("x", ("x",), "APKT_TO_UNIT"), later)
         assert (raised.value.given, raised.value.current) == (stale, 1)
     assert store.get(call.id) == after  # a refused append changed nothing
 
@@ -85,8 +89,7 @@ def test_of_concurrent_answers_at_one_revision_exactly_one_is_kept(store: CallSt
         barrier.wait()
         try:
             store.append(
-                call.id,
-                0,
+                call,
                 [LoggedAnswer("accepts_explanation", True, f"agent{n}", T0, "cso")],
                 CallState("closed", ("ask_accepts_explanation", "closed"), "APKT_ISSUE_CLOSED"),
                 T0,
@@ -229,3 +232,20 @@ def _execute(url: str, sql: str) -> None:
     with psycopg.connect(conninfo, autocommit=True) as db:
         db.execute(f'SET search_path = "{schema}"')
         db.execute(sql.encode())
+
+
+ANSWER_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(st.characters(exclude_characters="\x00")),  # PostgreSQL text holds no NUL
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(ANSWER_VALUES, max_size=5))
+def test_any_answer_value_comes_back_with_its_type(store: CallStore, values: list[Value]) -> None:
+    answers = tuple(LoggedAnswer(f"q{n}", v, "ana", T0) for n, v in enumerate(values))
+    kept = store.create(attrs.evolve(new_call(), log=answers))
+    back = store.get(kept.id).log
+    assert [(a.value, type(a.value)) for a in back] == [(v, type(v)) for v in values]

@@ -1,4 +1,5 @@
--- Calls and their answer logs; values are JSON.
+-- Calls and their answer logs. Values and paths are JSON text, not JSONB, which would
+-- read a float such as 1e+16 back as an integer: an answer comes back as it was given.
 CREATE TABLE calls (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -9,7 +10,7 @@ CREATE TABLE calls (
     updated TIMESTAMPTZ NOT NULL,
     revision INTEGER NOT NULL CHECK (revision >= 0),
     step TEXT NOT NULL,
-    path JSONB NOT NULL,
+    path TEXT NOT NULL,
     outcome TEXT
 );
 CREATE INDEX calls_by_created ON calls (created);
@@ -22,7 +23,7 @@ CREATE TABLE answers (
     call_seq BIGINT NOT NULL REFERENCES calls (seq),
     revision INTEGER NOT NULL CHECK (revision >= 1),
     question TEXT NOT NULL,
-    value JSONB NOT NULL,
+    value TEXT NOT NULL,
     agent TEXT NOT NULL,
     at TIMESTAMPTZ NOT NULL,
     answered_by TEXT NOT NULL,
