@@ -56,6 +56,10 @@ def test_every_path_by_keyboard_alone(
     carried = get_sop(sop_id).step(row.steps[-1]).carries
     shown = page.input_value("[data-apkt-text]")
     assert row.outcome in shown
+    if call.get("continued_into"):  # from the front door: the clause the call went into
+        part = get_sop(call["continued_into"])
+        assert page.get_attribute("[data-part]", "data-part") == part.sop_id
+        assert f"{part.title.id} (klausul {part.clause}" in shown
     for question_id in carried:  # what the report must carry is in the text to paste
         name = page.inner_text(f"[data-carries] [data-question-name='{question_id}']")
         assert f"{name}:" in shown

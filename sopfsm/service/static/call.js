@@ -234,6 +234,7 @@ function focusCall() {
 
 // The clause SOP a front-door call has continued into ("turun_daya__ask_nik"), if any.
 function partOf(call) {
+  if (call.continued_into) return state.doc.sops.find((sop) => sop.id === call.continued_into) || null;
   const [prefix, , rest] = call.path[call.path.length - 1].split(/(__)/);
   if (rest === undefined) return null;
   return state.doc.sops.find((sop) => sop.id.replaceAll("-", "_") === prefix) || null;
