@@ -8,6 +8,7 @@ import {
 Object.assign(WORDS, {
   scenarios: { id: "Skenario", en: "Scenarios" },
   path: { id: "Jalur", en: "Path" },
+  no_question: { id: "tanpa pertanyaan", en: "no question" },
   practised: { id: "sudah dilatih", en: "practised" },
   intro: { id: "Setiap jalur jawaban dari setiap SOP adalah satu skenario. Anda berperan sebagai CSO: pilih langkah berikutnya di setiap tahap.", en: "Every answer path of every SOP is a scenario. You play the CSO: pick the next move at every step." },
   start_next: { id: "Mulai skenario berikutnya", en: "Start the next scenario" },
@@ -54,7 +55,8 @@ const notPractised = () => state.doc.scenarios.filter((s) => !(s.id in progress(
 
 // "Subsidi · NIK sah · Ya → APKT_TO_UNIT": the answers that make the path, and its end.
 function title(scenario) {
-  return `${scenario.answers.map(t).join(" · ")} → ${scenario.outcome}`;
+  const answers = scenario.answers.length ? scenario.answers.map(t).join(" · ") : word("no_question");
+  return `${answers} → ${scenario.outcome}`;
 }
 
 // -- the list of scenarios --------------------------------------------------------------
