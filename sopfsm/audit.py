@@ -11,7 +11,6 @@ the SOP; paths are counted, and listed only when there are few enough to read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Final
 
@@ -19,8 +18,9 @@ import attrs
 from statemachine import StateMachine
 
 from sopfsm._graph import AnswerGraph
+from sopfsm._wording import kind_problem, sends_to_unit
 from sopfsm.compose import part_of
-from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, Script, ScriptKind
+from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, Script
 from sopfsm.errors import SopDefinitionError
 from sopfsm.provenance import Assumption, Clause, Provenance, is_known
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
@@ -35,31 +35,6 @@ REQUIRED_BY_CLAUSE: Final[Mapping[str, tuple[str, ...]]] = {
     "5B": ("meter_reading",),
     "5A.2b": ("nik",),
 }
-
-# Clause 4: words that send the customer to the unit, in either language.
-_TO_THE_UNIT = (
-    re.compile(
-        r"\b(datang|pergi|berkunjung|mengunjungi|arahkan\s+pelanggan)\b[^.]*\b(unit|kantor)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\b(go|come|visit|head|direct the customer)\b[^.]*\b(unit|office)\b", re.I),
-)
-
-# A sentence that opens with an application action (send, close, create, check), and one
-# that opens by telling the CSO to say something; in Indonesian and English.
-_ACTIONS = (
-    re.compile(r"(^|[:.]\s+)(kirim|kirimkan|tutup|buat|buatkan|cek|teruskan)\b", re.I),
-    re.compile(r"(^|[:.]\s+)(send|close|create|check|forward)\b", re.I),
-)
-_TELLS = (
-    re.compile(r"(^|[:.]\s+)sampaikan\b", re.I),
-    re.compile(r"(^|[:.]\s+)(tell|explain|ask)\b", re.I),
-)
-
-_NEGATED = re.compile(
-    r"\b(tidak perlu|tidak usah|tanpa harus|no need to|need not|does not need to)\b[^.,;]*",
-    re.IGNORECASE,
-)
 
 CHECKS: Final[Mapping[str, str]] = {
     "declaration": "declared in sopfsm's vocabulary (Step states, when() branches)",
@@ -298,9 +273,7 @@ class _Analysis:
                 )
                 findings.append(Finding(message, self.graph.route(step.id)))
             for script in step.says:
-                text = next(
-                    (t for t in (script.text.id, script.text.en) if _sends_to_unit(t)), None
-                )
+                text = next((t for t in (script.text.id, script.text.en) if sends_to_unit(t)), None)
                 if text is not None:
                     message = (
                         f"step {step.id!r} tells the customer to go to the unit ({text!r}); "
@@ -328,7 +301,7 @@ class _Analysis:
         findings = []
         for step in self.sop.steps:
             for script in step.says:
-                problem = _kind_problem(script)
+                problem = kind_problem(script)
                 if problem is not None:
                     message = f"step {step.id!r}: {problem} ({script.text.id!r})"
                     findings.append(Finding(message, self.graph.route(step.id)))
@@ -411,23 +384,6 @@ def _is_scope_decision(per: Provenance | None) -> bool:
 
 def _cite_label(per: Provenance | None) -> str:
     return "nothing" if per is None else per.label
-
-
-def _kind_problem(script: Script) -> str | None:
-    """Why ``script``'s kind contradicts its words, or None when they agree."""
-    text = script.text
-    if script.kind is ScriptKind.SAID:
-        if any(p.search(t) for p, t in zip(_ACTIONS, (text.id, text.en), strict=True)):
-            return "an action in an application is given as something to say (make it do())"
-    elif any(p.search(t) for p, t in zip(_TELLS, (text.id, text.en), strict=True)):
-        return f"a text of kind {script.kind.value!r} tells the CSO to say something (say())"
-    return None
-
-
-def _sends_to_unit(text: str) -> bool:
-    # "there is no need to go to the unit" is what clause 4 asks the CSO to say.
-    text = _NEGATED.sub("", text)
-    return any(pattern.search(text) for pattern in _TO_THE_UNIT)
 
 
 def _cite(per: object) -> str:

@@ -183,9 +183,9 @@ def test_the_reading_covers_the_front_door_as_a_whole() -> None:
 
 
 def test_clause_4_allows_telling_the_customer_there_is_no_need_to_go_and_nothing_more() -> None:
-    from sopfsm.audit import _sends_to_unit
+    from sopfsm._wording import sends_to_unit
 
-    assert not _sends_to_unit("Pelanggan tidak perlu datang ke Unit.")
-    assert not _sends_to_unit("there is no need to go to the unit")
-    assert _sends_to_unit("Pelanggan tidak perlu menunggu; datang ke kantor Unit besok.")
-    assert _sends_to_unit("Ask the customer to go to the unit office.")
+    assert not sends_to_unit("Pelanggan tidak perlu datang ke Unit.")
+    assert not sends_to_unit("there is no need to go to the unit")
+    assert sends_to_unit("Pelanggan tidak perlu menunggu; datang ke kantor Unit besok.")
+    assert sends_to_unit("Ask the customer to go to the unit office.")
