@@ -16,7 +16,6 @@ from starlette.routing import Route
 
 from sopfsm._text import Text
 from sopfsm.catalogue import all_sops, get_sop
-from sopfsm.declare import OUTCOME_CODES
 from sopfsm.service import calls
 from sopfsm.service.auth import Tokens, Unauthorized
 from sopfsm.service.config import ServiceConfig
@@ -213,16 +212,16 @@ async def list_calls(request: Request) -> Response:
     if sop is not None:
         get_sop(sop)  # an unknown SOP is a 404 naming the known ones, not an empty list
     outcome = params.get("outcome")
-    if outcome is not None and outcome not in OUTCOME_CODES:
+    if outcome is not None and outcome not in calls.CALL_OUTCOMES:
         raise HttpProblem(
             400,
             "malformed-request",
             Text(
-                id=f"outcome {outcome!r} tidak dikenal; yang ada: {', '.join(OUTCOME_CODES)}",
-                en=f"unknown outcome {outcome!r}; outcomes: {', '.join(OUTCOME_CODES)}",
+                id=f"outcome {outcome!r} tidak dikenal; yang ada: {', '.join(calls.CALL_OUTCOMES)}",
+                en=f"unknown outcome {outcome!r}; outcomes: {', '.join(calls.CALL_OUTCOMES)}",
             ),
             field="outcome",
-            accepted=list(OUTCOME_CODES),
+            accepted=list(calls.CALL_OUTCOMES),
         )
     where = CallFilter(
         sop=sop,

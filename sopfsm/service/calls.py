@@ -19,11 +19,15 @@ from typing import Any
 from sopfsm._text import Lang, Text
 from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start, utc_now
 from sopfsm.catalogue import get_sop
+from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
 from sopfsm.errors import StaleRevision, UnknownQuestion, UnreachedAnswers
 from sopfsm.present import call_dict, sop_dict, sop_summary
 from sopfsm.saved import restore
 from sopfsm.spec import SopSpec
 from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
+
+CALL_OUTCOMES = (*OUTCOME_CODES, REGULAR_SOP)
+"""How a call can end: an APKT outcome, or the front door's hand-off to the regular SOP."""
 
 
 def replay(stored: StoredCall) -> Call:

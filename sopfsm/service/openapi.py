@@ -7,14 +7,14 @@ import json
 from importlib import resources
 
 from sopfsm.catalogue import sop_ids
-from sopfsm.declare import OUTCOME_CODES
+from sopfsm.service.calls import CALL_OUTCOMES
 
 
 def description() -> bytes:
     """openapi.json, its lists of SOP ids and outcome codes taken from the catalogue this
     process serves, so that the description never names a SOP it does not have."""
     doc = json.loads(resources.files("sopfsm.service").joinpath("openapi.json").read_bytes())
-    sops, outcomes = list(sop_ids()), list(OUTCOME_CODES)
+    sops, outcomes = list(sop_ids()), list(CALL_OUTCOMES)
     paths, schemas = doc["paths"], doc["components"]["schemas"]
     for parameter in (
         *paths["/v1/sops/{sop}"]["get"]["parameters"],
