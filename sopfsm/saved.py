@@ -79,10 +79,10 @@ def restore(
     """
     keys = keys_by_id(key) if key is not None else None
     data = _load(saved)
-    _expect_keys(data, _KEYS, "", optional={SIGNATURE})
-    if keys is not None:
+    if keys is not None:  # first: a field added or removed is a change like any other
         signed_with: str | None = verify(data, keys)
-    elif SIGNATURE in data:
+    _expect_keys(data, _KEYS, "", optional={SIGNATURE})
+    if keys is None and SIGNATURE in data:
         warnings.warn(UncheckedSignature(signature_key(data)), stacklevel=2)
     sop = _sop_of(data, sop)
     step = _string(data, "step")

@@ -78,6 +78,27 @@ def test_any_change_to_a_signed_save_is_refused_by_name(
     assert caught.value.where == "signature"
 
 
+@given(signed=signed_saves(), data=st.data())
+def test_a_field_added_to_or_removed_from_a_signed_save_is_refused_by_its_signature(
+    signed: dict[str, Any], data: st.DataObject
+) -> None:
+    containers = [p for p in _leaves(signed) if isinstance(_at(signed, p), dict)]
+    where = _at(signed, data.draw(st.sampled_from(containers), label="object"))
+    assert isinstance(where, dict)
+    if data.draw(st.booleans(), label="add") or not where:
+        where[data.draw(st.text(max_size=8).filter(lambda k: k not in where))] = data.draw(JSON)
+    else:
+        where.pop(data.draw(st.sampled_from(sorted(where)), label="field"))
+    with pytest.raises(SignatureError):
+        sopfsm.restore(signed, key=KEY)
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
 @given(signed=signed_saves(), indent=st.none() | st.integers(0, 4), sort=st.booleans())
 def test_a_signed_save_reformatted_but_unchanged_restores_and_names_its_key(
     signed: dict[str, Any], indent: int | None, sort: bool

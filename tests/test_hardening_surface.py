@@ -70,10 +70,13 @@ def test_a_number_past_a_float_is_refused_as_too_large(value: int) -> None:
     assert call.pending is not None and call.pending.id == "meter_reading"
 
 
-@given(saved=HOSTILE, key=HOSTILE)
-def test_restore_takes_any_value_and_any_key(saved: object, key: object) -> None:
+@given(saved=HOSTILE, key=HOSTILE, other=HOSTILE)
+def test_restore_takes_any_value_and_any_key(saved: object, key: object, other: object) -> None:
     _only_sopfsm_errors(sopfsm.restore, saved)
     _only_sopfsm_errors(sopfsm.restore, saved, key=key)
+    genuine = sopfsm.start("lebih-tagih").to_json()
+    for option in ("sop", "answerers", "clock", "key"):
+        _only_sopfsm_errors(sopfsm.restore, genuine, **{option: other})
 
 
 @given(field=st.sampled_from(["answers", "outcome", "path", "step", "done"]), value=HOSTILE)
