@@ -25,7 +25,8 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     │   └── UnknownSchemaVersion  a store migrated by a newer sopfsm than this one
     ├── ServiceConfigError    a service setting that cannot be used (a bad token file, ...)
     ├── ReentrantAnswer       a call answered again while it is applying an answer
-    └── InvalidArgument       an argument of the wrong type (also a ``TypeError``)
+    ├── InvalidArgument       an argument of the wrong type (also a ``TypeError``)
+    └── SopFileError          a SOP file with mistakes, each located (file:line:column)
 
     UncheckedSignature        (a UserWarning) a signed save restored without its key
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sopfsm._text import Lang, Text
 
@@ -395,3 +397,29 @@ class UncheckedSignature(UserWarning):
             f"a save signed with key {key_id!r} was restored without a key: its signature "
             "was not checked, only its consistency; pass key= to refuse any change"
         )
+
+
+class SopFileProblem(NamedTuple):
+    """One mistake in a SOP file: where it is (1-based line and column) and what is wrong."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class SopFileError(SopfsmError, ValueError):
+    """Raised when a SOP file cannot be loaded: it is not YAML, breaks the SOP file schema,
+    or describes a SOP that cannot run (an unknown question type, a branch to a missing
+    step, an answer covered twice or not at all, a citation of nothing). Nothing runs;
+    ``problems`` lists every mistake found, each with its file, line and column."""
+
+    def __init__(self, file: str, problems: Sequence[SopFileProblem]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        self.headline = f"{count} problem{'s' if count != 1 else ''} in SOP file {file}:"
+        super().__init__("\n".join([self.headline, *map(str, self.problems)]))

@@ -97,13 +97,13 @@ async def list_sops(request: Request) -> Response:
 async def show_sop(request: Request) -> Response:
     agent_of(request)
     only_params(request, ())
-    return _json(calls.sop_whole(get_sop(request.path_params["sop"])))
+    return _json(calls.sop_whole(get_sop(request.path_params["sop"], files=False)))
 
 
 async def sop_diagram(request: Request) -> Response:
     agent_of(request)
     only_params(request, ("lang", "call"))
-    sop = get_sop(request.path_params["sop"])
+    sop = get_sop(request.path_params["sop"], files=False)
     lang = lang_of(request)
     call_id = request.query_params.get("call")
 
@@ -210,7 +210,9 @@ async def list_calls(request: Request) -> Response:
     params = request.query_params
     sop = params.get("sop")
     if sop is not None:
-        get_sop(sop)  # an unknown SOP is a 404 naming the known ones, not an empty list
+        get_sop(
+            sop, files=False
+        )  # an unknown SOP is a 404 naming the known ones, not an empty list
     outcome = params.get("outcome")
     if outcome is not None and outcome not in calls.CALL_OUTCOMES:
         raise HttpProblem(

@@ -106,7 +106,7 @@ def start_call(
     not reach; an answer the call does not reach is refused (:class:`UnreachedAnswers`),
     since it would otherwise be dropped without a word.
     """
-    sop = get_sop(sop_id)
+    sop = get_sop(sop_id, files=False)  # a client never names a file
     known = [q.id for q in sop.questions]
     for question_id, value in given.items():
         question = sop.question(question_id)

@@ -32,6 +32,7 @@ from sopfsm.errors import (
     ServiceConfigError,
     SignatureError,
     SopDefinitionError,
+    SopFileError,
     SopfsmError,
     StaleRevision,
     StoreError,
@@ -66,6 +67,7 @@ STATUS: dict[type[SopfsmError], int] = {
     ServiceConfigError: 500,
     ReentrantAnswer: 409,
     InvalidArgument: 400,
+    SopFileError: 500,  # the service never reads a SOP file a client names
 }
 
 # Attribute of the error -> field of the problem body.
