@@ -1,5 +1,6 @@
-"""QA auditing SOPs: the six bundled SOPs pass, and a draft SOP with a gap in its guards is
-rejected with the step, question and answer that fall through."""
+"""QA auditing SOPs: the bundled SOPs (the front door and every clause) pass, and a draft
+SOP with a gap in its guards is rejected with the step, question and answer that fall
+through."""
 
 from __future__ import annotations
 

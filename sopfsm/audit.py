@@ -11,7 +11,6 @@ the SOP; paths are counted, and listed only when there are few enough to read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Final
 
@@ -19,12 +18,17 @@ import attrs
 from statemachine import StateMachine
 
 from sopfsm._graph import AnswerGraph
-from sopfsm.declare import OUTCOME_CODES, Script
+from sopfsm._wording import kind_problem, sends_to_unit
+from sopfsm.compose import part_of
+from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, Script
 from sopfsm.errors import SopDefinitionError
-from sopfsm.provenance import Clause, is_known
+from sopfsm.provenance import Assumption, Clause, Provenance, is_known
 from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
 
 MAX_LISTED_PATHS: Final = 500
+
+# The names of READING.md's scope decisions: where a clause's scope fails, the hand-off.
+SCOPE_DECISION: Final = "scope-"
 
 # What each clause requires an APKT_TO_UNIT outcome to carry for the unit.
 REQUIRED_BY_CLAUSE: Final[Mapping[str, tuple[str, ...]]] = {
@@ -32,22 +36,16 @@ REQUIRED_BY_CLAUSE: Final[Mapping[str, tuple[str, ...]]] = {
     "5A.2b": ("nik",),
 }
 
-# Clause 4: words that send the customer to the unit, in either language.
-_TO_THE_UNIT = (
-    re.compile(
-        r"\b(datang|pergi|berkunjung|mengunjungi|arahkan\s+pelanggan)\b[^.]*\b(unit|kantor)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\b(go|come|visit|head|direct the customer)\b[^.]*\b(unit|office)\b", re.I),
-)
-
 CHECKS: Final[Mapping[str, str]] = {
     "declaration": "declared in sopfsm's vocabulary (Step states, when() branches)",
     "guards": "every answer class of every question takes exactly one branch",
     "termination": "every path ends in a final step within a bound (no dead end, no loop)",
     "outcomes": "every final step has an outcome of the closed set",
+    "hand-off": "REGULAR_SOP ends only front-door paths where a scope fails; every matter is "
+    "routed into a clause",
     "clause-4": "no path sends the customer to the unit",
     "provenance": "every step, script and branch cites a clause or a named assumption",
+    "kinds": "no application action or note is given as something to say, nor the reverse",
     "required-data": "every outcome carries the answers its clause requires",
     "coverage": "every step and branch lies on some answer path",
 }
@@ -158,8 +156,10 @@ class _Analysis:
             Check("guards", tuple(self.guards())),
             Check("termination", tuple(self.termination())),
             Check("outcomes", tuple(self.outcomes())),
+            Check("hand-off", tuple(self.hand_off())),
             Check("clause-4", tuple(self.clause_4())),
             Check("provenance", tuple(self.provenance())),
+            Check("kinds", tuple(self.kinds())),
         ]
         if graph.cyclic:  # no bound on the paths: nothing to count or require along them
             checks += [Check("required-data", skipped=True), Check("coverage", self.coverage())]
@@ -200,13 +200,68 @@ class _Analysis:
     def outcomes(self) -> list[Finding]:
         return [
             Finding(
-                f"invalid outcome {step.outcome!r} at step {step.id!r}; "
-                f"the closed set is {', '.join(OUTCOME_CODES)}",
+                f"invalid outcome {step.outcome!r} at step {step.id!r}; the closed set is "
+                f"{', '.join(OUTCOME_CODES)} (and the hand-off {REGULAR_SOP} at a front door)",
                 self.graph.route(step.id),
             )
             for step in self.sop.steps
-            if step.final and step.outcome not in OUTCOME_CODES
+            if step.final and step.outcome not in (*OUTCOME_CODES, REGULAR_SOP)
         ]
+
+    def hand_off(self) -> list[Finding]:
+        """READING.md: only the front door ends in REGULAR_SOP, only where a scope fails."""
+        sop, graph = self.sop, self.graph
+        has_door = part_of(sop.initial.id) is None and any(part_of(s.id) for s in sop.steps)
+        findings = []
+        for step in sop.steps:
+            if step.outcome != REGULAR_SOP:
+                continue
+            route = graph.route(step.id)
+            inside = part_of(step.id)
+            if not has_door or inside is not None:
+                where = f"inside SOP {inside!r}" if inside else "in a SOP with no front door"
+                message = (
+                    f"hand-off {REGULAR_SOP} at step {step.id!r} is {where}; "
+                    "only the front door may hand off"
+                )
+                findings.append(Finding(message, route))
+                continue
+            for branch in self.incoming.get(step.id, ()):
+                source = part_of(branch.source)
+                if source is not None:
+                    message = (
+                        f"hand-off {REGULAR_SOP} at step {step.id!r} is reached from inside "
+                        f"SOP {source!r} (step {branch.source!r}); only the front door may "
+                        "hand off"
+                    )
+                    findings.append(Finding(message, graph.route(branch.source)))
+                elif not _is_scope_decision(branch.per):
+                    message = (
+                        f"hand-off {REGULAR_SOP} at step {step.id!r} is reached from "
+                        f"{branch.source!r} citing {_cite_label(branch.per)}, not a scope "
+                        "decision (A:scope-...): it may end a call only where a scope fails"
+                    )
+                    findings.append(Finding(message, graph.route(branch.source)))
+        if has_door:
+            findings += self._matters_routed()
+        return findings
+
+    def _matters_routed(self) -> list[Finding]:
+        # Every matter the front door asks must reach some clause's APKT outcome.
+        graph, start = self.graph, self.sop.initial.id
+        findings = []
+        for question, label, branch in graph.edges[start]:
+            reached = graph.breadth_first(branch.target)
+            if not any(
+                part_of(s) is not None and self.sop.step(s).outcome in OUTCOME_CODES
+                for s in reached
+            ):
+                message = (
+                    f"matter {question}={label} is routed nowhere: from step "
+                    f"{branch.target!r} no path reaches a clause's APKT outcome"
+                )
+                findings.append(Finding(message, (start, f"{question}={label}", branch.target)))
+        return findings
 
     def clause_4(self) -> list[Finding]:
         findings = []
@@ -218,9 +273,7 @@ class _Analysis:
                 )
                 findings.append(Finding(message, self.graph.route(step.id)))
             for script in step.says:
-                text = next(
-                    (t for t in (script.text.id, script.text.en) if _sends_to_unit(t)), None
-                )
+                text = next((t for t in (script.text.id, script.text.en) if sends_to_unit(t)), None)
                 if text is not None:
                     message = (
                         f"step {step.id!r} tells the customer to go to the unit ({text!r}); "
@@ -242,6 +295,16 @@ class _Analysis:
             if branch.per is None or not is_known(branch.per):
                 message = f"branch {branch.source} -> {branch.target} cites {_cite(branch.per)}"
                 findings.append(Finding(message, self.graph.route(branch.source)))
+        return findings
+
+    def kinds(self) -> list[Finding]:
+        findings = []
+        for step in self.sop.steps:
+            for script in step.says:
+                problem = kind_problem(script)
+                if problem is not None:
+                    message = f"step {step.id!r}: {problem} ({script.text.id!r})"
+                    findings.append(Finding(message, self.graph.route(step.id)))
         return findings
 
     def required_data(self) -> tuple[Finding, ...]:
@@ -315,8 +378,12 @@ class _Analysis:
         return tuple(rows)
 
 
-def _sends_to_unit(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _TO_THE_UNIT)
+def _is_scope_decision(per: Provenance | None) -> bool:
+    return isinstance(per, Assumption) and per.name.startswith(SCOPE_DECISION)
+
+
+def _cite_label(per: Provenance | None) -> str:
+    return "nothing" if per is None else per.label
 
 
 def _cite(per: object) -> str:

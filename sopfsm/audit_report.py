@@ -37,7 +37,10 @@ def _path_dict(path: PathRow) -> dict[str, Any]:
         "steps": list(path.steps),
         "outcome": path.outcome,
         "cites": list(path.cites),
-        "scripts": [{"per": s.per.label, "id": s.text.id, "en": s.text.en} for s in path.scripts],
+        "scripts": [
+            {"kind": s.kind.value, "per": s.per.label, "id": s.text.id, "en": s.text.en}
+            for s in path.scripts
+        ],
     }
 
 

@@ -11,18 +11,23 @@ from typing import Final
 
 from sopfsm._text import Lang, Text
 from sopfsm.audit import audit
+from sopfsm.compose import part_of
+from sopfsm.declare import KIND_WORDS, ScriptKind
+from sopfsm.present import CLAUSE_TEXT_WORD, SCOPE_WORD, TRANSLATION_WORD, clause_refs
 from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_TITLE, Assumption
 from sopfsm.render import WORDS, render
 from sopfsm.spec import SopSpec
 
 _HEADINGS: Final = {
     "title": Text(id="Buku Pelatihan SOP CSO PLN 123", en="PLN 123 CSO SOP training booklet"),
-    "clauses": Text(id="Teks klausul", en="Clause text"),
     "assumptions": Text(
         id="Asumsi (dokumen tidak mengatur)", en="Assumptions (the document is silent)"
     ),
     "flowchart": Text(id="Diagram alur", en="Flowchart"),
-    "scripts": Text(id="Yang disampaikan CSO", en="What the CSO says"),
+    "scripts": Text(
+        id="Yang disampaikan, dilakukan dan dicatat CSO",
+        en="What the CSO says, does and notes",
+    ),
     "paths": Text(id="Semua jalur jawaban", en="Every answer path"),
     "answers": Text(id="Jawaban", en="Answers"),
     "outcome": Text(id="Hasil", en="Outcome"),
@@ -44,7 +49,8 @@ table.paths td, table.paths th {
   border: 1px solid #aaa; padding: .3em .5em; text-align: left; vertical-align: top;
 }
 .flowchart svg { max-width: 100%; height: auto; }
-.cite { color: #555; font-size: .85em; }
+.cite { color: #555; font-size: .85em; } .translation { color: #444; }
+li.done { list-style-type: square; } li.note { color: #555; }
 @media print {
   body { margin: 0; }
   section.sop { page-break-before: always; }
@@ -65,14 +71,6 @@ def _inline_svg(sop: SopSpec, lang: Lang) -> str:
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
 
 
-def _clause_refs(sop: SopSpec) -> list[str]:
-    return [
-        ref
-        for ref in CLAUSES
-        if ref == sop.clause or (ref.startswith(sop.clause) and ref[len(sop.clause)] in "abcdef.")
-    ]
-
-
 def _section(sop: SopSpec, lang: Lang) -> str:
     h = {k: v.in_(lang) for k, v in _HEADINGS.items()}
     parts = [f'<section class="sop" id="{_e(sop.sop_id)}">']
@@ -80,12 +78,18 @@ def _section(sop: SopSpec, lang: Lang) -> str:
         f'<h2>{_e(sop.title.in_(lang))}</h2><p class="cite">{_e(sop.sop_id)} · '
         f"{_e(sop.clause)} · {_e(sop.version)} · {_e(sop.source)}</p>"
     )
-    parts.append(f"<h3>{h['clauses']}</h3>")
-    for ref in _clause_refs(sop):
+    if sop.scope is not None:
+        parts.append(f"<p><b>{_e(SCOPE_WORD.in_(lang))}:</b> {_e(sop.scope.in_(lang))}</p>")
+    parts.append(f"<h3>{_e(CLAUSE_TEXT_WORD.in_(lang))}</h3>")
+    for ref in clause_refs(sop):
         text = CLAUSES[ref]
-        parts.append(f"<blockquote><b>{_e(ref)}</b> {_e(text.id)}")
+        parts.append(f'<blockquote lang="id"><b>{_e(ref)}</b> {_e(text.id)}')
         if lang == "en":
-            parts.append(f"<br><i>{_e(text.en)}</i>")
+            # A translation, labelled as one: only the Indonesian is the document's.
+            parts.append(
+                f'<br><span class="translation" lang="en"><i>{_e(TRANSLATION_WORD.en)}:</i> '
+                f"{_e(text.en)}</span>"
+            )
         parts.append("</blockquote>")
     used = sorted(
         {
@@ -103,19 +107,27 @@ def _section(sop: SopSpec, lang: Lang) -> str:
         parts.append("</ul>")
     parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{_inline_svg(sop, lang)}</div>')
     parts.append(f"<h3>{h['scripts']}</h3><ol>")
-    # Each script once, in the order a call first meets it, with the steps that say it.
-    said_at: dict[tuple[str, str], list[str]] = {}
-    for step in sop.steps:
+    # Each text once, in the order a call first meets it, under the word of its kind
+    # (a note is never shown as something to say), with the steps that carry it.
+    said_at: dict[tuple[str, str, str], list[str]] = {}
+    # A front door lists its own texts; those of the SOPs it continues into have their own
+    # sections.
+    for step in (s for s in sop.steps if part_of(s.id) is None):
         for script in step.says:
-            said_at.setdefault((script.text.in_(lang), script.per.label), []).append(step.id)
+            word = KIND_WORDS[script.kind].in_(lang)
+            shown = f"<b>{_e(word)}:</b> {_e(script.text.in_(lang))}"
+            if script.kind is ScriptKind.NOTE:
+                shown = f"<i>{shown}</i>"
+            key = (script.kind.value, shown, script.per.label)
+            said_at.setdefault(key, []).append(step.id)
         if step.asks is not None:
             asked = f"<b>{WORDS['ask'].in_(lang)}:</b> {_e(step.asks.prompt.in_(lang))}"
             cite = step.per.label if step.per else "?"
-            said_at.setdefault((asked, cite), []).append(step.asks.id)
-    for (said, cite), where in said_at.items():
-        shown = said if said.startswith("<b>") else _e(said)
+            said_at.setdefault(("ask", asked, cite), []).append(step.asks.id)
+    for (kind, shown, cite), where in said_at.items():
         parts.append(
-            f'<li>{shown} <span class="cite">[{_e(cite)}] {_e(", ".join(where))}</span></li>'
+            f'<li class="{kind}">{shown} '
+            f'<span class="cite">[{_e(cite)}] {_e(", ".join(where))}</span></li>'
         )
     parts.append("</ol>")
     report = audit(sop)

@@ -36,6 +36,7 @@ def build_machine(
     version: str = EFFECTIVE_DATE,
     source: str = SOURCE_DOCUMENT,
     class_name: str | None = None,
+    scope: Text | None = None,
 ) -> type[Sop]:
     """A :class:`~sopfsm.declare.Sop` subclass with these steps and branches.
 
@@ -52,6 +53,7 @@ def build_machine(
         "title": title,
         "version": version,
         "source": source,
+        "scope": scope,
         "__module__": __name__,
         "__qualname__": class_name or _class_name(sop_id),
     }

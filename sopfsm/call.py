@@ -23,7 +23,7 @@ from statemachine import StateMachine
 from statemachine.exceptions import InvalidDefinition
 
 from sopfsm.answers import Value
-from sopfsm.catalogue import get_sop
+from sopfsm.catalogue import FRONT_DOOR, get_sop
 from sopfsm.declare import ANSWER_EVENT, Script
 from sopfsm.errors import (
     AnswererError,
@@ -307,12 +307,13 @@ class Call:
 
 
 def start(
-    sop: str | SopSpec,
+    sop: str | SopSpec = FRONT_DOOR,
     *,
     answerers: Mapping[str, Answerer] | None = None,
     clock: Clock = utc_now,
 ) -> Call:
-    """Start a guided call on the SOP ``sop`` (a catalogue id, or a :class:`SopSpec`).
+    """Start a guided call on the SOP ``sop`` (a catalogue id, or a :class:`SopSpec`);
+    by default at the front door, which asks the customer's matter first.
 
     ``answerers`` maps question ids to call software's own answers (e.g. the DTKS check
     for ``nik_eligible``); those questions are not put to the CSO.

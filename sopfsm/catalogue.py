@@ -1,7 +1,8 @@
 """The bundled SOPs by id: the names call software and QA depend on.
 
 Each SOP module is imported the first time its SOP is asked for, so ``import sopfsm``
-does not pay for building six machine classes it may not use.
+does not pay for building machine classes it may not use. The front door ``triage``
+composes the others, so asking for it loads them all.
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ import importlib
 from sopfsm.errors import UnknownSop
 from sopfsm.spec import SopSpec, spec_of
 
-# In the document's clause order: id -> (module in sopfsm.sops, class).
+FRONT_DOOR = "triage"  # where a call starts when no SOP is named
+
+# The front door, then the clause SOPs in the document's clause order:
+# id -> (module in sopfsm.sops, class).
 _CLASSES: dict[str, tuple[str, str]] = {
+    FRONT_DOOR: ("triage", "Triage"),
     "niaga-overdue": ("niaga_overdue", "NiagaOverdue"),
     "ps-welding": ("ps_welding", "PsWelding"),
+    "ps-other": ("ps_other", "PsOther"),
     "ps-bereavement": ("ps_bereavement", "PsBereavement"),
+    "unit-request": ("unit_request", "UnitRequest"),
     "turun-daya": ("turun_daya", "TurunDaya"),
     "lebih-tagih": ("lebih_tagih", "LebihTagih"),
     "gangguan-persil": ("gangguan_persil", "GangguanPersil"),
@@ -24,7 +31,7 @@ _loaded: dict[str, SopSpec] = {}
 
 
 def sop_ids() -> tuple[str, ...]:
-    """The ids of the bundled SOPs, in the document's clause order."""
+    """The ids of the bundled SOPs: the front door, then the clauses in the document's order."""
     return tuple(_CLASSES)
 
 
@@ -46,5 +53,5 @@ def get_sop(sop_id: str) -> SopSpec:
 
 
 def all_sops() -> tuple[SopSpec, ...]:
-    """Every bundled SOP, in clause order."""
+    """Every bundled SOP: the front door, then the clauses in order."""
     return tuple(get_sop(sop_id) for sop_id in _CLASSES)

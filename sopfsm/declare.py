@@ -17,7 +17,7 @@ and whose transitions are all on the ``answer`` event, each guarded by :func:`wh
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, Final
 
 import attrs
@@ -26,7 +26,7 @@ from statemachine import State, StateMachine
 from sopfsm._text import Text
 from sopfsm.answers import Value
 from sopfsm.provenance import EFFECTIVE_DATE, SOURCE_DOCUMENT, Provenance
-from sopfsm.questions import Question
+from sopfsm.questions import NOT_AT_HAND, Question
 
 ANSWER_EVENT: Final = "answer"
 YES: Final = True
@@ -44,22 +44,61 @@ class OutcomeCode(enum.StrEnum):
 
 OUTCOME_CODES: Final = tuple(code.value for code in OutcomeCode)
 
+# The hand-off: the matter is real but the 10 April update does not cover it, so the CSO
+# follows the regular SOP. Not an APKT outcome; only the front door may end there, and
+# only where a clause's scope condition does not hold (READING.md; the audit enforces it).
+REGULAR_SOP: Final = "REGULAR_SOP"
+
+
+class ScriptKind(enum.StrEnum):
+    """What a CSO does with a text: say it, do it in an application, or read it as a note."""
+
+    SAID = "said"  # Sampaikan: said to the customer
+    DONE = "done"  # Lakukan: done by the CSO in an application (APKT, the NIK check)
+    NOTE = "note"  # Catatan: for the CSO only, never read out
+
+
+SCRIPT_KINDS: Final = tuple(kind.value for kind in ScriptKind)
+
+# The word each kind is introduced by, wherever a script is shown to a CSO or a trainer.
+KIND_WORDS: Final[Mapping[ScriptKind, Text]] = {
+    ScriptKind.SAID: Text(id="Sampaikan", en="Say"),
+    ScriptKind.DONE: Text(id="Lakukan", en="Do"),
+    ScriptKind.NOTE: Text(id="Catatan", en="Note"),
+}
+
 
 @attrs.frozen
 class Script:
-    """Something the CSO says, and the clause or assumption that tells them to."""
+    """A text of a step, the clause or assumption behind it, and what the CSO does with it.
+
+    ``kind`` is required: a text shown as something to read out when it is an action in
+    APKT or a note for the CSO is the fault this field exists to prevent.
+    """
 
     text: Text
     per: Provenance
+    kind: ScriptKind = attrs.field(converter=ScriptKind)
 
 
 def say(per: Provenance, *, id: str, en: str) -> Script:
-    """A script in Indonesian (``id``) and English (``en``), citing ``per``."""
-    return Script(Text(id=id, en=en), per)
+    """A text said to the customer, in Indonesian (``id``) and English (``en``), citing ``per``."""
+    return Script(Text(id=id, en=en), per, ScriptKind.SAID)
+
+
+def do(per: Provenance, *, id: str, en: str) -> Script:
+    """A text the CSO does in an application (send the APKT report, close it, check a NIK)."""
+    return Script(Text(id=id, en=en), per, ScriptKind.DONE)
+
+
+def note(per: Provenance, *, id: str, en: str) -> Script:
+    """A note for the CSO, never read out to the customer."""
+    return Script(Text(id=id, en=en), per, ScriptKind.NOTE)
 
 
 class Step(State):
-    """A state of a SOP: the scripts said on entering it, then its question or outcome."""
+    """A state of a SOP: its scripts (said, done, noted) on entering it, then its question
+    or outcome."""
 
     says: tuple[Script, ...]
     asks: Question | None
@@ -102,9 +141,12 @@ def outcome(
     per: Provenance,
     say: Iterable[Script] = (),
     carries: Iterable[str] = (),
+    initial: bool = False,
 ) -> Step:
-    """A final step with APKT outcome ``code``; ``carries`` names the answers the unit needs."""
-    return Step(says=say, outcome=code, carries=carries, per=per)
+    """A final step with APKT outcome ``code``; ``carries`` names the answers the unit needs.
+
+    ``initial`` makes a SOP of one step, that asks nothing (clause 4's catch-all)."""
+    return Step(says=say, outcome=code, carries=carries, per=per, initial=initial)
 
 
 class _Any:
@@ -126,7 +168,8 @@ class Branch:
 
     def matches(self, value: Value) -> bool:
         if self.values is None:
-            return True
+            # Any accepted answer that gives a value; "not at hand" gives none.
+            return not (type(value) is str and value == NOT_AT_HAND)
         # True == 1 in Python; a yes must never take the branch of scheme 1.
         return any(v == value and type(v) is type(value) for v in self.values)
 
@@ -153,5 +196,9 @@ class Sop(StateMachine):
     sop_id: ClassVar[str]
     clause_ref: ClassVar[str]
     title: ClassVar[Text]
+    # When the SOP applies (e.g. clause 1: once the connection TMP has passed); the front
+    # door confirms it before continuing into the SOP, and show, booklet and flowchart
+    # state it with the SOP.
+    scope: ClassVar[Text | None] = None
     version: ClassVar[str] = EFFECTIVE_DATE
     source: ClassVar[str] = SOURCE_DOCUMENT

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sopfsm._text import Lang
+from sopfsm._text import Lang, Text
 from sopfsm.call import Call
-from sopfsm.declare import Branch, Script
-from sopfsm.provenance import Provenance
+from sopfsm.compose import part_of
+from sopfsm.declare import KIND_WORDS, Branch, Script
+from sopfsm.provenance import CLAUSES, Clause, Provenance
 from sopfsm.questions import Question
 from sopfsm.spec import SopSpec, StepSpec
 
@@ -18,15 +19,60 @@ def cite(per: Provenance | None) -> str | None:
 
 
 def script_dict(script: Script, step: str, lang: Lang) -> dict[str, Any]:
-    return {"step": step, "text": script.text.in_(lang), "per": cite(script.per)}
+    """A script as JSON: ``kind`` is "said" (to the customer), "done" (by the CSO in an
+    application) or "note" (for the CSO, never read out)."""
+    return {
+        "step": step,
+        "kind": script.kind.value,
+        "text": script.text.in_(lang),
+        "per": cite(script.per),
+    }
+
+
+def kind_word(script: Script, lang: Lang) -> str:
+    """The word a script is shown under: Sampaikan / Lakukan / Catatan (Say / Do / Note)."""
+    return KIND_WORDS[script.kind].in_(lang)
+
+
+# How the clause text and its translation are introduced wherever they are shown.
+SCOPE_WORD = Text(id="Berlaku untuk", en="Applies to")
+CLAUSE_TEXT_WORD = Text(
+    id="Teks klausul (kata-kata dokumen)", en="Clause text (the document's own words)"
+)
+TRANSLATION_WORD = Text(
+    id="Terjemahan bahasa Inggris, bukan kata-kata dokumen",
+    en="English translation, not the document's words",
+)
+
+
+def clause_refs(sop: SopSpec) -> list[str]:
+    """The clauses ``sop`` cites in its own steps, in the document's order.
+
+    A front door's own steps and branches, not those of the SOPs it continues into."""
+    own = [s for s in sop.steps if part_of(s.id) is None]
+    cited = [s.per for s in own] + [sc.per for s in own for sc in s.says]
+    cited += [b.per for b in sop.branches if part_of(b.source) is None]
+    refs = {per.ref for per in cited if isinstance(per, Clause)}
+    return [ref for ref in CLAUSES if ref in refs]
+
+
+def clause_part(step_id: str) -> str | None:
+    """The clause SOP a front-door call's step belongs to (``"lebih-tagih"``), or None."""
+    name = part_of(step_id)
+    return name.replace("_", "-") if name is not None else None
 
 
 def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
-    """The call as the CLI's ``run --json`` prints it."""
+    """The call as the CLI's ``run --json`` prints it.
+
+    ``continued_into`` names the clause SOP a call from the front door went on into (None
+    before it does, for a hand-off, and for a call started on a clause SOP's own id)."""
     outcome = call.outcome
     pending = call.pending
+    parts = [p for p in map(clause_part, call.path) if p is not None]
     return {
         "sop": call.sop.sop_id,
+        "continued_into": parts[-1] if parts else None,
         "version": call.sop.version,
         "source": call.sop.source,
         "lang": lang,
@@ -49,6 +95,7 @@ def sop_summary(sop: SopSpec, lang: Lang) -> dict[str, Any]:
         "id": sop.sop_id,
         "clause": sop.clause,
         "title": sop.title.in_(lang),
+        "scope": sop.scope.in_(lang) if sop.scope else None,
         "version": sop.version,
         "source": sop.source,
         "questions": [q.id for q in sop.questions],
@@ -82,6 +129,10 @@ def sop_dict(sop: SopSpec, lang: Lang) -> dict[str, Any]:
             {"id": q.id, "prompt": q.prompt.in_(lang), "accepted": q.accepted.in_(lang)}
             for q in sop.questions
         ],
+        "clauses": [
+            {"ref": ref, "text": CLAUSES[ref].id, "translation": CLAUSES[ref].en}
+            for ref in clause_refs(sop)
+        ],
         "steps": [step_dict(sop, step, lang) for step in sop.steps],
     }
 
@@ -102,11 +153,20 @@ def sop_text(sop: SopSpec, lang: Lang) -> str:
     lines = [
         f"{sop.sop_id} — {data['title']} (clause {sop.clause}, version {sop.version})",
         f"source: {sop.source}",
-        "",
     ]
+    if data["scope"]:
+        lines.append(f"{SCOPE_WORD.in_(lang)}: {data['scope']}")
+    lines += ["", f"{CLAUSE_TEXT_WORD.in_(lang)}:"]
+    for clause in data["clauses"]:
+        lines.append(f"  {clause['ref']}: {clause['text']}")
+        if lang == "en":
+            lines.append(f"      ({TRANSLATION_WORD.en}: {clause['translation']})")
+    lines.append("")
     for step in data["steps"]:
         lines.append(f"[{step['id']}] ({step['per']})")
-        lines.extend(f"  say ({s['per']}): {s['text']}" for s in step["says"])
+        lines.extend(
+            f"  {KIND_WORDS[s['kind']].in_(lang)} ({s['per']}): {s['text']}" for s in step["says"]
+        )
         if step["asks"]:
             question = next(q for q in data["questions"] if q["id"] == step["asks"])
             lines.append(f"  ask {step['asks']}: {question['prompt']}")

@@ -70,6 +70,7 @@ class SopSpec:
     steps: tuple[StepSpec, ...]
     branches: tuple[BranchSpec, ...]
     machine: type[StateMachine] = attrs.field(eq=False, repr=False)
+    scope: Text | None = None  # when the SOP applies; None: whenever its matter is raised
     _steps_by_id: dict[str, StepSpec] = attrs.field(init=False, eq=False, repr=False)
     _out: dict[str, tuple[BranchSpec, ...]] = attrs.field(init=False, eq=False, repr=False)
     _questions: dict[str, Question] = attrs.field(init=False, eq=False, repr=False)
@@ -155,6 +156,7 @@ def _spec_of(machine: type[StateMachine]) -> SopSpec:
         steps=tuple(steps),
         branches=tuple(branches),
         machine=machine,
+        scope=getattr(machine, "scope", None),
     )
 
 

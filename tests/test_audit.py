@@ -1,4 +1,5 @@
-"""The audit passes the six SOPs and rejects each deliberately broken SOP by name."""
+"""The audit passes the front door and every clause SOP, and rejects each deliberately broken
+SOP by name."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from tests.reading import QUESTIONS, combinations, expected
 
 # The path counts stated in the README.
 PATH_COUNTS = {
+    "triage": 25,
     "niaga-overdue": 4,
     "ps-welding": 3,
+    "ps-other": 3,
     "ps-bereavement": 2,
-    "turun-daya": 4,
+    "unit-request": 1,
+    "turun-daya": 5,
     "lebih-tagih": 2,
     "gangguan-persil": 2,
 }
@@ -107,9 +111,9 @@ def test_a_machine_not_declared_in_sopfsm_vocabulary_fails_the_declaration_check
 
 def test_paths_are_counted_but_not_listed_beyond_the_limit() -> None:
     report = audit("turun-daya", max_paths=3)
-    assert report.path_count == 4
+    assert report.path_count == 5
     assert report.paths is None
-    assert report.outcome_counts == {"APKT_TO_UNIT": 2, "APKT_ISSUE_CLOSED": 2}
+    assert report.outcome_counts == {"APKT_TO_UNIT": 2, "APKT_ISSUE_CLOSED": 3}
 
 
 def _fibonacci(n: int) -> int:
@@ -143,7 +147,7 @@ def test_the_cli_audits_a_users_sop_and_exits_1_with_the_route(
     assert "cannot load SOP class" in capsys.readouterr().err
 
 
-def test_the_cli_audit_passes_all_six_and_prints_their_path_tables(
+def test_the_cli_audit_passes_every_sop_and_prints_their_path_tables(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import json
@@ -151,7 +155,7 @@ def test_the_cli_audit_passes_all_six_and_prints_their_path_tables(
     from sopfsm.cli import main
 
     assert main(["audit"]) == 0
-    assert "6 SOPs audited; all checks pass" in capsys.readouterr().out
+    assert "9 SOPs audited; all checks pass" in capsys.readouterr().out
     assert main(["audit", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {d["sop"]: d["path_count"] for d in data} == PATH_COUNTS

@@ -21,6 +21,7 @@ def _rebuild(spec: SopSpec, **changes: object) -> type[sopfsm.Sop]:
         "branches": spec.branches,
         "version": spec.version,
         "source": spec.source,
+        "scope": spec.scope,
     }
     fields.update(changes)
     return build_machine(**fields)  # type: ignore[arg-type]

@@ -21,14 +21,16 @@ def _json(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     return data
 
 
-def test_list_names_the_six_sops(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_names_the_front_door_and_every_clause_sop(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [s["id"] for s in listed] == [
-        "niaga-overdue", "ps-welding", "ps-bereavement", "turun-daya", "lebih-tagih",
-        "gangguan-persil",
+        "triage", "niaga-overdue", "ps-welding", "ps-other", "ps-bereavement", "unit-request",
+        "turun-daya", "lebih-tagih", "gangguan-persil",
     ]  # fmt: skip
-    assert [s["clause"] for s in listed] == ["1", "2", "3", "5A", "5B", "5C"]
+    assert [s["clause"] for s in listed] == ["1–5C", "1", "2", "2", "3", "4", "5A", "5B", "5C"]
 
 
 def test_show_tells_steps_questions_outcomes_and_clauses(

@@ -12,6 +12,15 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 
 # What each example must print; a new example without an entry fails the suite.
 EXPECTED_OUTPUT = {
+    "front_door_call.py": [
+        "Tanyakan (matter): Apa keperluan Pelanggan?",
+        "Catatan: Pertanyaan c diajukan pada setiap jalur",
+        "Lakukan: Tutup laporan di CC PLN 123",
+        "tidak ada petugas PLN yang sedang menuju lokasi",
+        "outcome: APKT_ISSUE_CLOSED",
+        "path: ask_matter -> ask_tmp_passed -> niaga_overdue__ask_urgent",
+        "outcome: REGULAR_SOP",
+    ],
     "embed_call.py": ["refused: jawaban", "outcome: APKT_TO_UNIT", "recipient_to_unit"],
     "training_flowcharts.py": [
         "training/id/turun-daya.png",
@@ -19,7 +28,7 @@ EXPECTED_OUTPUT = {
         "training/booklet-en.html",
     ],
     "audit_sops.py": [
-        "6 SOPs audited; all checks pass",
+        "9 SOPs audited; all checks pass",
         "gap: no branch takes step 'ask_urgent', question 'urgent', answer yes",
         "FAILED: draft-welding",
     ],

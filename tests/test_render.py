@@ -23,33 +23,107 @@ SOPS = sopfsm.all_sops()
 REFRESH = "sopfsm render --out diagrams"
 
 
+def _drawn_steps(sop: SopSpec) -> list[sopfsm.StepSpec]:
+    # The front door draws its own steps; each SOP it continues into has its own chart.
+    return [s for s in sop.steps if "__" not in s.id]
+
+
+def _entry(sop: SopSpec, step_id: str) -> str:
+    if "__" in step_id:
+        return step_id.split("__", maxsplit=1)[0] + "__sop"
+    step = sop.step(step_id)
+    return f"{step_id}__says" if step.asks is not None and step.says else step_id
+
+
 @pytest.mark.parametrize("sop", SOPS, ids=lambda s: s.sop_id)
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_step_and_branch_appears_and_nothing_else(sop: SopSpec, lang: sopfsm.Lang) -> None:
     graph = pygraphviz.AGraph(string=to_dot(sop, lang))
-    assert set(graph.nodes()) == {step.id for step in sop.steps}
+    steps = _drawn_steps(sop)
+    drawn_ids = {s.id for s in steps}
+    branches = [b for b in sop.branches if b.source in drawn_ids]
+    texts = {f"{s.id}__says" for s in steps if s.asks is not None and s.says}
+    parts = {_entry(sop, b.target) for b in branches if "__" in b.target}
+    assert set(graph.nodes()) == drawn_ids | texts | parts
     drawn = Counter((str(a), str(b)) for a, b in graph.edges())
-    assert drawn == Counter((b.source, b.target) for b in sop.branches)
+    expected = Counter((b.source, _entry(sop, b.target)) for b in branches)
+    expected.update((f"{t.removesuffix('__says')}__says", t.removesuffix("__says")) for t in texts)
+    assert drawn == expected
+
+
+def test_the_front_door_draws_one_node_for_each_sop_it_continues_into() -> None:
+    graph = pygraphviz.AGraph(string=to_dot(sopfsm.get_sop("triage"), "id"))
+    parts = sorted(str(n) for n in graph.nodes() if str(n).endswith("__sop"))
+    assert parts == sorted(f"{s.replace('-', '_')}__sop" for s in sopfsm.sop_ids()[1:])
+    assert "lanjut ke SOP lebih-tagih" in graph.get_node("lebih_tagih__sop").attr["label"]
+    assert not any("lebih_tagih__explain" in str(n) for n in graph.nodes())
 
 
 @pytest.mark.parametrize("sop", SOPS, ids=lambda s: s.sop_id)
-def test_nodes_show_questions_scripts_and_outcomes_and_edges_their_clause(sop: SopSpec) -> None:
+def test_questions_are_decisions_and_outcomes_terminals_each_citing_its_clause(
+    sop: SopSpec,
+) -> None:
     graph = pygraphviz.AGraph(string=to_dot(sop, "id"))
-    for step in sop.steps:
-        label = graph.get_node(step.id).attr["label"]
+    for step in _drawn_steps(sop):
+        node = graph.get_node(step.id)
+        label = node.attr["label"]
         if step.asks is not None:
-            assert "Tanyakan" in label and step.asks.prompt.id[:20] in label
+            # A diamond, holding the question alone: the texts before it are a box of their own.
+            assert node.attr["shape"] == "diamond"
+            assert "Tanyakan" in label and step.asks.prompt.id[:12] in label
+            assert "Sampaikan" not in label and "Lakukan" not in label
+            texts = graph.get_node(f"{step.id}__says").attr["label"] if step.says else ""
         else:
-            assert str(step.outcome) in label
+            assert str(step.outcome) in label and 'STYLE="ROUNDED"' in label
+            texts = label
         for script in step.says:
-            assert f"[{script.per.label}]" in label
+            assert f"[{script.per.label}]" in texts
     for branch in sop.branches:
-        edge = graph.get_edge(branch.source, branch.target)
+        if "__" in branch.source:
+            continue
+        edge = graph.get_edge(branch.source, _entry(sop, branch.target))
         assert branch.per is not None and branch.per.label in edge.attr["label"]
         assert (edge.attr["style"] == "dashed") is isinstance(branch.per, sopfsm.Assumption)
     title = graph.graph_attr["label"]
     for part in (sop.title.id, f"Klausul {sop.clause}", sop.version, sop.source, "Keterangan"):
         assert part in title
+    assert sop.scope is not None and f"Berlaku untuk:</I> {sop.scope.id}" in title
+
+
+def test_a_dashed_edge_is_a_branch_resting_on_an_assumption_not_on_question_order() -> None:
+    dot = to_dot(sopfsm.get_sop("niaga-overdue"), "id")
+    graph = pygraphviz.AGraph(string=dot)
+    # Urgency is clause 1b's own question: the order of b and c does not dash its branches.
+    assert graph.get_edge("ask_urgent", "ask_access_urgent__says").attr["style"] == "solid"
+    advice = graph.get_edge("ask_access_not_urgent", "closed_access_restricted")
+    assert advice.attr["style"] == "dashed" and "A:niaga-access-later" in advice.attr["label"]
+
+
+def test_a_question_asked_from_two_steps_is_one_group_that_names_what_each_remembers() -> None:
+    graph = pygraphviz.AGraph(string=to_dot(sopfsm.get_sop("niaga-overdue"), "id"))
+    group = graph.get_subgraph("cluster_access_restricted")
+    assert group is not None
+    assert {"ask_access_urgent", "ask_access_not_urgent"} <= set(group.nodes())
+    assert "mengingat: urgent = Ya" in graph.get_node("ask_access_urgent").attr["label"]
+    assert "mengingat: urgent = Tidak" in graph.get_node("ask_access_not_urgent").attr["label"]
+    assert "satu pertanyaan" in graph.graph_attr["label"]
+    # A chart with no such question says nothing of groups.
+    single = pygraphviz.AGraph(string=to_dot(sopfsm.get_sop("gangguan-persil"), "id"))
+    assert not single.subgraphs() and "satu pertanyaan" not in single.graph_attr["label"]
+
+
+@pytest.mark.parametrize("sop", SOPS, ids=lambda s: s.sop_id)
+def test_the_legend_lists_only_what_the_chart_draws(sop: SopSpec) -> None:
+    graph = pygraphviz.AGraph(string=to_dot(sop, "id"))  # kept alive: its attrs live in it
+    legend = graph.graph_attr["label"]
+    steps = _drawn_steps(sop)
+    codes = {str(s.outcome) for s in steps if s.final}
+    for code in ("APKT_TO_UNIT", "APKT_ISSUE_CLOSED", "PS_SCHEME_1", "PS_SCHEME_2", "REGULAR_SOP"):
+        assert (f">{code}</TD>" in legend) is (code in codes), code
+    assert ("pertanyaan (keputusan)" in legend) is any(s.asks for s in steps)
+    assert ("lanjut ke SOP" in legend) is (sop.sop_id == "triage")
+    dashed = any(isinstance(b.per, sopfsm.Assumption) for b in sop.branches if "__" not in b.source)
+    assert ("putus-putus" in legend) is dashed
 
 
 def test_edges_are_labelled_with_the_answer_in_each_language() -> None:
@@ -145,19 +219,20 @@ class _Collector(HTMLParser):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_booklet_is_self_contained_and_shows_all_six_sops(lang: sopfsm.Lang) -> None:
+def test_the_booklet_is_self_contained_and_shows_every_sop(lang: sopfsm.Lang) -> None:
     text = booklet_html(SOPS, lang)
     parsed = _Collector()
     parsed.feed(text)
     assert parsed.sections == list(sopfsm.sop_ids())
-    assert parsed.tags["svg"] == 6
+    assert parsed.tags["svg"] == len(SOPS)
     assert parsed.tags["script"] == parsed.tags["link"] == parsed.tags["img"] == 0
     assert all(link.startswith("#") for link in parsed.links), parsed.links
     assert "url(" not in text and "@import" not in text
     assert "@media print" in text
     for sop in SOPS:
         assert sop.title.in_(lang) in text
-    assert ("Dinas Sosial" in text) and ("rata-rata 3 bulan" in text)
+    # The clause text, in the document's own words, in both languages.
+    assert ("Dinas Sosial" in text) and ("rata2 3 bulan sebelumnya" in text)
 
 
 def test_booklet_command_writes_the_file(tmp_path: Path) -> None:

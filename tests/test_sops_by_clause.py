@@ -54,6 +54,7 @@ def test_the_cases_cover_every_clause_and_decision_with_an_outcome() -> None:
         expected(sop_id, answers)[2] for sop_id in QUESTIONS for answers in combinations(sop_id)
     }
     assert clauses == {
-        "1e", "1f", "2", "decision-2-not-urgent", "3", "5A.1", "5A.2a", "5A.2b",
-        "5B-accepts", "5B-objects", "5C",
+        "1e", "1f", "2", "decision-2-not-urgent", "decision-2-other-not-urgent", "3", "4",
+        "5A.1", "5A.2a", "5A.2b", "decision-5A.2-no-nik", "5B-accepts", "5B-objects", "5C",
+        "scope-niaga", "scope-lebih_tagih", "scope-gangguan_persil",
     }  # fmt: skip

@@ -10,9 +10,10 @@ from typing import Any, TextIO
 
 from sopfsm._text import Lang
 from sopfsm.call import Call, start
-from sopfsm.catalogue import all_sops, get_sop
+from sopfsm.catalogue import FRONT_DOOR, all_sops, get_sop
 from sopfsm.cli._common import UsageError, lang_option, print_json
 from sopfsm.cli.exit import ExitCode
+from sopfsm.declare import KIND_WORDS
 from sopfsm.errors import InvalidAnswer, UnknownQuestion, shown
 from sopfsm.present import call_dict, sop_dict, sop_summary, sop_text
 
@@ -30,7 +31,13 @@ def add_commands(commands: Any) -> None:
     show.set_defaults(handler=_show)
 
     run = commands.add_parser("run", help="a guided call, interactive or with --answer")
-    run.add_argument("sop", metavar="SOP")
+    run.add_argument(
+        "sop",
+        metavar="SOP",
+        nargs="?",
+        default=FRONT_DOOR,
+        help=f"the SOP (default: {FRONT_DOOR}, the front door, which asks the matter first)",
+    )
     run.add_argument(
         "--answer",
         action="append",
@@ -113,7 +120,8 @@ def _parse_answers(pairs: Sequence[str]) -> dict[str, str]:
 def _print_call(call: Call, lang: Lang, out: TextIO) -> None:
     data = call_dict(call, lang)
     for script in data["scripts"]:
-        out.write(f"[{script['step']}] {script['text']}  ({script['per']})\n")
+        word = KIND_WORDS[script["kind"]].in_(lang)
+        out.write(f"[{script['step']}] {word}: {script['text']}  ({script['per']})\n")
     if data["outcome"]:
         out.write(f"=> {data['outcome']['code']}\n")
     else:
@@ -121,8 +129,8 @@ def _print_call(call: Call, lang: Lang, out: TextIO) -> None:
 
 
 _WORDS = {
-    "id": {"say": "Sampaikan", "ask": "Tanyakan", "answer": "Jawaban", "end": "Hasil"},
-    "en": {"say": "Say", "ask": "Ask", "answer": "Answer", "end": "Outcome"},
+    "id": {"ask": "Tanyakan", "answer": "Jawaban", "end": "Hasil"},
+    "en": {"ask": "Ask", "answer": "Answer", "end": "Outcome"},
 }
 
 
@@ -132,7 +140,8 @@ def _interactive(call: Call, lang: Lang, stdin: TextIO, out: TextIO) -> int:
     while True:
         for step_id in call.path[shown:]:
             for script in call.sop.step(step_id).says:
-                out.write(f"{words['say']}: {script.text.in_(lang)}  ({script.per.label})\n")
+                word = KIND_WORDS[script.kind].in_(lang)
+                out.write(f"{word}: {script.text.in_(lang)}  ({script.per.label})\n")
         shown = len(call.path)
         question = call.pending
         if question is None:

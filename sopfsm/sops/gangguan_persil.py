@@ -8,7 +8,7 @@ the PLN officer will be let in. READING.md decides the report goes to the unit e
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import NO, YES, Sop, ask, outcome, say, when
+from sopfsm.declare import NO, YES, Sop, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import ACCESS_RESTRICTED
 
@@ -19,7 +19,7 @@ COORDINATE_WITH_RT = say(
     en="Tell the customer to coordinate with the RT or local officials so that the PLN officer "
     "will be allowed in when they come.",
 )
-OUTAGE_TO_UNIT = say(
+OUTAGE_TO_UNIT = do(
     assumption("persil-outcome"),
     id="Kirim laporan gangguan ke Unit PLN terkait via APKT, dengan catatan kondisi akses.",
     en="Send the outage report to the unit via APKT, noting the access situation.",
@@ -34,6 +34,10 @@ class GangguanPersil(Sop):
     title = Text(
         id="Pengaduan Gangguan 1 Persil (petugas ke lokasi)",
         en="Single-premises outage needing an officer on site",
+    )
+    scope = Text(
+        id="Gangguan 1 Persil yang memerlukan penanganan petugas ke lokasi Pelanggan.",
+        en="An outage at one premises that needs an officer on site.",
     )
 
     ask_access = ask(ACCESS_RESTRICTED, per=clause("5C"), initial=True)

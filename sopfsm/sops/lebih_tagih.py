@@ -8,7 +8,7 @@ unit, with the meter reading (stand APP) at the time of the report.
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import ANY, NO, YES, Sop, ask, outcome, say, when
+from sopfsm.declare import ANY, NO, YES, Sop, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING
 
@@ -19,20 +19,24 @@ THREE_MONTH_AVERAGE = say(
     en="Explain the policy: the bill is the average of the previous 3 months, and it will be "
     "adjusted when conditions are normal.",
 )
-CLOSED_AT_CC = say(
+CLOSED_AT_CC = do(
     clause("5B"),
     id="Pelanggan menerima: buat APKT ISSUE CLOSED.",
-    en="The customer accepts: APKT ISSUE CLOSED.",
+    en="The customer accepts: create APKT ISSUE CLOSED.",
 )
 REPORT_TO_UNIT = say(
     clause("5B"),
-    id="Pelanggan tetap keberatan: buatkan laporan APKT ke Unit.",
-    en="The customer still objects: create an APKT report to the unit.",
+    id="Sampaikan bahwa keberatan Pelanggan akan dilaporkan ke Unit PLN terkait via APKT, "
+    "dengan stand APP saat Pelanggan melapor.",
+    en="Tell the customer that the objection will be reported to the unit via APKT, with the "
+    "meter reading (stand APP) at the time of the report.",
 )
-SENT_WITH_READING = say(
+SENT_WITH_READING = do(
     clause("5B"),
-    id="Kirim laporan APKT ke Unit dengan stand APP yang disebutkan Pelanggan.",
-    en="Send the APKT report to the unit with the meter reading the customer gave.",
+    id="Pelanggan tetap keberatan: buatkan laporan APKT ke Unit dengan stand APP yang "
+    "disebutkan Pelanggan.",
+    en="The customer still objects: create the APKT report to the unit with the meter "
+    "reading the customer gave.",
 )
 
 
@@ -42,6 +46,11 @@ class LebihTagih(Sop):
     sop_id = "lebih-tagih"
     clause_ref = "5B"
     title = Text(id="Keluhan Lebih Tagih", en="Over-billing complaint (Lebih Tagih)")
+    scope = Text(
+        id="Keluhan Lebih Tagih dan Pelanggan keberatan membayar (meminta koreksi rekening).",
+        en="An over-billing complaint where the customer objects to paying (asks for a bill "
+        "correction).",
+    )
 
     explain_policy = ask(
         ACCEPTS_EXPLANATION, per=clause("5B"), say=[THREE_MONTH_AVERAGE], initial=True

@@ -7,18 +7,29 @@ READING.md decides that the access advice of clause 2 is given here too.
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import Script, Sop, ask, say, when
+from sopfsm.declare import Script, ScriptKind, Sop, ask, note, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME
 from sopfsm.sops.ps_welding import ACCESS_WARNING, ps_scheme_outcomes
 
 URGENT_BY_NATURE = say(
     clause("3"),
-    id="Sampaikan bahwa PS kedukaan termasuk kategori urgent dan langsung diproses.",
-    en="Tell the customer that PS for a bereavement is urgent and is processed directly.",
+    id="Sampaikan bahwa PS kedukaan termasuk kategori urgent dan dapat langsung diproses "
+    "sesuai SOP dengan skema 1 atau 2 sesuai wilayah.",
+    en="Tell the customer that PS for a bereavement is urgent and can be processed directly "
+    "per the PS SOP with scheme 1 or 2 according to the region.",
+)
+NOT_ASKED_URGENCY = note(
+    assumption("bereavement-always-urgent"),
+    id="Urgensi tidak ditanyakan: PS kedukaan selalu urgent, juga bila Pelanggan menyebutnya "
+    "tidak mendesak.",
+    en="Urgency is not asked: a bereavement PS is always urgent, even when the customer calls "
+    "it not urgent.",
 )
 # The same words as clause 2's warning, given here by READING.md's decision.
-ACCESS_ADVICE = Script(ACCESS_WARNING.text, assumption("bereavement-access-advice"))
+ACCESS_ADVICE = Script(
+    ACCESS_WARNING.text, assumption("bereavement-access-advice"), ScriptKind.SAID
+)
 
 
 class PsBereavement(Sop):
@@ -27,9 +38,13 @@ class PsBereavement(Sop):
     sop_id = "ps-bereavement"
     clause_ref = "3"
     title = Text(id="PS kedukaan (urgent)", en="Temporary connection (PS) for a bereavement")
+    scope = Text(id="Permohonan PS untuk kedukaan.", en="A PS request for a bereavement.")
 
     ask_region_scheme = ask(
-        REGION_SCHEME, per=clause("3"), say=[URGENT_BY_NATURE, ACCESS_ADVICE], initial=True
+        REGION_SCHEME,
+        per=clause("3"),
+        say=[NOT_ASKED_URGENCY, URGENT_BY_NATURE, ACCESS_ADVICE],
+        initial=True,
     )
     scheme_1, scheme_2 = ps_scheme_outcomes()
 

@@ -8,7 +8,7 @@ not-urgent case: tell the COVID-19 situation, the request can be made again: clo
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import NO, YES, Sop, Step, ask, outcome, say, when
+from sopfsm.declare import NO, YES, Sop, Step, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME, URGENT
 
@@ -19,7 +19,7 @@ ACCESS_WARNING = say(
     en='"Please make sure that access to your location is not closed by the government or '
     'by local residents."',
 )
-PROCESSED_UNDER_SCHEME = say(
+PROCESSED_UNDER_SCHEME = do(
     assumption("ps-scheme-outcome"),
     id="Teruskan permohonan PS untuk diproses sesuai SOP PS dengan skema wilayah Pelanggan.",
     en="Send the PS request on for processing per the PS SOP under the region's scheme.",
@@ -27,9 +27,14 @@ PROCESSED_UNDER_SCHEME = say(
 ASK_AGAIN_WHEN_NEEDED = say(
     assumption("welding-not-urgent"),
     id="Sampaikan kondisi saat ini terkait Covid-19 dan bahwa permohonan dapat diajukan "
-    "kembali saat dibutuhkan. Tutup laporan (APKT ISSUE CLOSED).",
+    "kembali saat dibutuhkan.",
     en="Tell the customer the COVID-19 situation and that the request can be made again "
-    "when it is needed. Close the report (APKT ISSUE CLOSED).",
+    "when it is needed.",
+)
+CLOSED_NOT_URGENT = do(
+    assumption("welding-not-urgent"),
+    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
+    en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
 )
 
 
@@ -59,13 +64,19 @@ class PsWelding(Sop):
         id="PS kegiatan pengelasan untuk rumah tinggal",
         en="Temporary connection (PS) for welding at a residence",
     )
+    scope = Text(
+        id="Permohonan PS untuk kegiatan pengelasan di rumah tinggal.",
+        en="A PS request for welding at a residence.",
+    )
 
     ask_urgent = ask(URGENT, per=clause("2"), initial=True)
     ask_region_scheme = ask(REGION_SCHEME, per=clause("2"), say=[ACCESS_WARNING])
 
     scheme_1, scheme_2 = ps_scheme_outcomes()
     closed_not_urgent = outcome(
-        "APKT_ISSUE_CLOSED", per=assumption("welding-not-urgent"), say=[ASK_AGAIN_WHEN_NEEDED]
+        "APKT_ISSUE_CLOSED",
+        per=assumption("welding-not-urgent"),
+        say=[ASK_AGAIN_WHEN_NEEDED, CLOSED_NOT_URGENT],
     )
 
     answer = (

@@ -5,26 +5,47 @@
    a) Not a subsidy recipient per DTKS: cannot be processed, APKT ISSUE CLOSED; if the
       customer asks about membership, explain DTKS, Dinas Sosial and cekbansos.
    b) A registered subsidy recipient: sent to the unit via APKT.
+READING.md decides that a customer with no NIK at hand is told to ask again with it:
+APKT ISSUE CLOSED.
 """
 
 from __future__ import annotations
 
 from sopfsm._text import Text
-from sopfsm.declare import ANY, NO, YES, Sop, ask, outcome, say, when
+from sopfsm.declare import ANY, NO, YES, Sop, ask, do, note, outcome, say, when
 from sopfsm.provenance import assumption, clause
-from sopfsm.questions import ASKS_ABOUT_ELIGIBILITY, NIK, NIK_ELIGIBLE, TARGET_TARIFF
+from sopfsm.questions import (
+    ASKS_ABOUT_ELIGIBILITY,
+    NIK,
+    NIK_ELIGIBLE,
+    NOT_AT_HAND,
+    TARGET_TARIFF,
+)
 
-NON_SUBSIDISED_TO_UNIT = say(
+NON_SUBSIDISED_TO_UNIT = do(
     clause("5A.1"),
-    id="Sampaikan permohonan Turun Daya ke Unit PLN terkait via APKT.",
+    id="Kirim permohonan Turun Daya ke Unit PLN terkait via APKT.",
     en="Send the Turun Daya request to the unit via APKT.",
 )
-CHECK_NIK = say(
-    clause("5A.2"),
-    id="Tanyakan No NIK Pelanggan untuk dicek pada aplikasi.",
-    en="Ask for the customer's NIK to check it in the application.",
+NON_SUBSIDISED_TOLD = say(
+    clause("5A.1"),
+    id="Sampaikan kepada Pelanggan bahwa permohonan Turun Dayanya diteruskan ke Unit PLN "
+    "terkait via APKT.",
+    en="Tell the customer that the Turun Daya request is passed on to the unit via APKT.",
 )
-LOWER_SUBSIDISED_TOO = say(
+NIK_NEEDED = say(
+    clause("5A.2"),
+    id="Sampaikan bahwa untuk Turun Daya ke Daya Subsidi, No NIK Pelanggan perlu dicek pada "
+    "aplikasi.",
+    en="Tell the customer that lowering to a subsidised power needs their NIK checked in the "
+    "application.",
+)
+CHECK_NIK = do(
+    clause("5A.2"),
+    id="Cek No NIK Pelanggan pada aplikasi.",
+    en="Check the customer's NIK in the application.",
+)
+LOWER_SUBSIDISED_TOO = note(
     assumption("subsidised-to-lower-subsidised"),
     id="Pelanggan daya subsidi yang ingin turun ke daya subsidi lebih rendah juga dicek NIK-nya.",
     en="A customer already on subsidised power going lower is NIK-checked too.",
@@ -42,22 +63,42 @@ DTKS_MEMBERSHIP = say(
     id="Sampaikan bahwa syarat utama adalah terdaftar dalam Data Terpadu Kesejahteraan Sosial "
     "(DTKS) yang dikeluarkan oleh Kementerian Sosial. Untuk detail, Pelanggan dapat "
     "berkonsultasi dengan Dinas Sosial setempat yang mengusulkan kepesertaan DTKS. Pengecekan "
-    "DTKS dapat dilakukan langsung di website cekbansos (cekbansos.siks.kemsos.go.id).",
+    "DTKS dapat dilakukan langsung via website: "
+    "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
     en="Explain that the main requirement is being registered in DTKS, issued by the Ministry "
     "of Social Affairs; for details the customer can consult the local Dinas Sosial, which "
-    "proposes DTKS membership; DTKS can be checked on the cekbansos website.",
+    "proposes DTKS membership; DTKS can be checked directly on the website: "
+    "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
 )
-CLOSED_AT_CC = say(
+CLOSED_AT_CC = do(
     clause("5A.2a"),
     id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
     en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
 )
-RECIPIENT_TO_UNIT = say(
+NIK_NEEDED_AGAIN = say(
+    assumption("nik-not-at-hand"),
+    id="Sampaikan bahwa NIK diperlukan untuk pengecekan subsidi, sehingga permohonan Turun "
+    "Daya ke Daya Subsidi dapat diajukan kembali dengan menyebutkan NIK.",
+    en="Tell the customer that the NIK is needed for the subsidy check, so the request to "
+    "lower to a subsidised power can be made again with the NIK.",
+)
+CLOSED_NO_NIK = do(
+    assumption("nik-not-at-hand"),
+    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
+    en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
+)
+RECIPIENT_TO_UNIT = do(
     clause("5A.2b"),
-    id="Pelanggan terdaftar sebagai penerima subsidi: sampaikan permohonan Turun Daya ke Unit "
-    "PLN terkait via APKT, dengan NIK-nya.",
+    id="Pelanggan terdaftar sebagai penerima subsidi: kirim permohonan Turun Daya ke Unit PLN "
+    "terkait via APKT, dengan NIK-nya.",
     en="The customer is a registered subsidy recipient: send the Turun Daya request to the "
     "unit via APKT, with the NIK.",
+)
+RECIPIENT_TOLD = say(
+    clause("5A.2b"),
+    id="Sampaikan kepada Pelanggan bahwa permohonan Turun Dayanya diteruskan ke Unit PLN "
+    "terkait via APKT.",
+    en="Tell the customer that the Turun Daya request is passed on to the unit via APKT.",
 )
 
 
@@ -67,22 +108,37 @@ class TurunDaya(Sop):
     sop_id = "turun-daya"
     clause_ref = "5A"
     title = Text(id="Turun Daya", en="Lowering the contracted power (Turun Daya)")
+    scope = Text(
+        id="Permohonan Turun Daya ke Daya Subsidi maupun Non Subsidi.",
+        en="A request to lower the power to a subsidised or non-subsidised tariff.",
+    )
 
     ask_target_tariff = ask(TARGET_TARIFF, per=clause("5A"), initial=True)
-    ask_nik = ask(NIK, per=clause("5A.2"), say=[CHECK_NIK, LOWER_SUBSIDISED_TOO])
-    ask_nik_eligible = ask(NIK_ELIGIBLE, per=assumption("nik-check"))
+    ask_nik = ask(NIK, per=clause("5A.2"), say=[NIK_NEEDED, LOWER_SUBSIDISED_TOO])
+    ask_nik_eligible = ask(NIK_ELIGIBLE, per=assumption("nik-check"), say=[CHECK_NIK])
     ask_about_eligibility = ask(ASKS_ABOUT_ELIGIBILITY, per=clause("5A.2a"), say=[NOT_A_RECIPIENT])
 
     non_subsidised_to_unit = outcome(
-        "APKT_TO_UNIT", per=clause("5A.1"), say=[NON_SUBSIDISED_TO_UNIT], carries=["target_tariff"]
+        "APKT_TO_UNIT",
+        per=clause("5A.1"),
+        say=[NON_SUBSIDISED_TO_UNIT, NON_SUBSIDISED_TOLD],
+        carries=["target_tariff"],
     )
     recipient_to_unit = outcome(
-        "APKT_TO_UNIT", per=clause("5A.2b"), say=[RECIPIENT_TO_UNIT], carries=["nik"]
+        "APKT_TO_UNIT",
+        per=clause("5A.2b"),
+        say=[RECIPIENT_TO_UNIT, RECIPIENT_TOLD],
+        carries=["nik"],
     )
     closed_with_dtks_info = outcome(
         "APKT_ISSUE_CLOSED", per=clause("5A.2a"), say=[DTKS_MEMBERSHIP, CLOSED_AT_CC]
     )
     closed_not_a_recipient = outcome("APKT_ISSUE_CLOSED", per=clause("5A.2a"), say=[CLOSED_AT_CC])
+    closed_no_nik = outcome(
+        "APKT_ISSUE_CLOSED",
+        per=assumption("nik-not-at-hand"),
+        say=[NIK_NEEDED_AGAIN, CLOSED_NO_NIK],
+    )
 
     answer = (
         ask_target_tariff.to(
@@ -90,6 +146,7 @@ class TurunDaya(Sop):
         )
         | ask_target_tariff.to(ask_nik, cond=when("subsidized", per=clause("5A.2")))
         | ask_nik.to(ask_nik_eligible, cond=when(ANY, per=assumption("nik-check")))
+        | ask_nik.to(closed_no_nik, cond=when(NOT_AT_HAND, per=assumption("nik-not-at-hand")))
         | ask_nik_eligible.to(recipient_to_unit, cond=when(YES, per=clause("5A.2b")))
         | ask_nik_eligible.to(ask_about_eligibility, cond=when(NO, per=clause("5A.2a")))
         | ask_about_eligibility.to(closed_with_dtks_info, cond=when(YES, per=clause("5A.2a")))
