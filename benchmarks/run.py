@@ -365,6 +365,10 @@ def main() -> None:
     audited = audits()
     rendered = renders()
     print(write_results(calls, resumed, imports, audited, rendered))
+    __import__("service").main()  # the call service: its own section of RESULTS.md
+    import sop_files  # benchmarks/sop_files.py, beside this script: its own section
+
+    sop_files.main()
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ from sopfsm._text import Lang, Text
 from sopfsm.audit import audit
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, ScriptKind
-from sopfsm.present import CLAUSE_TEXT_WORD, SCOPE_WORD, TRANSLATION_WORD, clause_refs
-from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_TITLE, Assumption
+from sopfsm.present import CLAUSE_TEXT_WORD, SCOPE_WORD, TRANSLATION_WORD, clause_texts
+from sopfsm.provenance import ASSUMPTIONS, SOURCE_TITLE, Assumption
 from sopfsm.render import WORDS, render
 from sopfsm.spec import SopSpec
 
@@ -81,8 +81,7 @@ def _section(sop: SopSpec, lang: Lang) -> str:
     if sop.scope is not None:
         parts.append(f"<p><b>{_e(SCOPE_WORD.in_(lang))}:</b> {_e(sop.scope.in_(lang))}</p>")
     parts.append(f"<h3>{_e(CLAUSE_TEXT_WORD.in_(lang))}</h3>")
-    for ref in clause_refs(sop):
-        text = CLAUSES[ref]
+    for ref, text in clause_texts(sop):
         parts.append(f'<blockquote lang="id"><b>{_e(ref)}</b> {_e(text.id)}')
         if lang == "en":
             # A translation, labelled as one: only the Indonesian is the document's.
@@ -93,17 +92,15 @@ def _section(sop: SopSpec, lang: Lang) -> str:
         parts.append("</blockquote>")
     used = sorted(
         {
-            per.name
+            per.name: per.info or ASSUMPTIONS[per.name]  # a SOP file may bring its own
             for per in [*(s.per for s in sop.steps), *(b.per for b in sop.branches)]
             + [sc.per for s in sop.steps for sc in s.says]
             if isinstance(per, Assumption)
-        }
+        }.items()
     )
     if used:
         parts.append(f"<h3>{h['assumptions']}</h3><ul>")
-        parts += [
-            f"<li><b>A:{_e(n)}</b> {_e(ASSUMPTIONS[n].decision.in_(lang))}</li>" for n in used
-        ]
+        parts += [f"<li><b>A:{_e(n)}</b> {_e(info.decision.in_(lang))}</li>" for n, info in used]
         parts.append("</ul>")
     parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{_inline_svg(sop, lang)}</div>')
     parts.append(f"<h3>{h['scripts']}</h3><ol>")

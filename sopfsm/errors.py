@@ -18,8 +18,15 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     ├── SopDefinitionError    a declared SOP that breaks sopfsm's rules
     ├── NoBranch              no branch (or more than one) of a question matches an answer
     ├── MissingDependency     an optional package (rendering) is not installed
+    ├── UnknownCall           a call id that the call store does not hold
+    ├── StaleRevision         an answer whose revision is not the call's current one
+    ├── UnreachedAnswers      answers given at a call's start that the call never asks
+    ├── StoreError            a call store that cannot be opened or used
+    │   └── UnknownSchemaVersion  a store migrated by a newer sopfsm than this one
+    ├── ServiceConfigError    a service setting that cannot be used (a bad token file, ...)
     ├── ReentrantAnswer       a call answered again while it is applying an answer
-    └── InvalidArgument       an argument of the wrong type (also a ``TypeError``)
+    ├── InvalidArgument       an argument of the wrong type (also a ``TypeError``)
+    └── SopFileError          a SOP file with mistakes, each located (file:line:column)
 
     UncheckedSignature        (a UserWarning) a signed save restored without its key
 
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sopfsm._text import Lang, Text
 
@@ -230,6 +238,97 @@ class MissingDependency(SopfsmError):
         )
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class UnknownCall(SopfsmError, LookupError):
+    """Raised when a call id is not in the call store."""
+
+    def __init__(self, call_id: str) -> None:
+        self.call_id = call_id
+        super().__init__(f"no call {call_id!r} in the call store")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return f"panggilan {self.call_id!r} tidak ada di penyimpanan"
+        return str(self)
+
+
+class StaleRevision(SopfsmError):
+    """Raised when an answer names a revision (the number of answers the sender saw) that
+    is not the call's current one: another answer came first, or the sender is ahead.
+    The call is unchanged."""
+
+    def __init__(self, call_id: str, given: int, current: int) -> None:
+        self.call_id = call_id
+        self.given = given
+        self.current = current
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"panggilan {self.call_id!r} sudah di revisi {self.current}, bukan "
+                f"{self.given}: muat ulang panggilan lalu jawab lagi"
+            )
+        return (
+            f"call {self.call_id!r} is at revision {self.current}, not {self.given}: "
+            "reload the call and answer again"
+        )
+
+
+class UnreachedAnswers(SopfsmError, ValueError):
+    """Raised when answers given at a call's start are not asked on the call's path:
+    the call ended, or stopped at an unanswered question, before reaching them."""
+
+    def __init__(self, sop: str, questions: Sequence[str], path: Sequence[str]) -> None:
+        self.sop = sop
+        self.questions = tuple(questions)
+        self.path = tuple(path)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        names = ", ".join(map(repr, self.questions))
+        route = " -> ".join(self.path)
+        if lang == "id":
+            return f"panggilan {self.sop!r} tidak sampai ke {names}: jalurnya {route}"
+        return f"the {self.sop!r} call never reaches {names}: its path was {route}"
+
+
+class StoreError(SopfsmError):
+    """Raised when a call store cannot be opened or used; ``where`` names the store."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"call store {where}: {problem}")
+
+
+class UnknownSchemaVersion(StoreError):
+    """Raised when a call store holds migrations this sopfsm does not know: it was
+    written by a newer sopfsm, and this one refuses rather than misread it."""
+
+    def __init__(self, where: str, unknown: Sequence[str], known: Sequence[str]) -> None:
+        self.unknown = tuple(unknown)
+        self.known = tuple(known)
+        super().__init__(
+            where,
+            f"unknown schema migration {', '.join(self.unknown)}; "
+            f"this sopfsm knows {', '.join(self.known) or 'none'}",
+        )
+
+
+class ServiceConfigError(SopfsmError, ValueError):
+    """Raised when the service is set up in a way it refuses: a token file that cannot be
+    read or has a malformed line, or a host off loopback without a token file."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        self.setting = setting
+        self.problem = problem
+        super().__init__(f"{setting}: {problem}")
+
+
 class SignatureError(SavedCallError):
     """Raised when a save must be signed and is not, names a key that is not given, or
     fails its HMAC check (any change at all to a signed save); also for a signing key
@@ -298,3 +397,29 @@ class UncheckedSignature(UserWarning):
             f"a save signed with key {key_id!r} was restored without a key: its signature "
             "was not checked, only its consistency; pass key= to refuse any change"
         )
+
+
+class SopFileProblem(NamedTuple):
+    """One mistake in a SOP file: where it is (1-based line and column) and what is wrong."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class SopFileError(SopfsmError, ValueError):
+    """Raised when a SOP file cannot be loaded: it is not YAML, breaks the SOP file schema,
+    or describes a SOP that cannot run (an unknown question type, a branch to a missing
+    step, an answer covered twice or not at all, a citation of nothing). Nothing runs;
+    ``problems`` lists every mistake found, each with its file, line and column."""
+
+    def __init__(self, file: str, problems: Sequence[SopFileProblem]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        self.headline = f"{count} problem{'s' if count != 1 else ''} in SOP file {file}:"
+        super().__init__("\n".join([self.headline, *map(str, self.problems)]))

@@ -56,6 +56,17 @@ def clause_refs(sop: SopSpec) -> list[str]:
     return [ref for ref in CLAUSES if ref in refs]
 
 
+def clause_texts(sop: SopSpec) -> list[tuple[str, Text]]:
+    """The clauses ``sop`` cites, with their words: those a SOP file of another document
+    declares itself, or the bundled document's (:func:`clause_refs`)."""
+    cited = [s.per for s in sop.steps] + [sc.per for s in sop.steps for sc in s.says]
+    cited += [b.per for b in sop.branches]
+    own = {p.ref: p.text for p in cited if isinstance(p, Clause) and p.text is not None}
+    if own:
+        return sorted(own.items())
+    return [(ref, CLAUSES[ref]) for ref in clause_refs(sop)]
+
+
 def clause_part(step_id: str) -> str | None:
     """The clause SOP a front-door call's step belongs to (``"lebih-tagih"``), or None."""
     name = part_of(step_id)
@@ -130,8 +141,7 @@ def sop_dict(sop: SopSpec, lang: Lang) -> dict[str, Any]:
             for q in sop.questions
         ],
         "clauses": [
-            {"ref": ref, "text": CLAUSES[ref].id, "translation": CLAUSES[ref].en}
-            for ref in clause_refs(sop)
+            {"ref": ref, "text": text.id, "translation": text.en} for ref, text in clause_texts(sop)
         ],
         "steps": [step_dict(sop, step, lang) for step in sop.steps],
     }

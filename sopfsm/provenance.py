@@ -350,6 +350,8 @@ class Clause:
     """Provenance: a clause of the source document, by its own number (``"1e"``, ``"5A.2a"``)."""
 
     ref: str
+    # A SOP file of another document declares its own clauses; the text rides along.
+    text: Text | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -361,6 +363,8 @@ class Assumption:
     """Provenance: a named decision of READING.md where the document is silent."""
 
     name: str
+    # A SOP file of another document declares its own assumptions; the reason rides along.
+    info: AssumptionInfo | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -385,7 +389,8 @@ def assumption(name: str) -> Assumption:
 
 
 def is_known(provenance: Provenance) -> bool:
-    """Whether ``provenance`` names a clause or assumption that exists."""
+    """Whether ``provenance`` names a clause or assumption that exists: in the bundled
+    document, or declared with its text by the SOP file that cites it."""
     if isinstance(provenance, Clause):
-        return provenance.ref in CLAUSES
-    return provenance.name in ASSUMPTIONS
+        return provenance.text is not None or provenance.ref in CLAUSES
+    return provenance.info is not None or provenance.name in ASSUMPTIONS

@@ -19,10 +19,11 @@ def test_all_is_sorted_and_complete() -> None:
     assert public == set(sopfsm.__all__)
 
 
-def test_importing_sopfsm_loads_neither_rendering_nor_hypothesis() -> None:
+def test_importing_sopfsm_loads_neither_rendering_nor_hypothesis_nor_sop_files() -> None:
     code = (
         "import sys, sopfsm; "
-        "print(sorted(m for m in ('graphviz', 'pygraphviz', 'hypothesis') if m in sys.modules))"
+        "print(sorted(m for m in ('graphviz', 'pygraphviz', 'hypothesis', 'yaml', 'jsonschema', "
+        "'sopfsm.formats') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -47,5 +48,33 @@ def test_every_error_is_a_sopfsm_error() -> None:
         )
     ]
     classes = [e for e in errors if isinstance(e, type) and issubclass(e, Exception)]
-    assert len(classes) == 14
+    assert len(classes) == 17
+    assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)
+
+
+def test_importing_sopfsm_loads_neither_the_service_nor_its_stores() -> None:
+    heavy = ("starlette", "uvicorn", "psycopg", "httpx", "sopfsm.service", "sopfsm.store")
+    code = f"import sys, sopfsm; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_cli_loads_the_service_only_to_serve() -> None:
+    code = (
+        "import sys, sopfsm.cli; sopfsm.cli._parser(); "
+        "print(sorted(m for m in ('starlette', 'uvicorn', 'psycopg', 'sopfsm.service') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_exported_exception_is_a_sopfsm_error() -> None:
+    exported = [getattr(sopfsm, n) for n in sopfsm.__all__]
+    classes = [
+        e
+        for e in exported
+        if isinstance(e, type) and issubclass(e, Exception) and not issubclass(e, Warning)
+    ]
+    assert len(classes) == 21
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)

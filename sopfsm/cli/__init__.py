@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from sopfsm._text import Lang
-from sopfsm.cli import calls, review
+from sopfsm.cli import calls, files, review, serve
 from sopfsm.cli.exit import ExitCode
-from sopfsm.errors import SopfsmError, one_line
+from sopfsm.errors import SopFileError, SopfsmError, one_line
 
-COMMAND_MODULES = (calls, review)
+COMMAND_MODULES = (calls, review, files, serve)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,6 +53,10 @@ def _main(argv: Sequence[str] | None) -> int:
         code = handler(args)
         sys.stdout.flush()  # a full disk or a closed pipe fails here, not at exit
         return code
+    except SopFileError as error:  # one line per located problem, as compilers print them
+        _error(f"error: {error.headline}")
+        for problem in error.problems if sys.stderr is not None else ():
+            sys.stderr.write(f"{one_line(str(problem), 2000)}\n")
     except SopfsmError as error:
         _error(f"error: {error.message(lang)}")
     except BrokenPipeError:

@@ -44,6 +44,9 @@ def add_commands(commands: Any) -> None:
     render.set_defaults(handler=_render)
 
     booklet = commands.add_parser("booklet", help="a self-contained HTML training booklet")
+    booklet.add_argument(
+        "sops", nargs="*", metavar="SOP", help="SOP ids or SOP files (default: all bundled)"
+    )
     booklet.add_argument("--out", help="output file (default: booklet-LANG.html)")
     lang_option(booklet)
     booklet.set_defaults(handler=_booklet)
@@ -84,7 +87,8 @@ def _booklet(args: argparse.Namespace) -> int:
     if args.out is not None:
         _check_out(args.out)
     out = Path(args.out or f"booklet-{args.lang}.html")
-    out.write_text(booklet_html(all_sops(), args.lang), encoding="utf-8")
+    sops = [get_sop(name) for name in args.sops] if args.sops else all_sops()
+    out.write_text(booklet_html(sops, args.lang), encoding="utf-8")
     print(out)
     return ExitCode.OK
 

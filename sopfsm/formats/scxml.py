@@ -1,0 +1,171 @@
+"""Export a SOP as a W3C SCXML document, for call platforms that run state charts.
+
+One ``<state>`` per question step and one ``<final>`` per outcome step, with the step ids
+as state ids. Every transition is on the event ``answer``; its ``cond`` tests the answer,
+already checked and coerced by its question's type, in ``_event.data.value`` (``true`` /
+``false``, ``1`` / ``2``, the tariff names; no ``cond`` where every accepted answer takes
+one branch, as for the meter reading; for the NIK, any answer but ``not_at_hand``). Each
+final state's ``<donedata>`` carries its APKT outcome code. What SCXML has no element for
+(the scripts of each step, the question each asks and its type, the provenance of each
+branch) is carried in elements and attributes of the namespace :data:`NAMESPACE`, which SCXML
+processors ignore and a platform can read to show the CSO what to say.
+
+``statemachine.io.load`` loads the document and runs it; see tests/formats for the proof
+that it ends every answer path in the same step as ``sopfsm run``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Final
+from xml.sax.saxutils import escape, quoteattr
+
+from sopfsm.answers import AnswerKind, Value
+from sopfsm.declare import ANSWER_EVENT
+from sopfsm.formats.kinds import answer_word, named_values, type_name
+from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+
+SCXML_NAMESPACE: Final = "http://www.w3.org/2005/07/scxml"
+NAMESPACE: Final = "urn:sopfsm:scxml:1"
+_SOP = "{" + NAMESPACE + "}"
+
+
+def literal(value: Value) -> str:
+    """``value`` as an ECMAScript literal (which python-statemachine's evaluator also reads)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def cond_of(branch: BranchSpec, kind: AnswerKind) -> str | None:
+    """The ``cond`` of ``branch`` from a question of ``kind``: None when every accepted
+    answer takes it; for ``any``, the answers that give no value (no NIK at hand) are
+    excluded by name."""
+    if branch.branch is None:
+        return None
+    if branch.branch.values is None:
+        given = branch.branch
+        tests = [
+            f"_event.data.value !== {literal(v)}"
+            for v in named_values(kind)
+            if not given.matches(v)
+        ]
+        return " && ".join(tests) or None
+    return " || ".join(f"_event.data.value === {literal(v)}" for v in branch.branch.values)
+
+
+def sop_to_scxml(sop: SopSpec) -> str:
+    """The SCXML document of ``sop``: byte-stable, so it can be committed and diffed."""
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f"<!-- SOP {escape(sop.sop_id)} (clause {escape(sop.clause)}), exported by sopfsm. "
+        "Send the event 'answer' with data {value: ...}, the answer coerced by the "
+        "question's type (sop:ask type). -->",
+        f'<scxml xmlns="{SCXML_NAMESPACE}" xmlns:sop="{NAMESPACE}" version="1.0" '
+        f'datamodel="ecmascript" name={quoteattr(sop.sop_id)} '
+        f"initial={quoteattr(sop.initial.id)}>",
+        "  <datamodel>",
+    ]
+    identity = (
+        ("sop_id", sop.sop_id),
+        ("sop_clause", sop.clause),
+        ("sop_version", sop.version),
+        ("sop_source", sop.source),
+    )
+    out += [f"    <data id={quoteattr(k)} expr={quoteattr(literal(v))}/>" for k, v in identity]
+    out += ["  </datamodel>"]
+    out += _title(sop)
+    for step in sop.steps:
+        out += _step(sop, step)
+    out.append("</scxml>")
+    return "\n".join(out) + "\n"
+
+
+def _text(tag: str, indent: str, id_text: str, en_text: str) -> list[str]:
+    return [
+        f'{indent}<sop:{tag} xml:lang="id">{escape(id_text)}</sop:{tag}>',
+        f'{indent}<sop:{tag} xml:lang="en">{escape(en_text)}</sop:{tag}>',
+    ]
+
+
+def _title(sop: SopSpec) -> list[str]:
+    scope = () if sop.scope is None else _text("scope", "    ", sop.scope.id, sop.scope.en)
+    title = _text("title", "    ", sop.title.id, sop.title.en)
+    return ["  <sop:sop>", *title, *scope, "  </sop:sop>"]
+
+
+def _step(sop: SopSpec, step: StepSpec) -> list[str]:
+    tag = "final" if step.final else "state"
+    per = f" per={quoteattr(step.per.label)}" if step.per else ""
+    out = [f"  <{tag} id={quoteattr(step.id)}>", f"    <sop:step{per}/>"]
+    for script in step.says:
+        kind = script.kind.value
+        out.append(f"    <sop:say kind={quoteattr(kind)} per={quoteattr(script.per.label)}>")
+        out += _text("text", "      ", script.text.id, script.text.en)
+        out.append("    </sop:say>")
+    if step.asks is not None:
+        question = step.asks
+        out.append(
+            f"    <sop:ask question={quoteattr(question.id)} "
+            f"type={quoteattr(type_name(question.kind))}>"
+        )
+        out += _text("prompt", "      ", question.prompt.id, question.prompt.en)
+        out.append("    </sop:ask>")
+        for branch in sop.branches_from(step.id):
+            out.append(_transition(branch, question.kind))
+    if step.outcome is not None:
+        code = quoteattr(step.outcome)
+        if step.carries:
+            out.append(f"    <sop:outcome code={code}>")
+            out += [f"      <sop:carries question={quoteattr(q)}/>" for q in step.carries]
+            out.append("    </sop:outcome>")
+        else:
+            out.append(f"    <sop:outcome code={code}/>")
+        out.append("    <donedata>")
+        out.append(f'      <param name="outcome" expr={quoteattr(literal(step.outcome))}/>')
+        out.append("    </donedata>")
+    out.append(f"  </{tag}>")
+    return out
+
+
+def _transition(branch: BranchSpec, kind: AnswerKind) -> str:
+    cond = cond_of(branch, kind)
+    shown = (
+        "any"
+        if branch.branch is None or branch.branch.values is None
+        else " ".join(str(answer_word(v)) for v in branch.branch.values)
+    )
+    attributes = [f'event="{ANSWER_EVENT}"']
+    if cond is not None:
+        attributes.append(f"cond={quoteattr(cond)}")
+    attributes.append(f"target={quoteattr(branch.target)}")
+    attributes.append(f"sop:answer={quoteattr(shown)}")
+    if branch.per is not None:
+        attributes.append(f"sop:per={quoteattr(branch.per.label)}")
+    return f"    <transition {' '.join(attributes)}/>"
+
+
+def question_types(document: str) -> dict[str, tuple[str, str]]:
+    """What each state of an exported document asks: state id -> (question id, type).
+
+    A platform (or a test) reads this to check and coerce an answer before it sends
+    ``answer``; the machine itself ignores an answer no ``cond`` matches."""
+    root = ET.fromstring(document)
+    asks: dict[str, tuple[str, str]] = {}
+    for state in root.iter(f"{{{SCXML_NAMESPACE}}}state"):
+        ask = state.find(f"{_SOP}ask")
+        if ask is not None:
+            asks[state.attrib["id"]] = (ask.attrib["question"], ask.attrib["type"])
+    return asks
+
+
+def outcome_codes(document: str) -> dict[str, str]:
+    """The APKT outcome code of each final state of an exported document."""
+    root = ET.fromstring(document)
+    return {
+        final.attrib["id"]: outcome.attrib["code"]
+        for final in root.iter(f"{{{SCXML_NAMESPACE}}}final")
+        if (outcome := final.find(f"{_SOP}outcome")) is not None
+    }

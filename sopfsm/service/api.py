@@ -1,0 +1,263 @@
+"""The ``/v1`` API: the catalogue, calls and their answers, over JSON.
+
+Bodies come from :mod:`sopfsm.present` (a call has the keys of ``sopfsm run --json``)
+and :mod:`sopfsm.service.calls`. Every route needs a bearer token; store work runs in
+the thread pool, since the stores block.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sopfsm._text import Text
+from sopfsm.catalogue import all_sops, get_sop
+from sopfsm.service import calls
+from sopfsm.service.auth import Tokens, Unauthorized
+from sopfsm.service.config import ServiceConfig
+from sopfsm.service.problems import HttpProblem
+from sopfsm.service.requests import (
+    cursor_query,
+    cursor_text,
+    field,
+    int_query,
+    lang_of,
+    only_fields,
+    only_params,
+    read_object,
+    time_query,
+)
+from sopfsm.signing import SigningKey
+from sopfsm.store.base import CallFilter, CallStore
+
+MAX_PAGE = 200
+LIST_PARAMS = ("sop", "outcome", "agent", "since", "until", "cursor", "limit", "lang")
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/sops", list_sops, methods=["GET"]),
+        Route("/sops/{sop}", show_sop, methods=["GET"]),
+        Route("/sops/{sop}/diagram.svg", sop_diagram, methods=["GET"]),
+        Route("/calls", calls_root, methods=["GET", "POST"]),
+        Route("/calls/{call_id}", show_call, methods=["GET"]),
+        Route("/calls/{call_id}/answers", answer_call, methods=["POST"]),
+        Route("/calls/{call_id}/saved", saved_call, methods=["GET"]),
+    ]
+
+
+def _store(request: Request) -> CallStore:
+    store: CallStore = request.app.state.store
+    return store
+
+
+def _config(request: Request) -> ServiceConfig:
+    config: ServiceConfig = request.app.state.config
+    return config
+
+
+def agent_of(request: Request) -> str:
+    """The agent whose token the request carries, or 401."""
+    tokens: Tokens = request.app.state.tokens
+    try:
+        return tokens.agent(request.headers.get("authorization"))
+    except Unauthorized as error:
+        raise HttpProblem(
+            401,
+            "unauthorized",
+            Text(id=f"tidak diizinkan: {_id_reason(str(error))}", en=f"unauthorized: {error}"),
+        ) from None
+
+
+def _id_reason(reason: str) -> str:
+    if reason.startswith("no Authorization"):
+        return "tidak ada header Authorization; kirim Authorization: Bearer TOKEN"
+    if reason.startswith("the token is not known"):
+        return "token tidak dikenal"
+    return "header Authorization harus Bearer TOKEN, dengan token"
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+# -- the catalogue ----------------------------------------------------------------------
+
+
+async def list_sops(request: Request) -> Response:
+    agent_of(request)
+    only_params(request, ())
+    return _json({"sops": [calls.sop_entry(sop) for sop in all_sops()]})
+
+
+async def show_sop(request: Request) -> Response:
+    agent_of(request)
+    only_params(request, ())
+    return _json(calls.sop_whole(get_sop(request.path_params["sop"], files=False)))
+
+
+async def sop_diagram(request: Request) -> Response:
+    agent_of(request)
+    only_params(request, ("lang", "call"))
+    sop = get_sop(request.path_params["sop"], files=False)
+    lang = lang_of(request)
+    call_id = request.query_params.get("call")
+
+    def draw() -> bytes:
+        from sopfsm.service.diagram import call_diagram
+
+        call = None
+        if call_id is not None:
+            stored = _store(request).get(call_id)
+            if stored.sop != sop.sop_id:
+                raise HttpProblem(
+                    400,
+                    "malformed-request",
+                    Text(
+                        id=f"panggilan {call_id!r} memakai SOP {stored.sop!r}, "
+                        f"bukan {sop.sop_id!r}",
+                        en=f"call {call_id!r} is on SOP {stored.sop!r}, not {sop.sop_id!r}",
+                    ),
+                    field="call",
+                )
+            call = calls.replay(stored)
+        return call_diagram(sop, lang, call)
+
+    return Response(await run_in_threadpool(draw), media_type="image/svg+xml")
+
+
+# -- calls ------------------------------------------------------------------------------
+
+_SOP_ID = Text(id="id SOP (teks)", en="a SOP id (text)")
+_ANSWERS = Text(id="objek {pertanyaan: jawaban}", en="an object {question: value}")
+_QUESTION = Text(id="id pertanyaan (teks)", en="a question id (text)")
+_REVISION = Text(
+    id="revisi panggilan saat dibaca (bilangan bulat >= 0)",
+    en="the call's revision as read (a whole number >= 0)",
+)
+
+
+async def start_call(request: Request) -> Response:
+    agent = agent_of(request)
+    only_params(request, ("lang",))
+    data = await read_object(request, _config(request).max_body_bytes)
+    only_fields(data, ("sop", "answers"))
+    sop_id = field(data, "sop", str, _SOP_ID)
+    given = field(data, "answers", dict, _ANSWERS) if "answers" in data else {}
+    lang = lang_of(request)
+    live = request.app.state.live_calls
+    stored, call = await run_in_threadpool(
+        calls.start_call, _store(request), sop_id, given, agent, live
+    )
+    location = f"/v1/calls/{stored.id}"
+    return _json(calls.call_body(stored, call, lang), 201, {"Location": location})
+
+
+async def calls_root(request: Request) -> Response:
+    """One route for both methods, so that a 405 lists both in ``Allow``."""
+    if request.method == "POST":
+        return await start_call(request)
+    return await list_calls(request)
+
+
+async def show_call(request: Request) -> Response:
+    agent_of(request)
+    only_params(request, ("lang",))
+    lang = lang_of(request)
+
+    def load() -> dict[str, Any]:
+        stored = _store(request).get(request.path_params["call_id"])
+        return calls.call_body(stored, calls.replay(stored), lang)
+
+    return _json(await run_in_threadpool(load))
+
+
+async def answer_call(request: Request) -> Response:
+    agent = agent_of(request)
+    only_params(request, ("lang",))
+    data = await read_object(request, _config(request).max_body_bytes)
+    only_fields(data, ("question", "value", "revision"))
+    question = field(data, "question", str, _QUESTION)
+    if "value" not in data:
+        field(data, "value", object, Text(id="jawaban", en="the answer"))
+    if isinstance(data.get("revision"), float) and data["revision"].is_integer():
+        data["revision"] = int(data["revision"])  # JSON has one number type: 3.0 is 3
+    revision = field(data, "revision", int, _REVISION)
+    if revision < 0:
+        field({"revision": None}, "revision", int, _REVISION)
+    lang = lang_of(request)
+    stored, call = await run_in_threadpool(
+        calls.answer_call,
+        _store(request),
+        request.path_params["call_id"],
+        question,
+        data["value"],
+        revision=revision,
+        agent=agent,
+        live=request.app.state.live_calls,
+    )
+    return _json(calls.call_body(stored, call, lang))
+
+
+async def list_calls(request: Request) -> Response:
+    agent_of(request)
+    only_params(request, LIST_PARAMS)
+    lang = lang_of(request)
+    params = request.query_params
+    sop = params.get("sop")
+    if sop is not None:
+        get_sop(
+            sop, files=False
+        )  # an unknown SOP is a 404 naming the known ones, not an empty list
+    outcome = params.get("outcome")
+    if outcome is not None and outcome not in calls.CALL_OUTCOMES:
+        raise HttpProblem(
+            400,
+            "malformed-request",
+            Text(
+                id=f"outcome {outcome!r} tidak dikenal; yang ada: {', '.join(calls.CALL_OUTCOMES)}",
+                en=f"unknown outcome {outcome!r}; outcomes: {', '.join(calls.CALL_OUTCOMES)}",
+            ),
+            field="outcome",
+            accepted=list(calls.CALL_OUTCOMES),
+        )
+    where = CallFilter(
+        sop=sop,
+        outcome=outcome,
+        agent=params.get("agent"),
+        since=time_query(request, "since"),
+        until=time_query(request, "until"),
+    )
+    limit = int_query(request, "limit", _config(request).page_size, 1, MAX_PAGE)
+    before = cursor_query(request)
+
+    def page() -> dict[str, Any]:
+        found = _store(request).page(where, before, limit + 1)
+        shown = found[:limit]
+        more = len(found) > limit
+        return {
+            "calls": [calls.call_body(s, calls.replay(s), lang) for s in shown],
+            "next": cursor_text(shown[-1].seq) if more else None,
+        }
+
+    return _json(await run_in_threadpool(page))
+
+
+async def saved_call(request: Request) -> Response:
+    agent_of(request)
+    only_params(request, ())
+
+    key: SigningKey | None = request.app.state.signing_key
+
+    def save() -> str:
+        stored = _store(request).get(request.path_params["call_id"])
+        return calls.replay(stored).to_json(key=key)
+
+    return Response(await run_in_threadpool(save), media_type="application/json")
+
+
+__all__ = ["agent_of", "routes"]

@@ -1,0 +1,77 @@
+"""The service's settings, declared once: the ``serve`` command fills them, ``create_app``
+reads them, and the README names each one (a test checks)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+
+import attrs
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8123
+MAX_BODY_BYTES = 64 * 1024
+TOKENS_ENV = "SOPFSM_TOKENS_FILE"
+SECRET_ENV = "SOPFSM_SECRET_FILE"
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@attrs.frozen
+class ServiceConfig:
+    """How one ``sopfsm serve`` process runs."""
+
+    host: str = attrs.field(default=DEFAULT_HOST, metadata=_help("address to listen on"))
+    port: int = attrs.field(default=DEFAULT_PORT, metadata=_help("TCP port to listen on"))
+    workers: int = attrs.field(default=1, metadata=_help("server processes (uvicorn workers)"))
+    store: str = attrs.field(
+        default="", metadata=_help("call store URL: sqlite:///PATH, postgresql://..., memory:")
+    )
+    tokens_file: Path | None = attrs.field(
+        default=None,
+        metadata=_help(f"file of `TOKEN AGENT_ID` lines (or ${TOKENS_ENV}); required off loopback"),
+    )
+    dev: bool = attrs.field(
+        default=False,
+        metadata=_help("loopback only: accept any bearer token and use it as the agent id"),
+    )
+    secret_file: Path | None = attrs.field(
+        default=None,
+        metadata=_help(f"file holding the key that signs saved calls (or ${SECRET_ENV})"),
+    )
+    max_body_bytes: int = attrs.field(
+        default=MAX_BODY_BYTES, metadata=_help("largest request body accepted (413 above)")
+    )
+    page_size: int = attrs.field(default=50, metadata=_help("calls per page of GET /v1/calls"))
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def from_environment(config: ServiceConfig) -> ServiceConfig:
+    """``config`` with the token and secret files the environment names, where unset."""
+    tokens = config.tokens_file or _path(os.environ.get(TOKENS_ENV))
+    secret = config.secret_file or _path(os.environ.get(SECRET_ENV))
+    return attrs.evolve(config, tokens_file=tokens, secret_file=secret)
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text else None
+
+
+def settings() -> dict[str, str]:
+    """Each setting's name and help, for the docs and their test."""
+    return {f.name: f.metadata["help"] for f in attrs.fields(ServiceConfig)}

@@ -1,0 +1,205 @@
+"""One error shape: RFC 9457 ``application/problem+json`` for every refusal.
+
+Each :class:`~sopfsm.errors.SopfsmError` subclass maps to a status, found along the
+error's MRO (so a subclass added later inherits its parent's status until it is given
+its own). The body has ``type``, ``title``, ``status``, ``detail`` (English),
+``detail_id`` (the Indonesian message, for the CSO), and the offending values: the
+question, the value, the accepted values in both languages, what is pending, the
+call's current revision, the known SOPs or questions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sopfsm._text import Text
+from sopfsm.errors import (
+    AnswererError,
+    CallFinished,
+    InvalidAnswer,
+    InvalidArgument,
+    MissingDependency,
+    NoBranch,
+    NotPending,
+    ReentrantAnswer,
+    SavedCallError,
+    ServiceConfigError,
+    SignatureError,
+    SopDefinitionError,
+    SopFileError,
+    SopfsmError,
+    StaleRevision,
+    StoreError,
+    UnknownCall,
+    UnknownQuestion,
+    UnknownSchemaVersion,
+    UnknownSop,
+    UnreachedAnswers,
+)
+
+MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:sopfsm:problem:"
+
+STATUS: dict[type[SopfsmError], int] = {
+    SopfsmError: 500,
+    UnknownSop: 404,
+    UnknownCall: 404,
+    UnknownQuestion: 422,
+    InvalidAnswer: 422,
+    UnreachedAnswers: 422,
+    NotPending: 409,
+    CallFinished: 409,
+    StaleRevision: 409,
+    AnswererError: 502,
+    SavedCallError: 422,
+    SignatureError: 422,
+    SopDefinitionError: 500,
+    NoBranch: 500,
+    MissingDependency: 501,
+    StoreError: 503,
+    UnknownSchemaVersion: 503,
+    ServiceConfigError: 500,
+    ReentrantAnswer: 409,
+    InvalidArgument: 400,
+    SopFileError: 500,  # the service never reads a SOP file a client names
+}
+
+# Attribute of the error -> field of the problem body.
+_FIELDS = {
+    "sop_id": "sop",
+    "sop": "sop",
+    "question_id": "question",
+    "value": "value",
+    "accepted": "accepted",
+    "pending": "pending",
+    "state": "step",
+    "outcome": "outcome",
+    "known": "known",
+    "call_id": "call",
+    "given": "revision",
+    "current": "current_revision",
+    "questions": "questions",
+    "path": "path",
+    "where": "where",
+    "package": "package",
+    "extra": "extra",
+}
+
+
+class HttpProblem(Exception):
+    """A refusal of the request itself (401, 400, 413, 415, 404 for a path), not of the call."""
+
+    def __init__(self, status: int, kind: str, text: Text, **fields: Any) -> None:
+        self.status = status
+        self.kind = kind
+        self.text = text
+        self.fields = fields
+        super().__init__(text.en)
+
+
+def status_of(error: SopfsmError) -> int:
+    """The HTTP status of ``error``: that of the nearest class in its MRO that has one."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500  # pragma: no cover - every SopfsmError has SopfsmError in its MRO
+
+
+def kebab(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def error_body(error: SopfsmError) -> dict[str, Any]:
+    status = status_of(error)
+    name = type(error).__name__
+    body: dict[str, Any] = {
+        "type": TYPE_PREFIX + kebab(name),
+        "title": kebab(name).replace("-", " ").capitalize(),
+        "status": status,
+        "detail": error.message("en") if status < 500 else _server_detail(error),
+        "detail_id": error.message("id") if status < 500 else _server_detail(error),
+    }
+    for attribute, field in _FIELDS.items():
+        if attribute in vars(error):
+            body[field] = _json_safe(vars(error)[attribute])
+    return body
+
+
+def _server_detail(error: SopfsmError) -> str:
+    """Server faults say what failed, never a password or a stack."""
+    return error.message("en")
+
+
+def _json_safe(value: object) -> Any:
+    if isinstance(value, Text):
+        return {"id": value.id, "en": value.en}
+    if isinstance(value, tuple | list):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    return str(value)
+
+
+def problem(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def http_body(error: HttpProblem) -> dict[str, Any]:
+    return {
+        "type": TYPE_PREFIX + error.kind,
+        "title": error.kind.replace("-", " ").capitalize(),
+        "status": error.status,
+        "detail": error.text.en,
+        "detail_id": error.text.id,
+        **error.fields,
+    }
+
+
+async def on_sopfsm_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, SopfsmError)
+    return problem(status_of(error), error_body(error))
+
+
+async def on_http_problem(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, HttpProblem)
+    headers = {"WWW-Authenticate": 'Bearer realm="sopfsm"'} if error.status == 401 else None
+    if error.status == 413:
+        headers = {"Connection": "close"}
+    return problem(error.status, http_body(error), headers)
+
+
+async def on_starlette_http(request: Request, error: Exception) -> Response:
+    """Starlette's own 404 and 405 (a path or method the service does not have)."""
+    from starlette.exceptions import HTTPException
+
+    assert isinstance(error, HTTPException)
+    kinds = {404: "not-found", 405: "method-not-allowed"}
+    text = {
+        404: Text(id=f"tidak ada {request.url.path}", en=f"no such path {request.url.path}"),
+        405: Text(
+            id=f"metode {request.method} tidak dipakai di {request.url.path}",
+            en=f"method {request.method} is not used on {request.url.path}",
+        ),
+    }
+    status = error.status_code
+    body = http_body(
+        HttpProblem(
+            status,
+            kinds.get(status, "http-error"),
+            text.get(status, Text(id=str(error.detail), en=str(error.detail))),
+        )
+    )
+    return problem(status, body, dict(error.headers or {}))

@@ -1,0 +1,189 @@
+"""Reading requests: bodies of bounded size that must be JSON objects, and query values.
+
+Every refusal is an :class:`~sopfsm.service.problems.HttpProblem` that names the problem
+in English and Indonesian.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from sopfsm._text import LANGS, Lang, Text
+from sopfsm.service.problems import HttpProblem
+
+DRAIN_LIMIT = 8 * 1024 * 1024  # read (and drop) this much of a too-large body, so the
+# client is reading when the 413 comes, not writing into a closed socket
+
+
+def _bad(en: str, id_: str, **fields: Any) -> HttpProblem:
+    return HttpProblem(400, "malformed-request", Text(id=id_, en=en), **fields)
+
+
+async def read_object(request: Request, limit: int) -> dict[str, Any]:
+    """The body as a JSON object: 415 if not JSON, 413 if over ``limit``, 400 if malformed."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        raise HttpProblem(
+            415,
+            "unsupported-media-type",
+            Text(
+                id="isi permintaan harus JSON (Content-Type: application/json), "
+                f"bukan {media or 'kosong'!r}",
+                en="the body must be JSON (Content-Type: application/json), "
+                f"not {media or 'none'!r}",
+            ),
+            accepted=["application/json"],
+        )
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        await _drain(request)
+        raise _too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            await _drain(request, len(body))
+            raise _too_large(limit)
+    try:
+        data = json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise _bad(
+            f"the body is not valid JSON: {error}", f"isi permintaan bukan JSON yang sah: {error}"
+        ) from None
+    if not isinstance(data, dict):
+        raise _bad(
+            f"the body must be a JSON object, not {type(data).__name__}",
+            f"isi permintaan harus objek JSON, bukan {type(data).__name__}",
+        )
+    return data
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def _drain(request: Request, read: int = 0) -> None:
+    try:
+        async for chunk in request.stream():
+            read += len(chunk)
+            if read > DRAIN_LIMIT:
+                return
+    except Exception:
+        return
+
+
+def _too_large(limit: int) -> HttpProblem:
+    return HttpProblem(
+        413,
+        "body-too-large",
+        Text(
+            id=f"isi permintaan lebih dari {limit} byte",
+            en=f"the body is larger than {limit} bytes",
+        ),
+        limit=limit,
+    )
+
+
+def field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], what: Text) -> Any:
+    """``data[name]``, which must be present and of ``kind`` (never a bool for an int)."""
+    if name not in data:
+        raise _bad(f"missing {name!r}: {what.en}", f"{name!r} tidak ada: {what.id}", field=name)
+    value = data[name]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _bad(
+            f"{name!r} must be {what.en}, not {json.dumps(value)[:60]}",
+            f"{name!r} harus {what.id}, bukan {json.dumps(value)[:60]}",
+            field=name,
+        )
+    return value
+
+
+def only_fields(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    extra = sorted(set(data) - set(allowed))
+    if extra:
+        raise _bad(
+            f"unknown field {', '.join(map(repr, extra))}; fields: {', '.join(allowed)}",
+            f"kolom tidak dikenal {', '.join(map(repr, extra))}; kolom: {', '.join(allowed)}",
+            field=extra[0],
+        )
+
+
+def only_params(request: Request, allowed: tuple[str, ...]) -> None:
+    """Refuse a query parameter the route does not take, naming those it does."""
+    extra = sorted(set(request.query_params) - set(allowed))
+    if extra:
+        takes = ", ".join(allowed) or "none"
+        raise _bad(
+            f"unknown query parameter {', '.join(map(repr, extra))}; this path takes: {takes}",
+            f"parameter tidak dikenal {', '.join(map(repr, extra))}; path ini menerima: {takes}",
+            field=extra[0],
+            accepted=list(allowed),
+        )
+
+
+def lang_of(request: Request) -> Lang:
+    lang = request.query_params.get("lang", "id")
+    for known in LANGS:
+        if lang == known:
+            return known
+    raise _bad(
+        f"lang must be one of {', '.join(LANGS)}, not {lang!r}",
+        f"lang harus salah satu dari {', '.join(LANGS)}, bukan {lang!r}",
+        field="lang",
+        accepted=list(LANGS),
+    )
+
+
+def time_query(request: Request, name: str) -> dt.datetime | None:
+    text = request.query_params.get(name)
+    if text is None:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise _bad(
+            f"{name} must be an ISO 8601 time with a zone (2020-04-10T08:00:00+07:00), "
+            f"not {text!r}",
+            f"{name} harus waktu ISO 8601 dengan zona (2020-04-10T08:00:00+07:00), bukan {text!r}",
+            field=name,
+        )
+    return at
+
+
+def int_query(request: Request, name: str, default: int, low: int, high: int) -> int:
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise _bad(
+            f"{name} must be a whole number from {low} to {high}, not {text!r}",
+            f"{name} harus bilangan bulat {low} sampai {high}, bukan {text!r}",
+            field=name,
+        )
+    return int(text)
+
+
+def cursor_text(seq: int) -> str:
+    """The position after which the next page starts: opaque to clients."""
+    return str(seq)
+
+
+def cursor_query(request: Request) -> int | None:
+    text = request.query_params.get("cursor")
+    if text is None:
+        return None
+    if text.isascii() and text.isdigit() and 1 <= int(text) < 10**18:
+        return int(text)
+    raise _bad(
+        "cursor is not one this service gave out; use the `next` of a listing",
+        "cursor bukan dari layanan ini; pakai `next` dari daftar",
+        field="cursor",
+    )

@@ -1,0 +1,140 @@
+"""The call store's contract: what the service and QA read and write, whatever the backend.
+
+A call is kept as its answer log, append-only, beside the state the log replays to (its
+step, path and outcome), which the service checks by replaying the log through
+:func:`sopfsm.restore` every time it loads the call. The log is the record; the state is
+an index for filtering and a cross-check.
+
+Answers to one call are serialised by revision: :meth:`CallStore.append` applies a change
+only if the call is still at the revision the caller read, atomically, and otherwise
+raises :class:`~sopfsm.errors.StaleRevision` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+import attrs
+
+from sopfsm.answers import Value
+
+PAGE_LIMIT = 1000
+STREAM_BATCH = 500
+
+
+@attrs.frozen
+class LoggedAnswer:
+    """One answer in a call's log: the question, the accepted value, who gave it and when.
+
+    ``by`` is the call's own record of who answered (``cso`` or ``answerer``); ``agent``
+    is the service's: the agent id of the token that sent the answer.
+    """
+
+    question: str
+    value: Value
+    agent: str
+    at: dt.datetime
+    by: str = "cso"
+
+
+@attrs.frozen
+class CallState:
+    """Where a call's log takes it: its step, the steps visited, and its outcome code."""
+
+    step: str
+    path: tuple[str, ...]
+    outcome: str | None
+
+
+@attrs.frozen
+class StoredCall:
+    """A call as the store holds it. ``seq`` orders calls by creation, store-wide."""
+
+    id: str
+    sop: str
+    version: str
+    agent: str
+    created: dt.datetime
+    updated: dt.datetime
+    state: CallState
+    log: tuple[LoggedAnswer, ...]
+    seq: int = 0
+
+    @property
+    def revision(self) -> int:
+        """The number of answers applied: what an answer must name to be applied."""
+        return len(self.log)
+
+
+@attrs.frozen
+class CallFilter:
+    """Which calls to list: each field that is not None must match."""
+
+    sop: str | None = None
+    outcome: str | None = None
+    agent: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+    def matches(self, call: StoredCall) -> bool:
+        return (
+            (self.sop is None or call.sop == self.sop)
+            and (self.outcome is None or call.state.outcome == self.outcome)
+            and (self.agent is None or call.agent == self.agent)
+            and (self.since is None or call.created >= self.since)
+            and (self.until is None or call.created < self.until)
+        )
+
+
+class CallStore(Protocol):
+    """A durable home for calls. Every method is safe to call from many threads."""
+
+    @property
+    def where(self) -> str:
+        """The store, as a person reads it: a file path or a server, never a password."""
+
+    def create(self, call: StoredCall) -> StoredCall:
+        """Keep a new call (its ``seq`` is assigned); committed durably before returning."""
+
+    def get(self, call_id: str) -> StoredCall:
+        """The call ``call_id``, or :class:`~sopfsm.errors.UnknownCall`."""
+
+    def append(
+        self,
+        call: StoredCall,
+        answers: Sequence[LoggedAnswer],
+        state: CallState,
+        updated: dt.datetime,
+    ) -> StoredCall:
+        """Add ``answers`` to the log of ``call`` (as the caller read it), and its new state.
+
+        Applied only if the stored call is still at ``call.revision``, atomically and
+        durably before returning: the call as it now stands (``call`` with the answers,
+        since an append-only log at the same revision is the same log). Otherwise
+        :class:`~sopfsm.errors.StaleRevision`, and nothing changed;
+        :class:`~sopfsm.errors.UnknownCall` if there is no such call.
+        """
+
+    def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:
+        """Up to ``limit`` matching calls, newest first, each with ``seq < before``."""
+
+    def calls(self, where: CallFilter | None = None) -> Iterator[StoredCall]:
+        """Every matching call with its log, oldest first, read in batches (for QA)."""
+
+    def check(self) -> None:
+        """Raise :class:`~sopfsm.errors.StoreError` unless the store answers now."""
+
+    def durability(self) -> dict[str, str]:
+        """The settings that make commits durable, read back from the store itself."""
+
+    def close(self) -> None:
+        """Release connections and threads; the store is unusable afterwards."""
+
+
+def check_page(before: int | None, limit: int) -> None:
+    if limit < 1 or limit > PAGE_LIMIT:
+        raise ValueError(f"limit must be 1 to {PAGE_LIMIT}, not {limit}")
+    if before is not None and before < 1:
+        raise ValueError(f"before must be a positive sequence number, not {before}")

@@ -1,0 +1,116 @@
+"""A call store in memory: the double that tests and ``--store memory:`` use.
+
+It keeps the contract (atomic, revision-checked appends; newest-first pages) under one
+lock, and keeps nothing when the process ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator, Sequence
+
+import attrs
+
+from sopfsm.errors import StaleRevision, StoreError, UnknownCall
+from sopfsm.store.base import (
+    STREAM_BATCH,
+    CallFilter,
+    CallState,
+    LoggedAnswer,
+    StoredCall,
+    check_page,
+)
+
+
+class MemoryStore:
+    """Every call in a dict; nothing survives the process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: dict[str, StoredCall] = {}
+        self._order: list[str] = []
+        self._closed = False
+
+    @property
+    def where(self) -> str:
+        return "memory (kept only while the process runs)"
+
+    def create(self, call: StoredCall) -> StoredCall:
+        with self._lock:
+            self._open()
+            if call.id in self._calls:
+                raise StoreError(self.where, f"call {call.id!r} already exists")
+            kept = attrs.evolve(call, seq=len(self._order) + 1)
+            self._calls[call.id] = kept
+            self._order.append(call.id)
+            return kept
+
+    def get(self, call_id: str) -> StoredCall:
+        with self._lock:
+            self._open()
+            try:
+                return self._calls[call_id]
+            except KeyError:
+                raise UnknownCall(call_id) from None
+
+    def append(
+        self,
+        call: StoredCall,
+        answers: Sequence[LoggedAnswer],
+        state: CallState,
+        updated: dt.datetime,
+    ) -> StoredCall:
+        with self._lock:
+            self._open()
+            current = self._calls.get(call.id)
+            if current is None:
+                raise UnknownCall(call.id)
+            if current.revision != call.revision:
+                raise StaleRevision(call.id, call.revision, current.revision)
+            kept = attrs.evolve(
+                current, log=current.log + tuple(answers), state=state, updated=updated
+            )
+            self._calls[call.id] = kept
+            return kept
+
+    def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:
+        check_page(before, limit)
+        with self._lock:
+            self._open()
+            top = len(self._order) if before is None else min(before - 1, len(self._order))
+            found = []
+            for seq in range(top, 0, -1):
+                call = self._calls[self._order[seq - 1]]
+                if where.matches(call):
+                    found.append(call)
+                    if len(found) == limit:
+                        break
+            return found
+
+    def calls(self, where: CallFilter | None = None) -> Iterator[StoredCall]:
+        where = where or CallFilter()
+        after = 0
+        while True:
+            with self._lock:
+                self._open()
+                batch = [self._calls[i] for i in self._order[after : after + STREAM_BATCH]]
+            if not batch:
+                return
+            after += len(batch)
+            yield from (call for call in batch if where.matches(call))
+
+    def check(self) -> None:
+        with self._lock:
+            self._open()
+
+    def durability(self) -> dict[str, str]:
+        return {}
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+
+    def _open(self) -> None:
+        if self._closed:
+            raise StoreError(self.where, "closed")
