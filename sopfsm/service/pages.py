@@ -1,16 +1,248 @@
-"""The browser screens served at ``/``, on top of the ``/v1`` API.
+"""The CSO's call screen and the trainee's practice room: pages served at ``/``.
 
-``page_routes()`` returns the routes that :func:`sopfsm.service.app.create_app` mounts
-beside the API; handlers reach the store and settings through ``request.app.state``
-(``store``, ``config``, ``tokens``). Static files are served from ``static/`` at
-``/static``.
+The pages are plain HTML, CSS and ES modules shipped in ``templates/`` and ``static/``;
+they fetch nothing from outside. Besides the ``/v1`` API they read two JSON documents
+built here from the core, both public (the bundled SOPs, nothing about any call):
+
+- ``/pages/sops.json``: every SOP in both languages, with what each step says, does or
+  notes, each question's answers as keyed buttons or a field, and each outcome in words,
+  so that the call screen switches language without asking the service again;
+- ``/pages/practice.json``: one practice scenario per answer path of every SOP (the
+  audit's path table), with a customer story written from the answers and, at each
+  step, the moves the trainee chooses from, the right one and the clause that decides it.
 """
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import functools
+from importlib import resources
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from sopfsm._text import Text
+from sopfsm.answers import AnswerKind, Choice, MeterReading, Nik, Value
+from sopfsm.catalogue import all_sops, sop_ids
+from sopfsm.declare import KIND_WORDS, Script
+from sopfsm.provenance import ASSUMPTIONS, CLAUSES, Assumption, Clause, Provenance
+from sopfsm.questions import Question
+from sopfsm.render import MEANINGS
+from sopfsm.spec import SopSpec, StepSpec
+
+FRONT_DOOR = "triage"  # the SOP id of the front door, once the catalogue has one
+
+
+# How an APKT report and the call's history name each answer.
+ANSWER_NAMES: dict[str, Text] = {
+    "urgent": Text(id="Mendesak", en="Urgent"),
+    "access_restricted": Text(id="Akses ke lokasi dibatasi", en="Access restricted"),
+    "region_scheme": Text(id="Skema PS wilayah", en="Region's PS scheme"),
+    "target_tariff": Text(id="Turun daya ke", en="Lower power to"),
+    "nik": Text(id="NIK", en="NIK"),
+    "nik_eligible": Text(id="Penerima subsidi (DTKS)", en="Subsidy recipient (DTKS)"),
+    "asks_about_eligibility": Text(
+        id="Menanyakan kepesertaan subsidi", en="Asks about subsidy membership"
+    ),
+    "accepts_explanation": Text(id="Menerima penjelasan", en="Accepts the explanation"),
+    "meter_reading": Text(id="Stand APP (kWh)", en="Meter reading, stand APP (kWh)"),
+    # The front door's questions.
+    "matter": Text(id="Keperluan", en="Matter"),
+    "tmp_passed": Text(id="TMP sudah terlewati", en="TMP passed"),
+    "ps_purpose": Text(id="Keperluan PS", en="PS purpose"),
+    "objects_to_paying": Text(id="Keberatan membayar", en="Objects to paying"),
+    "needs_officer": Text(id="Perlu petugas ke lokasi", en="Needs an officer on site"),
+}
+
+# The hand-off ends only a front-door call; it is no APKT outcome, so the flowcharts'
+# words for the APKT outcomes may not name it.
+OUTCOME_WORDS: dict[str, Text] = {
+    "REGULAR_SOP": Text(
+        id="Ikuti SOP reguler (pembaruan 10 April 2020 tidak berlaku)",
+        en="Follow the regular SOP (the 10 April 2020 update does not apply)",
+    ),
+    **MEANINGS,
+}
 
 
 def page_routes() -> list[BaseRoute]:
-    """The screens' routes (none yet)."""
-    return []
+    """The pages and their JSON, mounted by the service's app factory."""
+    return [
+        Route("/", _call_page, methods=["GET"], name="call_page"),
+        Route("/practice", _practice_page, methods=["GET"], name="practice_page"),
+        Route("/pages/sops.json", _sops_json, methods=["GET"], name="pages_sops"),
+        Route("/pages/practice.json", _practice_json, methods=["GET"], name="pages_practice"),
+    ]
+
+
+# -- routes ------------------------------------------------------------------------------
+
+
+async def _call_page(_request: Request) -> Response:
+    return HTMLResponse(_template("call.html"))
+
+
+async def _practice_page(_request: Request) -> Response:
+    return HTMLResponse(_template("practice.html"))
+
+
+async def _sops_json(_request: Request) -> Response:
+    return JSONResponse(sops_document())
+
+
+async def _practice_json(_request: Request) -> Response:
+    from sopfsm.service.practice import practice_document
+
+    return JSONResponse(practice_document())
+
+
+@functools.cache
+def _template(name: str) -> str:
+    return resources.files("sopfsm.service").joinpath("templates").joinpath(name).read_text("utf-8")
+
+
+# -- the SOPs, for the call screen -------------------------------------------------------
+
+
+def text(value: Text) -> dict[str, str]:
+    return {"id": value.id, "en": value.en}
+
+
+def cite_text(per: Provenance | None) -> dict[str, str] | None:
+    """What the cited clause says (the document's words) or the assumption decides."""
+    if isinstance(per, Clause):
+        return text(CLAUSES[per.ref])
+    if isinstance(per, Assumption):
+        return text(ASSUMPTIONS[per.name].decision)
+    return None
+
+
+def script_json(script: Script) -> dict[str, Any]:
+    return {"text": text(script.text), "per": script.per.label, "kind": script.kind.value}
+
+
+def answer_input(kind: AnswerKind) -> str:
+    """How the screen takes the answer: keyed buttons, or a field of one kind."""
+    if isinstance(kind, Choice):
+        return "choice"
+    if isinstance(kind, Nik):
+        return "nik"
+    if isinstance(kind, MeterReading):
+        return "reading"
+    return "text"
+
+
+def option_keys(kind: Choice) -> list[dict[str, Any]]:
+    """Each option's key: Y/T (N in English) for yes/no, 1, 2, ... for other choices."""
+    values = [option.value for option in kind.options]
+    if values == [True, False]:
+        keys = [
+            {"key": {"id": "Y", "en": "Y"}, "also": ["Y"]},
+            {"key": {"id": "T", "en": "N"}, "also": ["T", "N"]},
+        ]
+    else:
+        numbers = [str(n) for n in range(1, len(values) + 1)]
+        keys = [{"key": {"id": n, "en": n}, "also": [n]} for n in numbers]
+    return [
+        {
+            "value": option.value,
+            "class": class_of(kind, option.value),
+            "label": text(option.label),
+            **keys[n],
+        }
+        for n, option in enumerate(kind.options)
+    ]
+
+
+def class_of(kind: AnswerKind, value: Value) -> str:
+    """The audit's name for the class of answers ``value`` belongs to ("yes", "1", ...)."""
+    # Compared with their type: True == 1, but a yes is never scheme 1.
+    return next(
+        c.label
+        for c in kind.classes()
+        if any(type(s) is type(value) and s == value for s in c.samples)
+    )
+
+
+def sample_of(kind: AnswerKind, class_label: str) -> Value:
+    """A value of the answer class ``class_label``: what a story tells and a test types."""
+    samples = next(c.samples for c in kind.classes() if c.label == class_label)
+    # A reading of 0 kWh is valid but tells a trainee nothing; prefer a telling sample.
+    return next((s for s in samples if s or isinstance(s, bool)), samples[0])
+
+
+def question_json(question: Question) -> dict[str, Any]:
+    kind = question.kind
+    entry: dict[str, Any] = {
+        "id": question.id,
+        "name": text(ANSWER_NAMES.get(question.id, Text(id=question.id, en=question.id))),
+        "prompt": text(question.prompt),
+        "accepted": text(question.accepted),
+        "input": answer_input(kind),
+    }
+    if isinstance(kind, Choice):
+        entry["options"] = option_keys(kind)
+    else:  # a field; any further class (no NIK at hand) is a button beside it
+        entry["options"] = [
+            {
+                "value": answer_class.samples[0],
+                "class": answer_class.label,
+                "label": text(kind.label(answer_class.samples[0])),
+            }
+            for answer_class in kind.classes()[1:]
+        ]
+    return entry
+
+
+def step_json(step: StepSpec) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "per": step.per.label if step.per else None,
+        "says": [script_json(s) for s in step.says],
+        "asks": step.asks.id if step.asks else None,
+        "outcome": step.outcome,
+        "carries": list(step.carries),
+    }
+
+
+def sop_json(sop: SopSpec) -> dict[str, Any]:
+    return {
+        "id": sop.sop_id,
+        "clause": sop.clause,
+        "version": sop.version,
+        "source": sop.source,
+        "title": text(sop.title),
+        "initial": sop.initial.id,
+        "steps": {step.id: step_json(step) for step in sop.steps},
+        "questions": {q.id: question_json(q) for q in sop.questions},
+    }
+
+
+@functools.cache
+def sops_document() -> dict[str, Any]:
+    """Every bundled SOP for the call screen, both languages, with the page's words."""
+    sops = all_sops()
+    cites: dict[str, dict[str, str]] = {}
+    for sop in sops:
+        for per in _provenances(sop):
+            found = cite_text(per)
+            if found is not None:
+                cites[per.label] = found
+    outcomes = {code: text(words) for code, words in OUTCOME_WORDS.items()}
+    return {
+        "front_door": FRONT_DOOR if FRONT_DOOR in sop_ids() else None,
+        "sops": [sop_json(sop) for sop in sops],
+        "outcomes": outcomes,
+        "cites": cites,
+        "kinds": {kind.value: text(words) for kind, words in KIND_WORDS.items()},
+    }
+
+
+def _provenances(sop: SopSpec) -> list[Provenance]:
+    found: list[Provenance] = []
+    for step in sop.steps:
+        found.extend([step.per] if step.per else [])
+        found.extend(script.per for script in step.says)
+    found.extend(branch.per for branch in sop.branches if branch.per)
+    return found
