@@ -326,6 +326,30 @@ def start(
     return call
 
 
+def start_answered(
+    sop: SopSpec, given: Mapping[str, object], *, clock: Clock = utc_now
+) -> tuple[Call, list[str]]:
+    """Start a call on ``sop`` and apply ``given`` answers as their questions come up.
+
+    This is ``sopfsm run --answer`` and the service's ``POST /v1/calls``: answers may come
+    in any order. Every question must exist and every value be accepted before the call
+    starts, even one the call would not reach, so that nothing is refused halfway.
+    Returns the call and the questions it never asked, in the order given.
+    """
+    known = [q.id for q in sop.questions]
+    for question_id, value in given.items():
+        question = sop.question(question_id)
+        if question is None:
+            raise UnknownQuestion(sop.sop_id, question_id, known)
+        question.coerce(value)
+    call = start(sop, clock=clock)
+    used: set[str] = set()
+    while (pending := call.pending) is not None and pending.id in given:
+        call.answer(pending.id, given[pending.id])
+        used.add(pending.id)
+    return call, [q for q in given if q not in used]
+
+
 class _Applying:
     """Marks the call as applying an answer, so that re-entering it is refused by name."""
 

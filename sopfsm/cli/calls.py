@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from sopfsm._text import Lang
-from sopfsm.call import Call, start
+from sopfsm.call import Call, start, start_answered
 from sopfsm.catalogue import FRONT_DOOR, all_sops, get_sop
 from sopfsm.cli._common import UsageError, lang_option, print_json
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import KIND_WORDS
-from sopfsm.errors import InvalidAnswer, UnknownQuestion, shown
+from sopfsm.errors import InvalidAnswer, shown
 from sopfsm.present import call_dict, sop_dict, sop_summary, sop_text
 
 
@@ -80,18 +80,7 @@ def _run(args: argparse.Namespace) -> int:
             sys.stdin.reconfigure(errors="replace")
         return _interactive(start(sop), args.lang, sys.stdin, sys.stdout)
     given = _parse_answers(args.answer)
-    known = [q.id for q in sop.questions]
-    for question_id, value in given.items():
-        question = sop.question(question_id)
-        if question is None:
-            raise UnknownQuestion(sop.sop_id, question_id, known)
-        question.coerce(value)  # a bad value is refused even where the call stops before it
-    call = start(sop)
-    used: set[str] = set()
-    while (pending := call.pending) is not None and pending.id in given:
-        call.answer(pending.id, given[pending.id])
-        used.add(pending.id)
-    unused = [q for q in given if q not in used]
+    call, unused = start_answered(sop, given)
     if call.done and unused:
         raise UsageError(
             f"this call never asks {', '.join(map(shown, unused))}: its path was "

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from sopfsm._text import Lang, Text
-from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start, utc_now
+from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start_answered, utc_now
 from sopfsm.catalogue import get_sop
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
-from sopfsm.errors import StaleRevision, UnknownQuestion, UnreachedAnswers
+from sopfsm.errors import StaleRevision, UnreachedAnswers
 from sopfsm.present import call_dict, sop_dict, sop_summary
 from sopfsm.saved import restore
 from sopfsm.spec import SopSpec
@@ -107,18 +107,7 @@ def start_call(
     since it would otherwise be dropped without a word.
     """
     sop = get_sop(sop_id, files=False)  # a client never names a file
-    known = [q.id for q in sop.questions]
-    for question_id, value in given.items():
-        question = sop.question(question_id)
-        if question is None:
-            raise UnknownQuestion(sop.sop_id, question_id, known)
-        question.coerce(value)
-    call = start(sop)
-    used: set[str] = set()
-    while (pending := call.pending) is not None and pending.id in given:
-        call.answer(pending.id, given[pending.id])
-        used.add(pending.id)
-    unused = [q for q in given if q not in used]
+    call, unused = start_answered(sop, given)
     if unused:
         raise UnreachedAnswers(sop.sop_id, unused, call.path)
     now = utc_now()

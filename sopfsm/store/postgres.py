@@ -27,13 +27,11 @@ import attrs
 from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
 from sopfsm.store._codec import assemble, path_json, value_json
+from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
-    STREAM_BATCH,
-    CallFilter,
     CallState,
     LoggedAnswer,
     StoredCall,
-    check_page,
 )
 
 try:
@@ -48,8 +46,10 @@ POOL_SIZE = 8  # connections per process: several servers share a server's max_c
 POOL_WAIT = 30.0  # seconds an operation waits for a connection before it is refused
 
 
-class PostgresStore:
+class PostgresStore(SqlReads):
     """Calls in the PostgreSQL database at ``url`` (``postgresql://user@host:port/db``)."""
+
+    placeholder = "%s"
 
     def __init__(self, url: str, *, connect_timeout: int = 5, pool_size: int = POOL_SIZE) -> None:
         self._conninfo, self._schema = _split_schema(url)
@@ -200,32 +200,6 @@ class PostgresStore:
 
     # -- reads -------------------------------------------------------------------------
 
-    def get(self, call_id: str) -> StoredCall:
-        found = self._read("WHERE id = %s", [call_id], "")
-        if not found:
-            raise UnknownCall(call_id)
-        return found[0]
-
-    def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:
-        check_page(before, limit)
-        clause, params = _filter(where)
-        if before is not None:
-            clause.append("seq < %s")
-            params.append(before)
-        return self._read(_where(clause), params, f"ORDER BY seq DESC LIMIT {int(limit)}")
-
-    def calls(self, where: CallFilter | None = None) -> Iterator[StoredCall]:
-        after = 0
-        while True:
-            clause, params = _filter(where or CallFilter())
-            clause.append("seq > %s")
-            params.append(after)
-            batch = self._read(_where(clause), params, f"ORDER BY seq LIMIT {STREAM_BATCH}")
-            if not batch:
-                return
-            after = batch[-1].seq
-            yield from batch
-
     def _read(self, where: str, params: list[Any], order: str) -> list[StoredCall]:
         with self._connection() as db:
             try:
@@ -282,27 +256,6 @@ def _insert_answers(
                 for n, a in enumerate(answers, start=1)
             ],
         )
-
-
-def _filter(where: CallFilter) -> tuple[list[str], list[Any]]:
-    clause: list[str] = []
-    params: list[Any] = []
-    for column in ("sop", "outcome", "agent"):
-        value = getattr(where, column)
-        if value is not None:
-            clause.append(f"{column} = %s")
-            params.append(value)
-    if where.since is not None:
-        clause.append("created >= %s")
-        params.append(where.since)
-    if where.until is not None:
-        clause.append("created < %s")
-        params.append(where.until)
-    return clause, params
-
-
-def _where(clause: list[str]) -> str:
-    return f"WHERE {' AND '.join(clause)}" if clause else ""
 
 
 def _split_schema(url: str) -> tuple[str, str | None]:

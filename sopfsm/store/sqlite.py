@@ -15,7 +15,7 @@ import datetime as dt
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,13 +24,11 @@ import attrs
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
 from sopfsm.store._codec import assemble, path_json, time_text, value_json
+from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
-    STREAM_BATCH,
-    CallFilter,
     CallState,
     LoggedAnswer,
     StoredCall,
-    check_page,
 )
 
 T = TypeVar("T")
@@ -40,8 +38,13 @@ MAX_BATCH = 64
 _SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 
-class SqliteStore:
+class SqliteStore(SqlReads):
     """Calls in the SQLite file ``path``, created and migrated on open."""
+
+    placeholder = "?"
+
+    def _time_param(self, at: dt.datetime) -> object:
+        return time_text(at)
 
     def __init__(self, path: str | Path) -> None:
         self._path = Path(path)
@@ -212,37 +215,11 @@ class SqliteStore:
 
     # -- reads -------------------------------------------------------------------------
 
-    def get(self, call_id: str) -> StoredCall:
-        found = self._read("WHERE id = ?", (call_id,), None)
-        if not found:
-            raise UnknownCall(call_id)
-        return found[0]
-
-    def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:
-        check_page(before, limit)
-        clause, params = _filter(where)
-        if before is not None:
-            clause.append("seq < ?")
-            params.append(before)
-        return self._read(_where(clause), params, f"ORDER BY seq DESC LIMIT {int(limit)}")
-
-    def calls(self, where: CallFilter | None = None) -> Iterator[StoredCall]:
-        after = 0
-        while True:
-            clause, params = _filter(where or CallFilter())
-            clause.append("seq > ?")
-            params.append(after)
-            batch = self._read(_where(clause), params, f"ORDER BY seq LIMIT {STREAM_BATCH}")
-            if not batch:
-                return
-            after = batch[-1].seq
-            yield from batch
-
-    def _read(self, where: str, params: Sequence[Any], order: str | None) -> list[StoredCall]:
+    def _read(self, where: str, params: list[Any], order: str) -> list[StoredCall]:
         db = self._reader()
         db.execute("BEGIN")  # one snapshot for the calls and their answers
         try:
-            rows = db.execute(f"SELECT * FROM calls {where} {order or ''}", params).fetchall()
+            rows = db.execute(f"SELECT * FROM calls {where} {order}", params).fetchall()
             if not rows:
                 return []
             seqs = [r["seq"] for r in rows]
@@ -315,24 +292,3 @@ def _insert_answers(
             for n, a in enumerate(answers, start=1)
         ],
     )
-
-
-def _filter(where: CallFilter) -> tuple[list[str], list[Any]]:
-    clause: list[str] = []
-    params: list[Any] = []
-    for column in ("sop", "outcome", "agent"):
-        value = getattr(where, column)
-        if value is not None:
-            clause.append(f"{column} = ?")
-            params.append(value)
-    if where.since is not None:
-        clause.append("created >= ?")
-        params.append(time_text(where.since))
-    if where.until is not None:
-        clause.append("created < ?")
-        params.append(time_text(where.until))
-    return clause, params
-
-
-def _where(clause: list[str]) -> str:
-    return f"WHERE {' AND '.join(clause)}" if clause else ""

@@ -142,13 +142,11 @@ def test_listing_pages_newest_first_without_losing_or_repeating(store: CallStore
 def test_the_whole_store_streams_oldest_first_in_batches(
     store: CallStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import sopfsm.store._sql
     import sopfsm.store.memory
-    import sopfsm.store.sqlite
 
-    for module in (sopfsm.store.memory, sopfsm.store.sqlite):
+    for module in (sopfsm.store.memory, sopfsm.store._sql):
         monkeypatch.setattr(module, "STREAM_BATCH", 3)
-    if "postgres" in type(store).__module__:
-        monkeypatch.setattr(f"{type(store).__module__}.STREAM_BATCH", 3)
     made = [store.create(new_call(log=n % 3)) for n in range(8)]
     streamed = list(store.calls())
     assert [c.id for c in streamed] == [c.id for c in made]
