@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,10 @@ from starlette.applications import Starlette
 
 POSTGRES_ENV = "SOPFSM_TEST_POSTGRES"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+# How long a test waits for a server, a request or a thread before calling it stuck. CI is a
+# loaded 2-core machine where a start-up or a request can take many times its usual second;
+# waiting longer costs nothing when all is well, and a stuck wait still fails.
+PATIENCE = 120.0
 
 
 def postgres_base() -> str:
@@ -34,7 +39,7 @@ def postgres_problem() -> str | None:
     import psycopg
 
     try:
-        with psycopg.connect(postgres_base(), connect_timeout=3) as db:
+        with psycopg.connect(postgres_base(), connect_timeout=int(PATIENCE / 4)) as db:
             db.execute("SELECT 1")
     except psycopg.Error as error:
         return f"no PostgreSQL at {postgres_base()} ({str(error).strip().splitlines()[0]})"
@@ -88,14 +93,15 @@ class ServerThread:
 
     def __enter__(self) -> str:
         self.thread.start()
-        for _ in range(500):
-            if self.server.started:
-                break
+        deadline = time.monotonic() + PATIENCE
+        while not self.server.started and self.thread.is_alive() and time.monotonic() < deadline:
             self.thread.join(0.01)
         assert self.server.started, "uvicorn did not start"
         port = self.server.servers[0].sockets[0].getsockname()[1]
         return f"http://127.0.0.1:{port}"
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
         self.server.should_exit = True
-        self.thread.join(10)
+        self.thread.join(PATIENCE)
+        if exc_type is None:  # a failing test's own error says more than this one
+            assert not self.thread.is_alive(), "uvicorn did not stop"

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -187,19 +188,51 @@ def test_a_closed_stdin_or_stdout_exits_2_with_one_line(shell: str, message: str
     assert message in _one_line(done.stderr)
 
 
+def _blocked_reading_stdin(pid: int) -> bool:
+    """Whether the process sleeps inside a read of its stdin. Only then does a SIGINT
+    interrupt the read: one that lands between the prompt's write and the read stays
+    pending until the read returns, as in a terminal until the next Enter."""
+    proc = Path("/proc", str(pid))
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        syscall = (proc / "syscall").read_text().split()
+    except OSError:
+        pytest.skip("needs /proc to see that the process waits for its answer")
+    if state != "S" or not syscall:
+        return False
+    if os.uname().machine == "x86_64":  # read(2) is syscall 0 there; its first argument the fd
+        return syscall[:2] == ["0", "0x0"]
+    return "pipe_read" in (proc / "wchan").read_text()
+
+
 def test_ctrl_c_during_a_call_exits_130_with_one_line() -> None:
+    # stdin stays open and is never written: the only way out of the read is the signal.
     child = subprocess.Popen(
         [sys.executable, "-m", "sopfsm", "run", "lebih-tagih"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    assert child.stdout is not None
-    prompt = ""
-    while not prompt.endswith("> "):
-        prompt += child.stdout.read(1)
-    child.send_signal(signal.SIGINT)
-    _, stderr = child.communicate(timeout=60)
-    assert child.returncode == ExitCode.INTERRUPTED
-    assert _one_line(stderr) == "sopfsm: interrupted"
+    try:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        prompt = ""
+        while not prompt.endswith("> "):
+            character = child.stdout.read(1)
+            assert character, f"no prompt before the output ended: {prompt!r}"
+            prompt += character
+        deadline = time.monotonic() + 120
+        while not _blocked_reading_stdin(child.pid):
+            assert time.monotonic() < deadline, "never waited for the answer"
+            time.sleep(0.01)
+        child.send_signal(signal.SIGINT)
+        assert child.wait(timeout=120) == ExitCode.INTERRUPTED
+        assert _one_line(child.stderr.read()) == "sopfsm: interrupted"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for stream in (child.stdin, child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
 
 
 @given(data=st.binary(min_size=1, max_size=40))

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from tests.backends import PATIENCE
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize
 
@@ -67,7 +69,10 @@ def browser() -> Iterator[Browser]:
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            timeout=PATIENCE * 1000,  # Playwright's 30 s default is tight on a loaded machine
         )
         yield launched
         launched.close()
@@ -105,7 +110,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Any) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
@@ -117,7 +122,7 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Any) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.1)
-    pytest.fail("sopfsm serve did not answer /healthz within 30 s")
+    pytest.fail(f"sopfsm serve did not answer /healthz within {PATIENCE:.0f} s")
 
 
 @pytest.fixture
@@ -138,7 +143,8 @@ def page(browser: Browser, service: str) -> Iterator[Page]:
             else outside.append(request.url)
         ),
     )
-    opened.set_default_timeout(10_000)
+    # A page action waits this long: generous, since chromium shares a loaded CI machine.
+    opened.set_default_timeout(30_000)
     yield opened
     context.close()
     assert not errors, f"the page raised: {errors}"
@@ -149,7 +155,7 @@ def page(browser: Browser, service: str) -> Iterator[Page]:
 def api(service: str) -> Iterator[httpx.Client]:
     """The service's API as the test agent, to check what the screens did."""
     headers = {"Authorization": f"Bearer {AGENT}"}
-    with httpx.Client(base_url=service, headers=headers, timeout=10) as client:
+    with httpx.Client(base_url=service, headers=headers, timeout=PATIENCE) as client:
         yield client
 
 

@@ -9,7 +9,7 @@ import pytest
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import CallStore, open_store
-from tests.backends import ServerThread, postgres_url, store_url
+from tests.backends import PATIENCE, ServerThread, postgres_url, store_url
 
 __all__ = ["postgres_url"]
 
@@ -56,6 +56,6 @@ def base_url(store: CallStore, tokens_file: Path, secret_file: Path) -> Iterator
 def client(base_url: str) -> Iterator[httpx.Client]:
     """A real HTTP client, as agent ana."""
     with httpx.Client(
-        base_url=base_url, headers={"Authorization": "Bearer tok-ana-0123456789"}, timeout=30
+        base_url=base_url, headers={"Authorization": "Bearer tok-ana-0123456789"}, timeout=PATIENCE
     ) as opened:
         yield opened

@@ -5,6 +5,7 @@ log, and no acknowledged answer is lost or applied twice."""
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import open_store
-from tests.backends import ServerThread, store_url
+from tests.backends import PATIENCE, ServerThread, store_url
 from tests.service.conftest import TOKENS
 from tests.service.load import Acknowledged, answer_until_done, check_against_logs, start_calls
 
@@ -40,7 +41,7 @@ def test_agents_racing_on_the_same_calls_lose_and_duplicate_nothing(
                 httpx.Client(
                     base_url=servers[n % 2],
                     headers={"Authorization": f"Bearer {tokens[n % 2]}"},
-                    timeout=60,
+                    timeout=PATIENCE,
                 )
             )
             for n in range(AGENTS)
@@ -50,27 +51,28 @@ def test_agents_racing_on_the_same_calls_lose_and_duplicate_nothing(
         # First every agent answers the same question of one call at the same revision,
         # all at once: exactly one is applied, every other gets 409.
         raced = clients[0].get(f"/v1/calls/{call_ids[0]}").json()
-        barrier = threading.Barrier(AGENTS)
+        barrier = threading.Barrier(AGENTS, timeout=PATIENCE)
         statuses: list[int] = []
+        failures: list[BaseException] = []
 
         def same_answer(n: int) -> None:
-            barrier.wait()
-            response = clients[n].post(
-                f"/v1/calls/{call_ids[0]}/answers",
-                json={"question": raced["pending"], "value": "ya", "revision": 0},
-            )
+            try:
+                barrier.wait()
+                response = clients[n].post(
+                    f"/v1/calls/{call_ids[0]}/answers",
+                    json={"question": raced["pending"], "value": "ya", "revision": 0},
+                )
+            except BaseException as error:  # kept for the assertion, not lost in the thread
+                failures.append(error)
+                return
             statuses.append(response.status_code)
             if response.status_code == 200:
                 acknowledged.record(response.json())
 
-        racers = [threading.Thread(target=same_answer, args=(n,)) for n in range(AGENTS)]
-        for racer in racers:
-            racer.start()
-        for racer in racers:
-            racer.join(60)
+        _run_all([threading.Thread(target=same_answer, args=(n,)) for n in range(AGENTS)])
+        assert not failures, failures
         assert sorted(statuses) == [200] + [409] * (AGENTS - 1)
         stop = threading.Event()
-        failures: list[BaseException] = []
 
         def agent(n: int) -> None:
             try:
@@ -79,11 +81,10 @@ def test_agents_racing_on_the_same_calls_lose_and_duplicate_nothing(
                 failures.append(error)
                 stop.set()
 
-        threads = [threading.Thread(target=agent, args=(n,)) for n in range(AGENTS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        try:
+            _run_all([threading.Thread(target=agent, args=(n,)) for n in range(AGENTS)])
+        finally:
+            stop.set()  # a stuck agent must not outlive the servers and clients it uses
         assert not failures, failures
         calls = check_against_logs(clients[1], call_ids, acknowledged)
         assert all(call["outcome"] is not None for call in calls)
@@ -105,7 +106,8 @@ def test_a_server_holding_a_call_never_answers_over_another_servers_answer(
             stack.callback(store.close)
             app = create_app(ServiceConfig(tokens_file=tokens_file), store)
             base = stack.enter_context(ServerThread(app))
-            client_list.append(stack.enter_context(httpx.Client(base_url=base, headers=auth)))
+            client = httpx.Client(base_url=base, headers=auth, timeout=PATIENCE)
+            client_list.append(stack.enter_context(client))
         a, b = one[0], two[0]
         call = a.post("/v1/calls", json={"sop": "turun-daya"}).json()
         url_answers = f"/v1/calls/{call['id']}/answers"
@@ -123,3 +125,15 @@ def test_a_server_holding_a_call_never_answers_over_another_servers_answer(
             "target_tariff", "nik", "nik_eligible"
         ]  # fmt: skip
         assert b.get(f"/v1/calls/{call['id']}").json()["log"] == done.json()["log"]
+
+
+def _run_all(threads: list[threading.Thread]) -> None:
+    """Start the threads and wait for every one; one still running after the shared
+    deadline fails the test here, not later as a half-finished call."""
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 2 * PATIENCE
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [thread.name for thread in threads if thread.is_alive()]
+    assert not stuck, f"still running after {2 * PATIENCE:.0f} s: {stuck}"

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.backends import store_url
+from tests.backends import PATIENCE, store_url
 from tests.service.conftest import TOKENS
 from tests.service.load import Acknowledged, answer_until_done, check_against_logs, start_calls
 
@@ -45,10 +45,11 @@ def serving(store: str, tokens: Path, port: int) -> Iterator[subprocess.Popen[st
         text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=PATIENCE)
+                if ready.status_code == 200:
                     break
             except httpx.TransportError:
                 assert process.poll() is None, process.communicate()[0]
@@ -73,7 +74,9 @@ def test_a_killed_server_keeps_every_answer_it_acknowledged(
     acknowledged = Acknowledged()
     with serving(url, tokens_file, port) as server:
         first = server.stdout
-        clients = [httpx.Client(base_url=base, headers=headers, timeout=30) for _ in range(AGENTS)]
+        clients = [
+            httpx.Client(base_url=base, headers=headers, timeout=PATIENCE) for _ in range(AGENTS)
+        ]
         call_ids = start_calls(clients[0], CALLS)
         stop = threading.Event()
         failures: list[BaseException] = []
@@ -92,16 +95,20 @@ def test_a_killed_server_keeps_every_answer_it_acknowledged(
         stop.set()  # from here a refused connection is expected, not a failure
         server.send_signal(signal.SIGKILL)
         for thread in threads:
-            thread.join(30)
+            thread.join(PATIENCE)
         for client in clients:
             client.close()
+        assert not any(thread.is_alive() for thread in threads), "an agent is stuck"
         assert not failures, failures
-        assert server.wait(10) == -signal.SIGKILL
+        assert server.wait(PATIENCE) == -signal.SIGKILL
         assert first is not None
     kept_before_restart = dict(acknowledged.answers)
     assert kept_before_restart, "no answer was acknowledged before the kill"
 
-    with serving(url, tokens_file, port), httpx.Client(base_url=base, headers=headers) as client:
+    with (
+        serving(url, tokens_file, port),
+        httpx.Client(base_url=base, headers=headers, timeout=PATIENCE) as client,
+    ):
         calls = check_against_logs(client, call_ids, acknowledged)
         logged = {(c["id"], n) for c in calls for n in range(1, len(c["log"]) + 1)}
         assert set(kept_before_restart) <= logged  # nothing acknowledged was lost

@@ -12,6 +12,7 @@ import pytest
 import sopfsm
 from sopfsm.signing import SigningKey
 from sopfsm.store import CallStore
+from tests.backends import PATIENCE
 from tests.service.conftest import SECRET
 
 PROBLEM = "application/problem+json"
@@ -192,7 +193,7 @@ def test_listing_filters_and_pages_newest_first(client: httpx.Client) -> None:
 
 
 def test_health_readiness_and_the_description(client: httpx.Client, store: CallStore) -> None:
-    plain = httpx.Client(base_url=str(client.base_url))
+    plain = httpx.Client(base_url=str(client.base_url), timeout=PATIENCE)
     assert plain.get("/healthz").json() == {"status": "ok"}
     ready = plain.get("/readyz").json()
     assert ready == {"status": "ready", "store": store.where}
@@ -228,7 +229,7 @@ def test_readiness_fails_when_the_store_does_not_answer(
 )
 def test_every_v1_route_needs_a_known_token(base_url: str, authorization: str | None) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
-    with httpx.Client(base_url=base_url, headers=headers) as anonymous:
+    with httpx.Client(base_url=base_url, headers=headers, timeout=PATIENCE) as anonymous:
         for method, path in [
             ("GET", "/v1/sops"),
             ("GET", "/v1/sops/lebih-tagih"),

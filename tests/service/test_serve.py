@@ -14,6 +14,7 @@ import pytest
 
 from sopfsm.cli import main
 from sopfsm.service import config
+from tests.backends import PATIENCE
 from tests.service.test_crash import free_port
 
 ROOT = Path(__file__).parent.parent.parent
@@ -78,15 +79,18 @@ def test_dev_mode_prints_where_it_listens_and_its_store_and_answers(tmp_path: Pa
         assert lines[1].strip() == f"sopfsm serve: call store sqlite:///{store}"
         assert "not signed" in lines[2]
         assert "dev mode" in lines[3]
-        for _ in range(100):
+        deadline = time.monotonic() + PATIENCE
+        while True:
             try:
                 response = httpx.post(
                     f"http://127.0.0.1:{port}/v1/calls",
                     json={"sop": "lebih-tagih"},
                     headers={"Authorization": "Bearer siti"},
+                    timeout=PATIENCE,
                 )
                 break
             except httpx.TransportError:
+                assert time.monotonic() < deadline, "the server never answered"
                 time.sleep(0.1)
         assert response.status_code == 201
         assert response.json()["agent"] == "siti"
