@@ -24,10 +24,10 @@ from typing import Any
 
 import sopfsm
 from sopfsm import Value
+from sopfsm.model import SopSpec
 from sopfsm.qa.compile import CompiledSop, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.qa.verdict import judge
-from sopfsm.spec import SopSpec
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

@@ -31,10 +31,10 @@ from statemachine.transition_list import TransitionList
 
 import sopfsm
 from sopfsm import Value
-from sopfsm._synthetic import synthetic_sop
 from sopfsm.audit import audit
+from sopfsm.model import SopSpec
 from sopfsm.render import FORMATS, render_files
-from sopfsm.spec import SopSpec
+from sopfsm.synthetic import synthetic_sop
 
 HERE = Path(__file__).parent
 CALL_TARGET = 1.3

@@ -230,7 +230,7 @@ def parts(folder: Path) -> dict[str, float]:
     """What an answer does besides HTTP, each timed alone: one fsync on this disk,
     loading a call of three answers (reading it and replaying its log), applying one
     answer to a live call (the SOP machine), one durable append, and the response body."""
-    from sopfsm.service.calls import answer_call, call_body, replay, start_call, state_of
+    from sopfsm.service.stored_calls import answer_call, call_body, replay, start_call, state_of
     from sopfsm.store import open_store
     from sopfsm.store.base import LoggedAnswer
 

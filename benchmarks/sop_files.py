@@ -18,10 +18,10 @@ from functools import partial
 from pathlib import Path
 
 import sopfsm
-from sopfsm.build import build_machine
 from sopfsm.formats.export import EXPORTERS, export_sop
 from sopfsm.formats.yaml import read_yaml
-from sopfsm.spec import SopSpec, spec_of
+from sopfsm.machine import build_machine
+from sopfsm.model import SopSpec, spec_of
 
 HERE = Path(__file__).parent
 HEADING = "## SOP files"

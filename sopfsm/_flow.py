@@ -14,10 +14,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from sopfsm._text import Lang
 from sopfsm.compose import SEPARATOR, part_of
-from sopfsm.present import branch_label
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
+from sopfsm.text import Lang
+from sopfsm.views import branch_label
 
 
 @attrs.frozen

@@ -13,19 +13,12 @@ from typing import Protocol
 
 import attrs
 
-from sopfsm._text import Text
+from sopfsm.errors import NikError, Rejected
 from sopfsm.nik import ACCEPTED as NIK_ACCEPTED
-from sopfsm.nik import NikError, normalise_nik
+from sopfsm.nik import normalise_nik
+from sopfsm.text import Text
 
 Value = bool | int | str | float
-
-
-class Rejected(ValueError):
-    """A raw answer that a kind does not accept; ``reason`` says why."""
-
-    def __init__(self, reason: Text) -> None:
-        self.reason = reason
-        super().__init__(reason.en)
 
 
 @attrs.frozen

@@ -9,14 +9,16 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from sopfsm._text import Lang, Text
+from sopfsm.assumptions import ASSUMPTIONS
 from sopfsm.audit import audit
+from sopfsm.clauses import SOURCE_TITLE
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, ScriptKind
-from sopfsm.present import CLAUSE_TEXT_WORD, SCOPE_WORD, TRANSLATION_WORD, clause_texts
-from sopfsm.provenance import ASSUMPTIONS, SOURCE_TITLE, Assumption
+from sopfsm.model import SopSpec
+from sopfsm.provenance import Assumption
 from sopfsm.render import WORDS, render
-from sopfsm.spec import SopSpec
+from sopfsm.text import Lang, Text
+from sopfsm.views import CLAUSE_TEXT_WORD, SCOPE_WORD, TRANSLATION_WORD, clause_texts
 
 _HEADINGS: Final = {
     "title": Text(id="Buku Pelatihan SOP CSO PLN 123", en="PLN 123 CSO SOP training booklet"),

@@ -3,7 +3,7 @@
 A part's steps keep their ids under the part's namespace (``turun_daya__ask_nik``), so
 they stay valid identifiers, stay readable, and never collide across parts; the front
 door's own steps carry no namespace. The result is built with
-:func:`~sopfsm.build.build_machine`: the call, audit, renderer and saved calls see an
+:func:`~sopfsm.machine.build_machine`: the call, audit, renderer and saved calls see an
 ordinary SOP with one history, one path and one outcome.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 import attrs
 
-from sopfsm._text import Text
-from sopfsm.build import build_machine
 from sopfsm.declare import Sop
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+from sopfsm.machine import build_machine
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
+from sopfsm.text import Text
 
 SEPARATOR = "__"
 

@@ -6,27 +6,29 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
 
 ::
 
-    SopfsmError
-    ├── UnknownSop            a SOP id that the catalogue does not have
-    ├── UnknownQuestion       a question id that the SOP does not have
-    ├── InvalidAnswer         a value that the question does not accept
-    ├── NotPending            an answer to a question that the call is not asking now
-    │   └── CallFinished      an answer after the call reached its outcome
-    ├── AnswererError         a pluggable answerer (e.g. the DTKS check) failed
-    ├── SavedCallError        a saved call that cannot be restored faithfully
-    │   └── SignatureError    a signed save that does not verify, or a missing signature
-    ├── SopDefinitionError    a declared SOP that breaks sopfsm's rules
-    ├── NoBranch              no branch (or more than one) of a question matches an answer
-    ├── MissingDependency     an optional package (rendering) is not installed
-    ├── UnknownCall           a call id that the call store does not hold
-    ├── StaleRevision         an answer whose revision is not the call's current one
-    ├── UnreachedAnswers      answers given at a call's start that the call never asks
-    ├── StoreError            a call store that cannot be opened or used
-    │   └── UnknownSchemaVersion  a store migrated by a newer sopfsm than this one
-    ├── ServiceConfigError    a service setting that cannot be used (a bad token file, ...)
-    ├── ReentrantAnswer       a call answered again while it is applying an answer
-    ├── InvalidArgument       an argument of the wrong type (also a ``TypeError``)
-    └── SopFileError          a SOP file with mistakes, each located (file:line:column)
+    SopfsmError                       (each also the builtin it resembles)
+    ├── UnknownSop            LookupError   a SOP id that the catalogue does not have
+    ├── UnknownQuestion       LookupError   a question id that the SOP does not have
+    ├── InvalidAnswer         ValueError    a value that the question does not accept
+    ├── NotPending            RuntimeError  an answer to a question the call is not asking now
+    │   └── CallFinished                    an answer after the call reached its outcome
+    ├── AnswererError         RuntimeError  a pluggable answerer (e.g. the DTKS check) failed
+    ├── SavedCallError        ValueError    a saved call that cannot be restored faithfully
+    │   └── SignatureError                  a signed save that does not verify, or unsigned
+    ├── SopDefinitionError    ValueError    a declared SOP that breaks sopfsm's rules
+    ├── NoBranch              LookupError   no branch (or more than one) matches an answer
+    ├── MissingDependency     ImportError   an optional package (rendering) is not installed
+    ├── UnknownCall           LookupError   a call id that the call store does not hold
+    ├── StaleRevision         RuntimeError  an answer whose revision is not the call's current
+    ├── UnreachedAnswers      ValueError    answers given at a start that the call never asks
+    ├── StoreError            OSError       a call store that cannot be opened or used
+    │   └── UnknownSchemaVersion            a store migrated by a newer sopfsm than this one
+    ├── ServiceConfigError    ValueError    a service setting that cannot be used
+    ├── ReentrantAnswer       RuntimeError  a call answered again while applying an answer
+    ├── InvalidArgument       TypeError     an argument of the wrong type
+    ├── SopFileError          ValueError    a SOP file with mistakes, each located
+    ├── UsageError            ValueError    a command line that is malformed
+    └── UnknownMachine        LookupError   a ``module:Class`` that is no SOP class
 
     UncheckedSignature        (a UserWarning) a signed save restored without its key
 
@@ -40,7 +42,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sopfsm._text import Lang, Text
+from sopfsm.text import Lang, Text
 
 
 class SopfsmError(Exception):
@@ -51,7 +53,7 @@ class SopfsmError(Exception):
         return str(self)
 
 
-class UnknownSop(SopfsmError):
+class UnknownSop(SopfsmError, LookupError):
     """Raised when a SOP id is not in the catalogue."""
 
     def __init__(self, sop_id: object, known: Sequence[str]) -> None:
@@ -65,7 +67,7 @@ class UnknownSop(SopfsmError):
         return str(self)
 
 
-class UnknownQuestion(SopfsmError):
+class UnknownQuestion(SopfsmError, LookupError):
     """Raised when an answer names a question that the SOP does not ask on any path."""
 
     def __init__(self, sop_id: str, question_id: object, known: Sequence[str]) -> None:
@@ -86,7 +88,7 @@ class UnknownQuestion(SopfsmError):
         return str(self)
 
 
-class InvalidAnswer(SopfsmError):
+class InvalidAnswer(SopfsmError, ValueError):
     """Raised when a value is not an accepted answer to the question; the call is unchanged."""
 
     def __init__(self, question_id: str, value: object, reason: Text, accepted: Text) -> None:
@@ -109,7 +111,7 @@ class InvalidAnswer(SopfsmError):
         )
 
 
-class NotPending(SopfsmError):
+class NotPending(SopfsmError, RuntimeError):
     """Raised when an answer is given to a question the call is not asking now."""
 
     def __init__(self, question_id: object, pending: str | None, state: str) -> None:
@@ -150,7 +152,7 @@ class CallFinished(NotPending):
         )
 
 
-class AnswererError(SopfsmError):
+class AnswererError(SopfsmError, RuntimeError):
     """Raised when a pluggable answerer raised, returned an invalid answer, or tried to
     answer the call itself.
 
@@ -187,7 +189,7 @@ class AnswererError(SopfsmError):
         return str(self)
 
 
-class SavedCallError(SopfsmError):
+class SavedCallError(SopfsmError, ValueError):
     """Raised when a saved call is not JSON, is truncated, comes from an unknown format,
     SOP or version, holds an unknown state or a bad answer, or does not replay to the
     state it claims. ``where`` names the offending field."""
@@ -199,7 +201,7 @@ class SavedCallError(SopfsmError):
         super().__init__(f"saved call refused{at}: {reason}")
 
 
-class SopDefinitionError(SopfsmError):
+class SopDefinitionError(SopfsmError, ValueError):
     """Raised when a declared SOP breaks sopfsm's rules (a missing question, a guard that
     is not a :func:`sopfsm.when` branch, an unknown clause or assumption, ...)."""
 
@@ -209,7 +211,7 @@ class SopDefinitionError(SopfsmError):
         super().__init__(f"SOP {sop!r} is malformed: {problem}")
 
 
-class NoBranch(SopfsmError):
+class NoBranch(SopfsmError, LookupError):
     """Raised when an accepted answer matches no branch of its question, or more than one.
 
     This is a defect of the SOP (the audit finds it without a call); the call is unchanged.
@@ -227,7 +229,7 @@ class NoBranch(SopfsmError):
         )
 
 
-class MissingDependency(SopfsmError):
+class MissingDependency(SopfsmError, ImportError):
     """Raised when a feature needs an optional package that is not installed."""
 
     def __init__(self, package: str, extra: str) -> None:
@@ -255,7 +257,7 @@ class UnknownCall(SopfsmError, LookupError):
         return str(self)
 
 
-class StaleRevision(SopfsmError):
+class StaleRevision(SopfsmError, RuntimeError):
     """Raised when an answer names a revision (the number of answers the sender saw) that
     is not the call's current one: another answer came first, or the sender is ahead.
     The call is unchanged."""
@@ -296,7 +298,7 @@ class UnreachedAnswers(SopfsmError, ValueError):
         return f"the {self.sop!r} call never reaches {names}: its path was {route}"
 
 
-class StoreError(SopfsmError):
+class StoreError(SopfsmError, OSError):
     """Raised when a call store cannot be opened or used; ``where`` names the store."""
 
     def __init__(self, where: str, problem: str) -> None:
@@ -423,3 +425,37 @@ class SopFileError(SopfsmError, ValueError):
         count = len(self.problems)
         self.headline = f"{count} problem{'s' if count != 1 else ''} in SOP file {file}:"
         super().__init__("\n".join([self.headline, *map(str, self.problems)]))
+
+
+class UsageError(SopfsmError, ValueError):
+    """A command line that names no SOP, repeats an answer, or is malformed."""
+
+
+class UnknownMachine(SopfsmError, LookupError):
+    """A ``module:Class`` on the command line that does not import or is no Sop class."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.name = name
+        self.problem = problem
+        super().__init__(f"cannot load SOP class {shown(name)}: {problem}")
+
+
+# Internal signals: raised and caught inside sopfsm, each turned into a SopfsmError (an
+# InvalidAnswer, an unreadable line) before it reaches a caller, so they stay plain
+# ValueErrors that carry their reason.
+
+
+class Rejected(ValueError):
+    """A raw answer that a kind does not accept; ``reason`` says why."""
+
+    def __init__(self, reason: Text) -> None:
+        self.reason = reason
+        super().__init__(reason.en)
+
+
+class NikError(Rejected):
+    """A NIK that breaks one of the registry's rules; ``reason`` says which part."""
+
+
+class BadLine(ValueError):
+    """A line that is not a call; the message is the reason shown to the user."""

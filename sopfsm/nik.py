@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sopfsm._text import Text
+from sopfsm.errors import NikError
+from sopfsm.text import Text
 
 # Province codes of the Ministry of Home Affairs (Kemendagri), including the Papua
 # provinces created in 2022, whose residents are issued NIKs with the new codes.
@@ -39,14 +40,6 @@ WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
 def today() -> dt.date:
     """Today where it is latest in Indonesia (WIT, UTC+9): no one is born after that."""
     return dt.datetime.now(WIT).date()
-
-
-class NikError(ValueError):
-    """A NIK that breaks one of the registry's rules; ``reason`` says which part."""
-
-    def __init__(self, reason: Text) -> None:
-        self.reason = reason
-        super().__init__(reason.en)
 
 
 def normalise_nik(raw: str, on: dt.date | None = None) -> str:

@@ -27,6 +27,7 @@ from sopfsm import (
 from sopfsm.catalogue import get_sop
 from sopfsm.compose import compose, composed_id, entry
 from sopfsm.declare import REGULAR_SOP, Branch, do, note
+from sopfsm.model import BranchSpec
 from sopfsm.provenance import Clause, Provenance
 from sopfsm.questions import (
     ACCEPTS_EXPLANATION,
@@ -36,7 +37,6 @@ from sopfsm.questions import (
     REGION_SCHEME,
     URGENT,
 )
-from sopfsm.spec import BranchSpec
 
 TITLE = Text(id="Rusak", en="Broken")
 

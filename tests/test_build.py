@@ -7,9 +7,9 @@ import pytest
 
 import sopfsm
 from sopfsm.audit import audit
-from sopfsm.build import build_machine
 from sopfsm.catalogue import all_sops
-from sopfsm.spec import SopSpec
+from sopfsm.machine import build_machine
+from sopfsm.model import SopSpec
 
 
 def _rebuild(spec: SopSpec, **changes: object) -> type[sopfsm.Sop]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sopfsm.provenance import CLAUSES, SOURCE_DOCUMENT
+from sopfsm.clauses import CLAUSES, SOURCE_DOCUMENT
 
 SOURCE = Path(__file__).parent.parent / "source" / SOURCE_DOCUMENT
 

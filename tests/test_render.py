@@ -14,8 +14,8 @@ import pytest
 import sopfsm
 from sopfsm.booklet import booklet_html
 from sopfsm.cli import main
+from sopfsm.model import SopSpec
 from sopfsm.render import DIAGRAM_FORMATS, SUFFIXES, render, to_dot, to_mermaid
-from sopfsm.spec import SopSpec
 from tests import broken_sops
 
 DIAGRAMS = Path(__file__).parent.parent / "diagrams"

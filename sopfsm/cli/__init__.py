@@ -15,10 +15,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from sopfsm._text import Lang
 from sopfsm.cli import calls, files, qa, review, serve
 from sopfsm.cli.exit import ExitCode
 from sopfsm.errors import SopFileError, SopfsmError, one_line
+from sopfsm.text import Lang
 
 COMMAND_MODULES = (calls, review, files, serve, qa)
 

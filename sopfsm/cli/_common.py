@@ -7,12 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from sopfsm._text import LANGS
-from sopfsm.errors import SopfsmError
-
-
-class UsageError(SopfsmError):
-    """A command line that names no SOP, repeats an answer, or is malformed."""
+from sopfsm.text import LANGS
 
 
 def lang_option(parser: argparse.ArgumentParser) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
-from sopfsm.cli._common import UsageError, lang_option
+from sopfsm.cli._common import lang_option
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import Sop
-from sopfsm.errors import SopfsmError, one_line, shown
-from sopfsm.spec import SopSpec
+from sopfsm.errors import UnknownMachine, UsageError, one_line
+from sopfsm.model import SopSpec
 
 
 def add_commands(commands: Any) -> None:
@@ -97,15 +97,6 @@ def _check_out(out: str) -> None:
     # Path("") is the current folder: an empty --out is a slip, never a choice.
     if not out.strip():
         raise UsageError("--out needs a path, not an empty one")
-
-
-class UnknownMachine(SopfsmError):
-    """A ``module:Class`` on the command line that does not import or is no Sop class."""
-
-    def __init__(self, name: str, problem: str) -> None:
-        self.name = name
-        self.problem = problem
-        super().__init__(f"cannot load SOP class {shown(name)}: {problem}")
 
 
 def _load(name: str) -> SopSpec | type[Sop]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
-from sopfsm.spec import SopSpec
+from sopfsm.model import SopSpec
 
 
 def _yaml(sop: SopSpec) -> str:

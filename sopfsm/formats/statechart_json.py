@@ -18,7 +18,7 @@ from typing import Any
 from sopfsm.answers import AnswerKind, Value
 from sopfsm.declare import ANSWER_EVENT
 from sopfsm.formats.kinds import named_values, type_name
-from sopfsm.spec import BranchSpec, SopSpec
+from sopfsm.model import BranchSpec, SopSpec
 
 
 def literal(value: Value) -> str:

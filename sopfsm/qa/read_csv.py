@@ -14,7 +14,8 @@ from typing import IO, Any, Final
 
 import attrs
 
-from sopfsm.qa.records import BadLine, Chunk, RecordedCall, Unreadable, data_of
+from sopfsm.errors import BadLine
+from sopfsm.qa.records import Chunk, RecordedCall, Unreadable, data_of
 
 CSV_FIXED: Final = ("call_id", "agent", "at", "sop", "version", "outcome")
 CSV_REQUIRED: Final = ("call_id", "sop", "outcome")

@@ -7,6 +7,8 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from sopfsm.errors import BadLine
+
 InputFormat = Literal["jsonl", "csv"]
 ChunkFormat = Literal["jsonl", "csv", "calls"]  # calls: already read, from a call store
 CHUNK_SIZE: Final = 2000
@@ -51,10 +53,6 @@ class Chunk:
     header: tuple[str, ...]
     items: list[tuple[int, Any]]
     problems: list[Unreadable] = attrs.Factory(list)
-
-
-class BadLine(ValueError):
-    """A line that is not a call; the message is the reason shown to the user."""
 
 
 def data_of(value: object) -> Mapping[str, object] | None:

@@ -16,9 +16,10 @@ import random
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, TextIO
 
-from sopfsm.answers import Choice, Rejected, Value
+from sopfsm.answers import Choice, Value
 from sopfsm.catalogue import get_sop, sop_ids
 from sopfsm.declare import OUTCOME_CODES
+from sopfsm.errors import Rejected
 from sopfsm.qa.compile import CompiledSop, CompiledStep, compiled
 from sopfsm.qa.read import CSV_DATA, CSV_FIXED
 from sopfsm.qa.verdict import CODES

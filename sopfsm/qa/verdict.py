@@ -25,13 +25,12 @@ from typing import Any, Final
 
 import attrs
 
-from sopfsm._text import Lang, Text
-from sopfsm.answers import Rejected
 from sopfsm.catalogue import sop_ids
 from sopfsm.declare import OUTCOME_CODES
-from sopfsm.errors import UnknownSop
+from sopfsm.errors import Rejected, UnknownSop
 from sopfsm.qa.compile import CompiledSop, CompiledStep, compiled
 from sopfsm.qa.read import RecordedCall
+from sopfsm.text import Lang, Text
 
 CODES: Final = (
     "wrong_outcome",

@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, calls, problems
+from sopfsm.service import api, problems, stored_calls
 from sopfsm.service.auth import Tokens, load_secret, load_tokens
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.openapi import description
@@ -77,7 +77,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     app.state.config = config
     app.state.store = store
     app.state.tokens = tokens
-    app.state.live_calls = calls.LiveCalls()
+    app.state.live_calls = stored_calls.LiveCalls()
     app.state.signing_key = load_secret(config.secret_file) if config.secret_file else None
     return app
 

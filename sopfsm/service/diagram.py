@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import itertools
 
-from sopfsm._text import Lang
 from sopfsm.call import Call
 from sopfsm.errors import MissingDependency
+from sopfsm.model import SopSpec
 from sopfsm.render import render, to_dot
-from sopfsm.spec import SopSpec
+from sopfsm.text import Lang
 
 PATH_COLOUR = "#1F5FBF"
 CURRENT_COLOUR = "#D62828"

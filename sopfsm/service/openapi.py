@@ -7,7 +7,7 @@ import json
 from importlib import resources
 
 from sopfsm.catalogue import sop_ids
-from sopfsm.service.calls import CALL_OUTCOMES
+from sopfsm.service.stored_calls import CALL_OUTCOMES
 
 
 def description() -> bytes:

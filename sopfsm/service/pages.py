@@ -22,14 +22,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from sopfsm._text import Text
 from sopfsm.answers import AnswerKind, Choice, MeterReading, Nik, Value
+from sopfsm.assumptions import ASSUMPTIONS
 from sopfsm.catalogue import all_sops, sop_ids
+from sopfsm.clauses import CLAUSES
 from sopfsm.declare import KIND_WORDS, Script
-from sopfsm.provenance import ASSUMPTIONS, CLAUSES, Assumption, Clause, Provenance
+from sopfsm.model import SopSpec, StepSpec
+from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
 from sopfsm.render import MEANINGS
-from sopfsm.spec import SopSpec, StepSpec
+from sopfsm.text import Text
 
 FRONT_DOOR = "triage"  # the SOP id of the front door, once the catalogue has one
 

@@ -13,13 +13,13 @@ import functools
 import hashlib
 from typing import Any
 
-from sopfsm._text import LANGS, Text
 from sopfsm.audit import PathRow, audit
 from sopfsm.catalogue import all_sops
+from sopfsm.model import SopSpec, StepSpec
 from sopfsm.provenance import Provenance
 from sopfsm.questions import Question
 from sopfsm.service.pages import cite_text, sample_of, script_json, sops_document, text
-from sopfsm.spec import SopSpec, StepSpec
+from sopfsm.text import LANGS, Text
 
 PRACTICE_CHOICES = 3  # moves offered at each step of a practice run
 

@@ -18,7 +18,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sopfsm._text import Text
 from sopfsm.errors import (
     AnswererError,
     CallFinished,
@@ -42,6 +41,7 @@ from sopfsm.errors import (
     UnknownSop,
     UnreachedAnswers,
 )
+from sopfsm.text import Text
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:sopfsm:problem:"

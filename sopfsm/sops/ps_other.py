@@ -9,7 +9,6 @@ request not needed right away is handled as welding not urgent.
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import NO, YES, Script, Sop, ask, note, outcome, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME, URGENT
@@ -19,6 +18,7 @@ from sopfsm.sops.ps_welding import (
     CLOSED_NOT_URGENT,
     ps_scheme_outcomes,
 )
+from sopfsm.text import Text
 
 _OTHER = assumption("ps-other-purpose")
 # Clause 2's own words, given for another purpose by READING.md's decision.

@@ -14,12 +14,11 @@ from typing import Any, Protocol
 
 from statemachine.io import load
 
-from sopfsm.answers import Rejected
 from sopfsm.call import Call, start
-from sopfsm.errors import InvalidAnswer
+from sopfsm.errors import InvalidAnswer, Rejected
 from sopfsm.formats import scxml, statechart_json
 from sopfsm.formats.kinds import QUESTION_TYPES
-from sopfsm.spec import SopSpec
+from sopfsm.model import SopSpec
 
 
 class Engine(Protocol):

@@ -16,15 +16,17 @@ from hypothesis import strategies as st
 from statemachine.exceptions import TransitionNotAllowed
 from statemachine.io import load
 
-from sopfsm.answers import Rejected, Value
+from sopfsm.answers import Value
 from sopfsm.audit import audit
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
 from sopfsm.cli import main
+from sopfsm.errors import Rejected
 from sopfsm.formats import scxml, statechart_json
 from sopfsm.formats.kinds import ANY_ANSWER, CATALOGUE_QUESTIONS, QUESTION_TYPES, answer_word
+from sopfsm.formats.strategies import sop_documents
 from sopfsm.formats.yaml import read_yaml
-from sopfsm.spec import SopSpec
-from sopfsm.strategies import invalid_answers, sop_documents, valid_answers
+from sopfsm.model import SopSpec
+from sopfsm.strategies import invalid_answers, valid_answers
 from tests.formats.engines import Engine, LoadedMachine, PythonCall, loaded_engines
 
 

@@ -20,7 +20,7 @@ from sopfsm.formats.kinds import QUESTION_TYPES
 from sopfsm.formats.load import load_sop
 from sopfsm.formats.schema import schema_json, shipped_schema, sop_schema
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
-from sopfsm.spec import SopSpec
+from sopfsm.model import SopSpec
 
 ROOT = Path(__file__).parent.parent.parent
 DOCS = ROOT / "docs"

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 import sopfsm
 from sopfsm import formats
 from sopfsm.errors import SopFileError, SopFileProblem
+from sopfsm.formats.strategies import sop_documents
 from sopfsm.formats.yaml import read_yaml
-from sopfsm.strategies import sop_documents
 
 _values = st.recursive(
     st.none()

@@ -13,13 +13,13 @@ import pytest
 
 import sopfsm
 from sopfsm.audit import audit
-from sopfsm.build import build_machine
 from sopfsm.cli import main
 from sopfsm.formats.kinds import QUESTION_TYPES
 from sopfsm.formats.load import load_sop
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
+from sopfsm.machine import build_machine
+from sopfsm.model import spec_of
 from sopfsm.provenance import Clause
-from sopfsm.spec import spec_of
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLE = "docs/examples/token-tidak-masuk.yaml"

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 import sopfsm
 from sopfsm.errors import SopfsmError
+from sopfsm.model import SopSpec
 from sopfsm.qa.compile import CompiledSop, compile_sop, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.qa.verdict import judge
-from sopfsm.spec import SopSpec
 from sopfsm.strategies import answer_plans, invalid_answers, valid_answers
 
 SOPS = sopfsm.all_sops()
@@ -94,7 +94,7 @@ def test_the_check_replays_a_whole_call_to_the_machines_path(
 
 def test_a_branch_that_two_guards_take_is_refused_as_the_machine_refuses_it() -> None:
     """A broken SOP (two branches for one answer) is compiled faithfully, not repaired."""
-    from sopfsm.build import build_machine
+    from sopfsm.machine import build_machine
 
     sop = sopfsm.get_sop("lebih-tagih")
     first = sop.branches[0]

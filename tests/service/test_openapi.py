@@ -64,7 +64,7 @@ def test_the_description_names_the_sops_this_process_serves(live: str) -> None:
     import httpx
 
     import sopfsm
-    from sopfsm.service.calls import CALL_OUTCOMES
+    from sopfsm.service.stored_calls import CALL_OUTCOMES
 
     doc = httpx.get(f"{live}/openapi.json").json()
     assert doc == json.loads(description())

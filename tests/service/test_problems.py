@@ -9,9 +9,9 @@ import pkgutil
 import pytest
 
 import sopfsm
-from sopfsm._text import Text
 from sopfsm.errors import CallFinished, InvalidAnswer, NotPending, SopfsmError
 from sopfsm.service import problems
+from sopfsm.text import Text
 
 
 def _all_subclasses(cls: type[SopfsmError]) -> set[type[SopfsmError]]:

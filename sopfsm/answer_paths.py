@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Iterator, Mapping
 
-from sopfsm.spec import BranchSpec, SopSpec
+from sopfsm.model import BranchSpec, SopSpec
 
 Edge = tuple[str, str, BranchSpec]  # (question id, answer class label, branch taken)
 Parents = Mapping[str, tuple[str, str] | None]

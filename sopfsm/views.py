@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sopfsm._text import Lang, Text
 from sopfsm.call import Call
+from sopfsm.clauses import CLAUSES
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, Branch, Script
-from sopfsm.provenance import CLAUSES, Clause, Provenance
+from sopfsm.model import SopSpec, StepSpec
+from sopfsm.provenance import Clause, Provenance
 from sopfsm.questions import Question
-from sopfsm.spec import SopSpec, StepSpec
+from sopfsm.text import Lang, Text
 
 
 def cite(per: Provenance | None) -> str | None:

@@ -12,10 +12,10 @@ from typing import Any
 
 from statemachine.transition_list import TransitionList
 
-from sopfsm._text import Text
 from sopfsm.declare import NO, YES, Sop, Step, ask, outcome, when
 from sopfsm.provenance import clause
 from sopfsm.questions import URGENT
+from sopfsm.text import Text
 
 
 def synthetic_sop(size: int) -> type[Sop]:

@@ -3,7 +3,7 @@
 The same dict shape serves every syntax a SOP file may be written in (YAML today).
 :class:`Located` keeps the line and column of every value read, so that a mistake is
 reported where the author must look; :func:`document_of` writes a
-:class:`~sopfsm.spec.SopSpec` as that dict (reading back is :mod:`sopfsm.formats.read`).
+:class:`~sopfsm.model.SopSpec` as that dict (reading back is :mod:`sopfsm.formats.interpret`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any, Final
 
 import attrs
 
-from sopfsm._text import Text
 from sopfsm.errors import SopFileProblem, one_line
 from sopfsm.formats.kinds import ANY_ANSWER, answer_word, is_catalogue_question, type_name
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
 from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+from sopfsm.text import Text
 
 FORMAT_VERSION: Final = 1
 ASSUMPTION_PREFIX: Final = "A:"

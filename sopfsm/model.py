@@ -13,11 +13,11 @@ from collections.abc import Callable
 import attrs
 from statemachine import StateMachine
 
-from sopfsm._text import Text
 from sopfsm.declare import ANSWER_EVENT, Branch, Script, Sop, Step
 from sopfsm.errors import SopDefinitionError
 from sopfsm.provenance import Provenance
 from sopfsm.questions import Question
+from sopfsm.text import Text
 
 
 @attrs.frozen
