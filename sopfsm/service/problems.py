@@ -36,10 +36,12 @@ from sopfsm.errors import (
     StaleRevision,
     StoreError,
     UnknownCall,
+    UnknownMachine,
     UnknownQuestion,
     UnknownSchemaVersion,
     UnknownSop,
     UnreachedAnswers,
+    UsageError,
 )
 from sopfsm.text import Text
 
@@ -68,6 +70,8 @@ STATUS: dict[type[SopfsmError], int] = {
     ReentrantAnswer: 409,
     InvalidArgument: 400,
     SopFileError: 500,  # the service never reads a SOP file a client names
+    UsageError: 400,  # the CLI's: a malformed command line
+    UnknownMachine: 400,  # the CLI's: a module:Class that is no SOP class
 }
 
 # Attribute of the error -> field of the problem body.
