@@ -13,12 +13,12 @@ It imports nothing of mkdocs, so the tests can import it without the ``docs`` ex
 
 from __future__ import annotations
 
-import builtins
 import importlib
 import inspect
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -148,7 +148,7 @@ def _member_docs(enum_class: type) -> dict[str, str]:
     tree = ast.parse(inspect.getsource(enum_class))
     body = tree.body[0].body  # type: ignore[attr-defined]
     docs: dict[str, str] = {}
-    for first, second in zip(body, body[1:], strict=False):
+    for first, second in itertools.pairwise(body):
         if (
             isinstance(first, ast.Assign)
             and isinstance(first.targets[0], ast.Name)
@@ -170,9 +170,7 @@ def routes_table() -> str:
         for method, operation in operations.items():
             if not isinstance(operation, dict) or method.startswith("x-"):
                 continue
-            query = [
-                p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
-            ]
+            query = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
             rows.append(
                 f"| `{method.upper()} {path}` | {_cell(operation.get('summary', ''))} "
                 f"| {', '.join(f'`{q}`' for q in query) or '-'} "
@@ -287,6 +285,6 @@ def expand(markdown: str, page: str = "") -> str:
     return expanded
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Iterable[Any]) -> str:
+def on_page_markdown(markdown: str, *, page: Any, **_: Any) -> str:
     """mkdocs' hook: expand the markers of each page (an error stops the build)."""
     return expand(markdown, page.file.src_uri)
