@@ -23,7 +23,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-MARKER = re.compile(r"<!-- sopfsm:([a-z-]+)(?: ([a-z0-9-]+))? -->")
+# A marker stands on a line of its own, so a page can mention one in running text.
+MARKER = re.compile(r"^<!-- sopfsm:([a-z-]+)(?: ([a-z0-9-]+))? -->$", re.MULTILINE)
 OPENAPI = Path(__file__).parent.parent.parent / "sopfsm" / "service" / "openapi.json"
 RESULTS = Path(__file__).parent.parent.parent / "benchmarks" / "RESULTS.md"
 README = Path(__file__).parent.parent.parent / "README.md"
@@ -275,7 +276,8 @@ def expand(markdown: str, page: str = "") -> str:
             return readme_section(argument)
         if kind in TABLES and argument is None:
             return TABLES[kind]()
-        raise ValueError(f"{page}: unknown marker {match.group(0)!r}; known: {', '.join(TABLES)}")
+        known = [*TABLES, "assumption NAME", "readme SECTION"]
+        raise ValueError(f"{page}: unknown marker {match.group(0)!r}; known: {', '.join(known)}")
 
     expanded = MARKER.sub(replace, markdown)
     if page == "reading.md":
