@@ -229,8 +229,11 @@ def assumption_block(name: str) -> str:
             f"docs/reading.md names assumption {name!r}, which sopfsm.provenance does not "
             f"declare; declared: {', '.join(provenance.ASSUMPTIONS)}"
         )
+    where = {"all": "Every clause"}.get(info.where) or (
+        f"Clauses {info.where}" if "," in info.where else f"Clause {info.where}"
+    )
     return (
-        f"*Clause {info.where}; the document is silent on {info.silent_on}.*\n\n"
+        f"*{where}; the document is silent on {info.silent_on}.*\n\n"
         f"**Decision** (cited as `A:{name}`): {info.decision.en}\n\n"
         f"> {info.decision.id}"
     )
