@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
 from pathlib import Path
+
+import pytest
+
+from sopfsm.cli import main
 
 ROOT = Path(__file__).parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md"))
@@ -60,3 +66,30 @@ def test_the_readme_documents_the_site_build_as_ci_runs_it() -> None:
     assert '`pip install ".[docs]" && mkdocs build --strict`' in readme
     assert 'pip install ".[docs]"' in _ci() and "mkdocs build --strict" in _ci()
     assert len(readme.splitlines()) < 250  # read in five minutes
+
+
+def _runs_with_outcomes() -> list[tuple[str, str, str]]:
+    """Every ``sopfsm run ... --json  # ...: CODE`` line shown: page, command, outcome."""
+    found = []
+    for path in [ROOT / "README.md", *PAGES]:
+        for line in _console_lines(path.read_text(encoding="utf-8")):
+            command, _, comment = line.partition("#")
+            code = re.search(r"\b([A-Z][A-Z0-9_]{4,})\s*$", comment)
+            if command.startswith("sopfsm run ") and "--json" in command and code:
+                found.append((path.name, command.strip(), code.group(1)))
+    return found
+
+
+def test_every_shown_guided_call_ends_in_the_outcome_its_comment_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shown = _runs_with_outcomes()
+    assert {name for name, _, _ in shown} >= {"README.md", "cli.md"}
+    assert len(shown) >= 12
+    wrong = []
+    for name, command, code in shown:
+        status = main(shlex.split(command)[1:])
+        reached = json.loads(capsys.readouterr().out)["outcome"]
+        if status != 0 or reached is None or reached["code"] != code:
+            wrong.append((name, command, code, status, reached and reached["code"]))
+    assert wrong == []
