@@ -113,6 +113,38 @@ def test_a_reading_page_without_an_assumption_or_with_an_unknown_one_fails_the_b
     assert reference.expand(mentioned, "x.md") == mentioned  # only a line of its own is one
 
 
+def _reading_anchors() -> set[str]:
+    """The anchors of docs/reading.md's headings: an explicit ``{#id}``, or the heading's
+    slug as mkdocs makes it (lower case, punctuation dropped, spaces as hyphens)."""
+    anchors = set()
+    for heading in re.findall(r"^#{2,6} (.+)$", (DOCS / "reading.md").read_text("utf-8"), re.M):
+        explicit = re.search(r"\{#([\w-]+)\}\s*$", heading)
+        slug = re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", heading).strip().lower())
+        anchors.add(explicit.group(1) if explicit else slug)
+    return anchors
+
+
+def _broken_citations(text: str) -> list[str]:
+    return [
+        a for a in re.findall(r"docs/reading\.md#([\w-]+)", text) if a not in _reading_anchors()
+    ]
+
+
+def test_every_citation_of_the_reading_page_names_one_of_its_anchors() -> None:
+    """Code cites a decision as ``docs/reading.md#<name>``; a renamed or misspelt anchor
+    would send a reader nowhere."""
+    cited = {
+        str(path.relative_to(ROOT)): _broken_citations(path.read_text(encoding="utf-8"))
+        for folder in ("sopfsm", "tests", "docs", "examples", "benchmarks")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in {".py", ".md", ".yaml", ".js", ".html"} and path.is_file()
+    }
+    assert {path: broken for path, broken in cited.items() if broken} == {}
+    assert {"nik-check", "round-3", "the-front-door-and-scope"} <= _reading_anchors()
+    misspelt = "see docs/reading.md#" + "nik-chek"  # split, so this file cites nothing broken
+    assert _broken_citations(misspelt) == ["nik-chek"]
+
+
 @pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))
 def test_every_page_is_in_the_navigation_and_its_markers_expand(page: str) -> None:
     """What ``mkdocs build --strict`` checks beyond links: a page left out of the site's
