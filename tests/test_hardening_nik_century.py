@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sopfsm.nik import NikError, normalise_nik, today
+from sopfsm.errors import NikError
+from sopfsm.nik import normalise_nik, today
 
 TODAY = dt.date(2026, 11, 29)
 

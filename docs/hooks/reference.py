@@ -216,13 +216,13 @@ def catalogue_questions_table() -> str:
 
 
 def assumption_names() -> list[str]:
-    provenance = importlib.import_module("sopfsm.provenance")
+    provenance = importlib.import_module("sopfsm.assumptions")
     return list(provenance.ASSUMPTIONS)
 
 
 def assumption_block(name: str) -> str:
     """One named assumption as the code declares it: where, silent on, the decision."""
-    provenance = importlib.import_module("sopfsm.provenance")
+    provenance = importlib.import_module("sopfsm.assumptions")
     info = provenance.ASSUMPTIONS.get(name)
     if info is None:
         raise ValueError(
