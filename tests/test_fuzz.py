@@ -1,6 +1,6 @@
 """Arbitrary text and JSON thrown at every answer and at the saved-call loader: the only
 exceptions that escape are SopfsmError subclasses, nothing changes, and whatever loads
-is faithful. The ``slow`` run feeds the loader 100,000 inputs (README, Testing)."""
+is faithful. The ``slow`` run feeds the loader 100,000 inputs (docs/testing.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A NIK's two-digit year is 19YY or 20YY: its date of birth is valid when either century
-makes it a real day that is not after today (README, Answers)."""
+makes it a real day that is not after today (docs/answers.md)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _accepted(nik: str, on: dt.date = TODAY) -> bool:
 
 
 def _rule(day: int, month: int, yy: int, on: dt.date) -> bool:
-    """The README's rule, written from the calendar rather than from sopfsm.nik."""
+    """The rule of docs/answers.md, written from the calendar rather than from sopfsm.nik."""
     return any(
         1 <= day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day) <= on
         for year in (1900 + yy, 2000 + yy)

@@ -1,5 +1,5 @@
 """The service's settings, declared once: the ``serve`` command fills them, ``create_app``
-reads them, and the README names each one (a test checks)."""
+reads them, and the documentation names each one (a test checks)."""
 
 from __future__ import annotations
 

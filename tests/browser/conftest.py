@@ -118,7 +118,7 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Any) -> None:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 log.seek(0)
-                assert f"listening on {base}" in log.read()  # the address the README promises
+                assert f"listening on {base}" in log.read()  # the address the docs promise
                 return
         except httpx.TransportError:
             time.sleep(0.1)

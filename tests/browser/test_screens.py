@@ -1,5 +1,5 @@
 """What a CSO and a trainee see: labels, contrast, focus, 200% zoom, and the screenshots
-of the README, taken by these tests.
+of the documentation (docs/screens.md), taken by these tests.
 
 PNG screenshots cannot be byte-stable across font builds, so each is committed beside the
 text it shows (``docs/screens/NAME.txt``, which is stable): a test fails when what the

@@ -1,6 +1,6 @@
-"""The README's "Writing a SOP": its example file, audit output, flowchart and refused
-draft are what sopfsm does with the committed files; a file SOP cites its own document,
-and works wherever a SOP id does."""
+"""The documentation's "Writing a SOP" (docs/sop-files.md): its example file, audit
+output, flowchart and refused draft are what sopfsm does with the committed files; a file
+SOP cites its own document, and works wherever a SOP id does."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from sopfsm.machine import build_machine
+from sopfsm.model import spec_of
 
 import sopfsm
 from sopfsm.audit import audit
@@ -28,12 +30,11 @@ DRAFT = "docs/examples/draft-with-mistakes.yaml"
 
 @pytest.fixture(autouse=True)
 def _from_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)  # the README's commands run from the project's root
+    monkeypatch.chdir(ROOT)  # the page's commands run from the project's root
 
 
 def _section() -> str:
-    readme = (ROOT / "README.md").read_text("utf-8")
-    return readme.split("## Writing a SOP", 1)[1].split("\n## ", 1)[0]
+    return (ROOT / "docs" / "sop-files.md").read_text("utf-8")
 
 
 def _block(language: str, after: str = "") -> str:
@@ -42,11 +43,11 @@ def _block(language: str, after: str = "") -> str:
     return found.group(1)
 
 
-def test_the_readme_shows_the_example_file_as_committed() -> None:
+def test_the_page_shows_the_example_file_as_committed() -> None:
     assert _block("yaml") == (ROOT / EXAMPLE).read_text("utf-8")
 
 
-def test_the_readme_audit_output_is_the_audit_of_the_example(
+def test_the_page_audit_output_is_the_audit_of_the_example(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     shown = _block("console")
@@ -59,9 +60,7 @@ def test_the_readme_audit_output_is_the_audit_of_the_example(
 
 
 def test_the_committed_flowchart_is_what_render_draws(tmp_path: Path) -> None:
-    assert "![The flowchart of token-tidak-masuk](docs/examples/token-tidak-masuk.svg)" in (
-        _section()
-    )
+    assert "![The flowchart of token-tidak-masuk](examples/token-tidak-masuk.svg)" in (_section())
     assert main(["render", EXAMPLE, "--format", "svg", "--out", str(tmp_path)]) == 0
     drawn = (tmp_path / "token-tidak-masuk.svg").read_bytes()
     assert (ROOT / "docs/examples/token-tidak-masuk.svg").read_bytes() == drawn, (
@@ -69,14 +68,14 @@ def test_the_committed_flowchart_is_what_render_draws(tmp_path: Path) -> None:
     )
 
 
-def test_the_readme_refusal_is_what_the_draft_gets(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_page_refusal_is_what_the_draft_gets(capsys: pytest.CaptureFixture[str]) -> None:
     shown = _block("console", after="draft-with-mistakes.yaml):")
     assert main(["audit", DRAFT]) == 2
     assert shown == f"$ sopfsm audit {DRAFT}\n" + capsys.readouterr().err
     assert len(re.findall(rf"^{re.escape(DRAFT)}:\d+:\d+: ", shown, re.MULTILINE)) == 3
 
 
-def test_the_readme_names_the_question_types_and_the_editor_setting() -> None:
+def test_the_page_names_the_question_types_and_the_editor_setting() -> None:
     section = _section()
     for name in QUESTION_TYPES:
         assert f"`{name}`" in section

@@ -100,9 +100,8 @@ def test_dev_mode_prints_where_it_listens_and_its_store_and_answers(tmp_path: Pa
         process.communicate()
 
 
-def test_the_readme_names_every_setting() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Call service", 1)[1].split("\n## ", 1)[0]
+def test_the_service_page_names_every_setting() -> None:
+    section = (ROOT / "docs" / "service.md").read_text(encoding="utf-8")
     flags = {"host": "--host", "port": "--port", "workers": "--workers", "store": "--store",
              "tokens_file": "--tokens", "dev": "--dev", "secret_file": "--secret",
              "max_body_bytes": "64 KiB", "page_size": "limit"}  # fmt: skip
