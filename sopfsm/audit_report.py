@@ -38,8 +38,7 @@ def _path_dict(path: PathRow) -> dict[str, Any]:
         "outcome": path.outcome,
         "cites": list(path.cites),
         "scripts": [
-            {"kind": s.kind.value, "per": s.per.label, "id": s.text.id, "en": s.text.en}
-            for s in path.scripts
+            {"kind": s.kind.value, "per": s.per.label, **s.text.as_json()} for s in path.scripts
         ],
     }
 

@@ -21,5 +21,10 @@ class Text:
         """The text in ``lang`` (``"id"`` or ``"en"``)."""
         return self.id if lang == "id" else self.en
 
+    def as_json(self) -> dict[str, str]:
+        """The text in both languages, ``{"id": ..., "en": ...}``: its one JSON shape, in
+        the service's bodies, the pages' documents, SOP files and reports alike."""
+        return {"id": self.id, "en": self.en}
+
     def __str__(self) -> str:
         return self.en

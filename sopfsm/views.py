@@ -1,17 +1,50 @@
-"""Calls and SOPs as JSON-ready dicts and as text, for the CLI and for call software."""
+"""Calls and SOPs as JSON, one view of each, for the CLI, the service and the pages.
+
+:func:`sop_view` and :func:`call_view` hold every text as a :class:`Text`, both
+languages; :func:`in_language` turns a view into JSON, each text in one language (the
+CLI, the call bodies of the API) or in both through :meth:`Text.as_json` (the catalogue
+of the API, the call screen, the practice room). Each output selects the fields it shows
+(:func:`select`), but every field is made here, once, so no two outputs tell a SOP or a
+call differently.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sopfsm.answers import AnswerKind, Value
+from sopfsm.assumptions import ASSUMPTIONS
 from sopfsm.call import Call
 from sopfsm.clauses import CLAUSES
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, Branch, Script
-from sopfsm.model import SopSpec, StepSpec
-from sopfsm.provenance import Clause, Provenance
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
+from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
-from sopfsm.text import Lang, Text
+from sopfsm.text import LANGS, Lang, Text
+
+
+def in_language(view: Any, lang: Lang | None) -> Any:
+    """``view`` as JSON: each :class:`Text` in ``lang``, or in both when ``lang`` is None."""
+    if isinstance(view, Text):
+        return view.as_json() if lang is None else view.in_(lang)
+    if isinstance(view, Mapping):
+        return {key: in_language(value, lang) for key, value in view.items()}
+    if isinstance(view, list | tuple):
+        return [in_language(value, lang) for value in view]
+    return view
+
+
+def view_json(view: Mapping[str, Any], lang: Lang | None) -> dict[str, Any]:
+    """A view of a SOP or a call as a JSON object (:func:`in_language`)."""
+    shown: dict[str, Any] = in_language(view, lang)
+    return shown
+
+
+def select(view: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """The fields ``keys`` of ``view``, in that order: what one output shows of a view."""
+    return {key: view[key] for key in keys}
 
 
 def cite(per: Provenance | None) -> str | None:
@@ -19,15 +52,38 @@ def cite(per: Provenance | None) -> str | None:
     return per.label if per is not None else None
 
 
-def script_dict(script: Script, step: str, lang: Lang) -> dict[str, Any]:
-    """A script as JSON: ``kind`` is "said" (to the customer), "done" (by the CSO in an
+def cite_words(per: Provenance | None) -> Text | None:
+    """What the cited clause says (the document's words) or the assumption decides."""
+    if isinstance(per, Clause):
+        return CLAUSES[per.ref]
+    if isinstance(per, Assumption):
+        return ASSUMPTIONS[per.name].decision
+    return None
+
+
+def both_languages(texts: Mapping[Lang, str]) -> Text:
+    """A text written once per language (a story line, a branch's answers) as a Text."""
+    return Text(id=texts["id"], en=texts["en"])
+
+
+def script_view(script: Script, step: str) -> dict[str, Any]:
+    """A script: ``kind`` is "said" (to the customer), "done" (by the CSO in an
     application) or "note" (for the CSO, never read out)."""
     return {
         "step": step,
         "kind": script.kind.value,
-        "text": script.text.in_(lang),
+        "text": script.text,
         "per": cite(script.per),
     }
+
+
+SCRIPT_WORDS = ("text", "per", "kind")
+"""What the pages show of a script: its words and their cite; the step is where it sits."""
+
+
+def script_words(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The pages' selection of a :func:`script_view`."""
+    return select(view, SCRIPT_WORDS)
 
 
 def kind_word(script: Script, lang: Lang) -> str:
@@ -74,8 +130,8 @@ def clause_part(step_id: str) -> str | None:
     return name.replace("_", "-") if name is not None else None
 
 
-def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
-    """The call as the CLI's ``run --json`` prints it.
+def call_view(call: Call) -> dict[str, Any]:
+    """The call, both languages: where it is, what it asks, what was said on its path.
 
     ``continued_into`` names the clause SOP a call from the front door went on into (None
     before it does, for a hand-off, and for a call started on a clause SOP's own id)."""
@@ -87,65 +143,113 @@ def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
         "continued_into": parts[-1] if parts else None,
         "version": call.sop.version,
         "source": call.sop.source,
-        "lang": lang,
         "outcome": outcome.to_dict() if outcome else None,
         "pending": pending.id if pending else None,
-        "prompt": pending.prompt.in_(lang) if pending else None,
-        "accepted": pending.accepted.in_(lang) if pending else None,
+        "prompt": pending.prompt if pending else None,
+        "accepted": pending.accepted if pending else None,
         "answers": {r.question: r.value for r in call.answers},
         "path": list(call.path),
         "scripts": [
-            script_dict(script, step_id, lang)
+            script_view(script, step_id)
             for step_id in call.path
             for script in call.sop.step(step_id).says
         ],
     }
 
 
-def sop_summary(sop: SopSpec, lang: Lang) -> dict[str, Any]:
+def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
+    """The call in ``lang``: ``sopfsm run --json``, and the service's call bodies."""
+    view = call_view(call)
+    head = select(view, ("sop", "continued_into", "version", "source"))
+    return view_json({**head, "lang": lang, **view}, lang)
+
+
+def summary_view(sop: SopSpec) -> dict[str, Any]:
+    """A SOP as the catalogue lists it: identity, title, scope and its questions' ids."""
     return {
         "id": sop.sop_id,
         "clause": sop.clause,
-        "title": sop.title.in_(lang),
-        "scope": sop.scope.in_(lang) if sop.scope else None,
+        "title": sop.title,
+        "scope": sop.scope,
         "version": sop.version,
         "source": sop.source,
         "questions": [q.id for q in sop.questions],
     }
 
 
-def step_dict(sop: SopSpec, step: StepSpec, lang: Lang) -> dict[str, Any]:
+def question_view(question: Question) -> dict[str, Any]:
+    return {"id": question.id, "prompt": question.prompt, "accepted": question.accepted}
+
+
+def branch_words(question: Question | None, branch: BranchSpec) -> Text:
+    """The answers that take ``branch``, in both languages (:func:`branch_label`)."""
+    if question is None:  # pragma: no cover - the model branches only from questions
+        return Text(id="?", en="?")
+    return both_languages({lang: branch_label(question, branch.branch, lang) for lang in LANGS})
+
+
+def branch_view(step: StepSpec, branch: BranchSpec) -> dict[str, Any]:
+    return {"when": branch_words(step.asks, branch), "to": branch.target, "per": cite(branch.per)}
+
+
+def step_view(sop: SopSpec, step: StepSpec) -> dict[str, Any]:
     return {
         "id": step.id,
         "per": cite(step.per),
-        "says": [script_dict(s, step.id, lang) for s in step.says],
+        "says": [script_view(s, step.id) for s in step.says],
         "asks": step.asks.id if step.asks else None,
         "outcome": step.outcome,
         "carries": list(step.carries),
-        "branches": [
-            {
-                "when": branch_label(step.asks, b.branch, lang) if step.asks else "?",
-                "to": b.target,
-                "per": cite(b.per),
-            }
-            for b in sop.branches_from(step.id)
-        ],
+        "branches": [branch_view(step, b) for b in sop.branches_from(step.id)],
     }
 
 
-def sop_dict(sop: SopSpec, lang: Lang) -> dict[str, Any]:
-    """Everything ``sopfsm show`` tells of a SOP."""
+def sop_view(sop: SopSpec) -> dict[str, Any]:
+    """Everything told of a SOP, both languages; each output selects its fields.
+
+    ``clauses`` holds the cited clauses' own words (``text``, the document's Indonesian)
+    beside their English ``translation``, whatever the language shown."""
     return {
-        **sop_summary(sop, lang),
-        "questions": [
-            {"id": q.id, "prompt": q.prompt.in_(lang), "accepted": q.accepted.in_(lang)}
-            for q in sop.questions
-        ],
+        **summary_view(sop),
+        "questions": [question_view(q) for q in sop.questions],
         "clauses": [
             {"ref": ref, "text": text.id, "translation": text.en} for ref, text in clause_texts(sop)
         ],
-        "steps": [step_dict(sop, step, lang) for step in sop.steps],
+        "steps": [step_view(sop, step) for step in sop.steps],
+        "initial": sop.initial.id,
+        "outcomes": sorted({s.outcome for s in sop.steps if s.outcome is not None}),
     }
+
+
+SHOWN = ("id", "clause", "title", "scope", "version", "source", "questions", "clauses", "steps")
+"""What ``sopfsm show --json`` tells of a SOP."""
+
+
+def sop_summary(sop: SopSpec, lang: Lang | None) -> dict[str, Any]:
+    """The catalogue's entry of a SOP, in ``lang`` (``sopfsm list``) or in both (None)."""
+    return view_json(summary_view(sop), lang)
+
+
+def sop_dict(sop: SopSpec, lang: Lang) -> dict[str, Any]:
+    """Everything ``sopfsm show`` tells of a SOP, in ``lang``."""
+    return view_json(select(sop_view(sop), SHOWN), lang)
+
+
+def class_of(kind: AnswerKind, value: Value) -> str:
+    """The audit's name for the class of answers ``value`` belongs to ("yes", "1", ...)."""
+    # Compared with their type: True == 1, but a yes is never scheme 1.
+    return next(
+        c.label
+        for c in kind.classes()
+        if any(type(s) is type(value) and s == value for s in c.samples)
+    )
+
+
+def sample_of(kind: AnswerKind, class_label: str) -> Value:
+    """A value of the answer class ``class_label``: what a story tells and a test types."""
+    samples = next(c.samples for c in kind.classes() if c.label == class_label)
+    # A reading of 0 kWh is valid but tells a trainee nothing; prefer a telling sample.
+    return next((s for s in samples if s or isinstance(s, bool)), samples[0])
 
 
 def branch_label(question: Question, branch: Branch | None, lang: Lang) -> str:

@@ -17,7 +17,6 @@ from sopfsm.formats.kinds import ANY_ANSWER, answer_word, is_catalogue_question,
 from sopfsm.model import BranchSpec, SopSpec, StepSpec
 from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
-from sopfsm.text import Text
 
 FORMAT_VERSION: Final = 1
 ASSUMPTION_PREFIX: Final = "A:"
@@ -67,10 +66,10 @@ def document_of(sop: SopSpec) -> dict[str, Any]:
         "sopfsm": FORMAT_VERSION,
         "id": sop.sop_id,
         "clause": sop.clause,
-        "title": _text(sop.title),
+        "title": sop.title.as_json(),
     }
     if sop.scope is not None:
-        doc["scope"] = _text(sop.scope)
+        doc["scope"] = sop.scope.as_json()
     doc |= {
         "version": sop.version,
         "source": sop.source,
@@ -82,10 +81,6 @@ def document_of(sop: SopSpec) -> dict[str, Any]:
         doc["assumptions"] = assumptions
     doc["steps"] = [_step_document(sop, step) for step in sop.steps]
     return doc
-
-
-def _text(text: Text) -> dict[str, str]:
-    return {"id": text.id, "en": text.en}
 
 
 def _cite(per: Provenance | None) -> str:
@@ -103,14 +98,14 @@ def _own_provenance(sop: SopSpec) -> tuple[dict[str, Any], dict[str, Any]]:
     assumptions: dict[str, Any] = {}
     for per in cited:
         if isinstance(per, Clause) and per.text is not None:
-            clauses.setdefault(per.ref, _text(per.text))
+            clauses.setdefault(per.ref, per.text.as_json())
         elif isinstance(per, Assumption) and per.info is not None:
             assumptions.setdefault(
                 per.name,
                 {
                     "where": per.info.where,
                     "silent_on": per.info.silent_on,
-                    "decision": _text(per.info.decision),
+                    "decision": per.info.decision.as_json(),
                 },
             )
     return clauses, assumptions
@@ -123,8 +118,7 @@ def _step_document(sop: SopSpec, step: StepSpec) -> dict[str, Any]:
             {
                 "kind": script.kind.value,
                 "per": _cite(script.per),
-                "id": script.text.id,
-                "en": script.text.en,
+                **script.text.as_json(),
             }
             for script in step.says
         ]
@@ -141,7 +135,11 @@ def _step_document(sop: SopSpec, step: StepSpec) -> dict[str, Any]:
 def _question_document(question: Question) -> str | dict[str, Any]:
     if is_catalogue_question(question):
         return question.id
-    return {"id": question.id, "type": type_name(question.kind), "prompt": _text(question.prompt)}
+    return {
+        "id": question.id,
+        "type": type_name(question.kind),
+        "prompt": question.prompt.as_json(),
+    }
 
 
 def _branch_document(branch: BranchSpec) -> dict[str, Any]:

@@ -22,19 +22,24 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from sopfsm.answers import AnswerKind, Choice, MeterReading, Nik, Value
-from sopfsm.assumptions import ASSUMPTIONS
-from sopfsm.catalogue import all_sops, sop_ids
-from sopfsm.clauses import CLAUSES
-from sopfsm.declare import KIND_WORDS, Script
+from sopfsm.answers import AnswerKind, Choice, MeterReading, Nik
+from sopfsm.catalogue import FRONT_DOOR, all_sops
+from sopfsm.declare import KIND_WORDS
 from sopfsm.model import SopSpec, StepSpec
-from sopfsm.provenance import Assumption, Clause, Provenance
+from sopfsm.provenance import Provenance
 from sopfsm.questions import Question
 from sopfsm.render import MEANINGS
 from sopfsm.text import Text
-
-FRONT_DOOR = "triage"  # the SOP id of the front door, once the catalogue has one
-
+from sopfsm.views import (
+    cite_words,
+    class_of,
+    question_view,
+    script_words,
+    select,
+    sop_view,
+    step_view,
+    view_json,
+)
 
 # How an APKT report and the call's history name each answer.
 ANSWER_NAMES: dict[str, Text] = {
@@ -94,9 +99,7 @@ async def _sops_json(_request: Request) -> Response:
 
 
 async def _practice_json(_request: Request) -> Response:
-    from sopfsm.service.practice import practice_document
-
-    return JSONResponse(practice_document())
+    return JSONResponse(practice_body())
 
 
 @functools.cache
@@ -105,23 +108,6 @@ def _template(name: str) -> str:
 
 
 # -- the SOPs, for the call screen -------------------------------------------------------
-
-
-def text(value: Text) -> dict[str, str]:
-    return {"id": value.id, "en": value.en}
-
-
-def cite_text(per: Provenance | None) -> dict[str, str] | None:
-    """What the cited clause says (the document's words) or the assumption decides."""
-    if isinstance(per, Clause):
-        return text(CLAUSES[per.ref])
-    if isinstance(per, Assumption):
-        return text(ASSUMPTIONS[per.name].decision)
-    return None
-
-
-def script_json(script: Script) -> dict[str, Any]:
-    return {"text": text(script.text), "per": script.per.label, "kind": script.kind.value}
 
 
 def answer_input(kind: AnswerKind) -> str:
@@ -140,47 +126,31 @@ def option_keys(kind: Choice) -> list[dict[str, Any]]:
     values = [option.value for option in kind.options]
     if values == [True, False]:
         keys = [
-            {"key": {"id": "Y", "en": "Y"}, "also": ["Y"]},
-            {"key": {"id": "T", "en": "N"}, "also": ["T", "N"]},
+            {"key": Text(id="Y", en="Y"), "also": ["Y"]},
+            {"key": Text(id="T", en="N"), "also": ["T", "N"]},
         ]
     else:
         numbers = [str(n) for n in range(1, len(values) + 1)]
-        keys = [{"key": {"id": n, "en": n}, "also": [n]} for n in numbers]
+        keys = [{"key": Text(id=n, en=n), "also": [n]} for n in numbers]
     return [
         {
             "value": option.value,
             "class": class_of(kind, option.value),
-            "label": text(option.label),
+            "label": option.label,
             **keys[n],
         }
         for n, option in enumerate(kind.options)
     ]
 
 
-def class_of(kind: AnswerKind, value: Value) -> str:
-    """The audit's name for the class of answers ``value`` belongs to ("yes", "1", ...)."""
-    # Compared with their type: True == 1, but a yes is never scheme 1.
-    return next(
-        c.label
-        for c in kind.classes()
-        if any(type(s) is type(value) and s == value for s in c.samples)
-    )
-
-
-def sample_of(kind: AnswerKind, class_label: str) -> Value:
-    """A value of the answer class ``class_label``: what a story tells and a test types."""
-    samples = next(c.samples for c in kind.classes() if c.label == class_label)
-    # A reading of 0 kWh is valid but tells a trainee nothing; prefer a telling sample.
-    return next((s for s in samples if s or isinstance(s, bool)), samples[0])
-
-
 def question_json(question: Question) -> dict[str, Any]:
+    """A question as the screen asks it: the view's, with its name, input and options."""
     kind = question.kind
+    view = question_view(question)
     entry: dict[str, Any] = {
-        "id": question.id,
-        "name": text(ANSWER_NAMES.get(question.id, Text(id=question.id, en=question.id))),
-        "prompt": text(question.prompt),
-        "accepted": text(question.accepted),
+        **select(view, ["id"]),
+        "name": ANSWER_NAMES.get(question.id, Text(id=question.id, en=question.id)),
+        **view,
         "input": answer_input(kind),
     }
     if isinstance(kind, Choice):
@@ -190,33 +160,32 @@ def question_json(question: Question) -> dict[str, Any]:
             {
                 "value": answer_class.samples[0],
                 "class": answer_class.label,
-                "label": text(kind.label(answer_class.samples[0])),
+                "label": kind.label(answer_class.samples[0]),
             }
             for answer_class in kind.classes()[1:]
         ]
-    return entry
+    return view_json(entry, None)
 
 
-def step_json(step: StepSpec) -> dict[str, Any]:
-    return {
-        "id": step.id,
-        "per": step.per.label if step.per else None,
-        "says": [script_json(s) for s in step.says],
-        "asks": step.asks.id if step.asks else None,
-        "outcome": step.outcome,
-        "carries": list(step.carries),
-    }
+# What the screen shows of a step: its scripts, and what it asks or how it ends; the
+# branches are the service's to follow.
+SCREEN_STEP = ("id", "per", "says", "asks", "outcome", "carries")
+
+
+def step_json(sop: SopSpec, step: StepSpec) -> dict[str, Any]:
+    view = step_view(sop, step)
+    shown = {**select(view, SCREEN_STEP), "says": [script_words(s) for s in view["says"]]}
+    return view_json(shown, None)
+
+
+# What the screen shows of a SOP: its steps and questions by id, for the page to look up.
+SCREEN_SOP = ("id", "clause", "version", "source", "title", "initial")
 
 
 def sop_json(sop: SopSpec) -> dict[str, Any]:
     return {
-        "id": sop.sop_id,
-        "clause": sop.clause,
-        "version": sop.version,
-        "source": sop.source,
-        "title": text(sop.title),
-        "initial": sop.initial.id,
-        "steps": {step.id: step_json(step) for step in sop.steps},
+        **view_json(select(sop_view(sop), SCREEN_SOP), None),
+        "steps": {step.id: step_json(sop, step) for step in sop.steps},
         "questions": {q.id: question_json(q) for q in sop.questions},
     }
 
@@ -228,17 +197,24 @@ def sops_document() -> dict[str, Any]:
     cites: dict[str, dict[str, str]] = {}
     for sop in sops:
         for per in _provenances(sop):
-            found = cite_text(per)
+            found = cite_words(per)
             if found is not None:
-                cites[per.label] = found
-    outcomes = {code: text(words) for code, words in OUTCOME_WORDS.items()}
+                cites[per.label] = found.as_json()
     return {
-        "front_door": FRONT_DOOR if FRONT_DOOR in sop_ids() else None,
+        "front_door": FRONT_DOOR,
         "sops": [sop_json(sop) for sop in sops],
-        "outcomes": outcomes,
+        "outcomes": {code: words.as_json() for code, words in OUTCOME_WORDS.items()},
         "cites": cites,
-        "kinds": {kind.value: text(words) for kind, words in KIND_WORDS.items()},
+        "kinds": {kind.value: words.as_json() for kind, words in KIND_WORDS.items()},
     }
+
+
+@functools.cache
+def practice_body() -> dict[str, Any]:
+    """The practice room's scenarios, with the words for each outcome."""
+    from sopfsm.service.practice import practice_document
+
+    return {**practice_document(), "outcomes": sops_document()["outcomes"]}
 
 
 def _provenances(sop: SopSpec) -> list[Provenance]:

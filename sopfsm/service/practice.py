@@ -18,10 +18,20 @@ from sopfsm.catalogue import all_sops
 from sopfsm.model import SopSpec, StepSpec
 from sopfsm.provenance import Provenance
 from sopfsm.questions import Question
-from sopfsm.service.pages import cite_text, sample_of, script_json, sops_document, text
 from sopfsm.text import LANGS, Text
+from sopfsm.views import (
+    both_languages,
+    cite_words,
+    in_language,
+    sample_of,
+    script_view,
+    script_words,
+    view_json,
+)
 
 PRACTICE_CHOICES = 3  # moves offered at each step of a practice run
+
+CALLS = Text(id="Pelanggan menelepon PLN 123", en="A customer calls PLN 123")  # a story's start
 
 # What the customer (or the application) tells the CSO, per answer class: the lines a
 # practice story is written from. A question missing here is told as "prompt: answer".
@@ -151,14 +161,15 @@ STORY: dict[tuple[str, str], Text] = {
 
 def move(step: StepSpec) -> dict[str, Any]:
     """A step as one move the trainee may pick: what is said or done, then the ask or end."""
-    return {
-        "says": [script_json(script) for script in step.says],
-        "asks": text(step.asks.prompt) if step.asks else None,
+    view = {
+        "says": [script_words(script_view(script, step.id)) for script in step.says],
+        "asks": step.asks.prompt if step.asks else None,
         "outcome": step.outcome,
     }
+    return view_json(view, None)
 
 
-def story_line(question: Question, class_label: str) -> dict[str, str]:
+def story_line(question: Question, class_label: str) -> Text:
     """What the customer (or the application) tells the CSO: one line of a story."""
     sample = sample_of(question.kind, class_label)
     shown = str(sample)
@@ -167,8 +178,10 @@ def story_line(question: Question, class_label: str) -> dict[str, str]:
     line = STORY.get((question.id, class_label))
     if line is None:
         answer = question.kind.label(sample)
-        return {lang: f"{question.prompt.in_(lang)} — {answer.in_(lang)}" for lang in LANGS}
-    return {lang: line.in_(lang).format(sample=shown) for lang in LANGS}
+        return both_languages(
+            {lang: f"{question.prompt.in_(lang)} — {answer.in_(lang)}" for lang in LANGS}
+        )
+    return both_languages({lang: line.in_(lang).format(sample=shown) for lang in LANGS})
 
 
 def _stable_order(key: str) -> str:
@@ -179,13 +192,8 @@ def _stable_order(key: str) -> str:
 def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
     """One answer path as a practice run: the story, then one move per step taken."""
     scenario_id = sop.sop_id + ":" + ",".join(f"{q}={c}" for q, c in row.answers)
-    opening: dict[str, str] = {
-        lang: ("Pelanggan menelepon PLN 123: " if lang == "id" else "A customer calls PLN 123: ")
-        + sop.title.in_(lang)
-        + "."
-        for lang in LANGS
-    }
-    story: list[dict[str, str]] = [opening]
+    opening = both_languages({lang: f"{CALLS.in_(lang)}: {sop.title.in_(lang)}." for lang in LANGS})
+    story: list[dict[str, str]] = [opening.as_json()]
     answers: list[dict[str, str]] = []
     moves = [
         _move(sop, scenario_id, source=None, heard=None, right=sop.initial, per=sop.initial.per)
@@ -199,8 +207,8 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
         branch = next(
             b for b in sop.branches_from(source) if b.target == target and b.matches(value)
         )
-        answers.append(text(question.kind.label(value)))
-        line = story_line(question, class_label)
+        answers.append(question.kind.label(value).as_json())
+        line = story_line(question, class_label).as_json()
         story.append(line)
         moves.append(
             _move(
@@ -211,7 +219,7 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
         "id": scenario_id,
         "sop": sop.sop_id,
         "clause": sop.clause,
-        "title": text(sop.title),
+        "title": sop.title.as_json(),
         "story": story,
         "answers": answers,
         "outcome": row.outcome,
@@ -261,15 +269,16 @@ def _move(
         "choices": ordered,
         "right": next(n for n, c in enumerate(ordered) if right.id in c["steps"]),
         "per": per.label if per else None,
-        "why": cite_text(per),
+        "why": in_language(cite_words(per), None),
     }
 
 
 @functools.cache
 def practice_document() -> dict[str, Any]:
-    """Every answer path of every bundled SOP as a practice scenario."""
+    """Every answer path of every bundled SOP as a practice scenario (the page's document,
+    :func:`sopfsm.service.pages.practice_body`, adds the words for each outcome)."""
     scenarios: list[dict[str, Any]] = []
     for sop in all_sops():
         paths = audit(sop).paths or ()  # None: too many paths to list, none to practise
         scenarios.extend(scenario(sop, row) for row in paths)
-    return {"scenarios": scenarios, "outcomes": sops_document()["outcomes"]}
+    return {"scenarios": scenarios}

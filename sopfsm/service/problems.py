@@ -142,7 +142,7 @@ def _server_detail(error: SopfsmError) -> str:
 
 def _json_safe(value: object) -> Any:
     if isinstance(value, Text):
-        return {"id": value.id, "en": value.en}
+        return value.as_json()
     if isinstance(value, tuple | list):
         return [_json_safe(v) for v in value]
     if value is None or isinstance(value, bool | int | str):

@@ -23,8 +23,8 @@ from sopfsm.errors import StaleRevision, UnreachedAnswers
 from sopfsm.model import SopSpec
 from sopfsm.saved import restore
 from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
-from sopfsm.text import Lang, Text
-from sopfsm.views import call_dict, sop_dict, sop_summary
+from sopfsm.text import Lang
+from sopfsm.views import call_dict, select, sop_summary, sop_view, view_json
 
 CALL_OUTCOMES = (*OUTCOME_CODES, REGULAR_SOP)
 """How a call can end: an APKT outcome, or the front door's hand-off to the regular SOP."""
@@ -180,51 +180,17 @@ def _time(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat()
 
 
-def _both(text: Text) -> dict[str, str]:
-    return {"id": text.id, "en": text.en}
+# The fields of a SOP the service tells at /v1/sops/{id}: no clause texts (the CLI's
+# ``show`` has them), but where a call starts and how it can end.
+SERVED = ("id", "clause", "title", "scope", "version", "source", "questions", "steps", "initial",
+          "outcomes")  # fmt: skip
 
 
 def sop_entry(sop: SopSpec) -> dict[str, Any]:
-    """A catalogue entry: id, clause, version, title in both languages, questions."""
-    entry = {**sop_summary(sop, "id"), "title": _both(sop.title)}
-    scope = getattr(sop, "scope", None)  # a SOP's scope, where the catalogue states one
-    if "scope" in entry:
-        entry["scope"] = _both(scope) if scope is not None else None
-    return entry
+    """A catalogue entry: id, clause, version, title and scope in both languages, questions."""
+    return sop_summary(sop, None)
 
 
 def sop_whole(sop: SopSpec) -> dict[str, Any]:
-    """The SOP whole, every text in both languages: ``sopfsm show --json`` in each."""
-    by_lang = {lang: sop_dict(sop, lang) for lang in ("id", "en")}
-    ind, eng = by_lang["id"], by_lang["en"]
-    questions = [
-        {
-            "id": q.id,
-            "prompt": _both(q.prompt),
-            "accepted": _both(q.accepted),
-        }
-        for q in sop.questions
-    ]
-    steps = []
-    for step_id, step_en in zip(ind["steps"], eng["steps"], strict=True):
-        steps.append(
-            {
-                **step_id,
-                "says": [
-                    {**s, "text": {"id": s["text"], "en": e["text"]}}
-                    for s, e in zip(step_id["says"], step_en["says"], strict=True)
-                ],
-                "branches": [
-                    {**b, "when": {"id": b["when"], "en": e["when"]}}
-                    for b, e in zip(step_id["branches"], step_en["branches"], strict=True)
-                ],
-            }
-        )
-    outcomes = sorted({s.outcome for s in sop.steps if s.outcome is not None})
-    return {
-        **sop_entry(sop),
-        "questions": questions,
-        "steps": steps,
-        "initial": sop.initial.id,
-        "outcomes": outcomes,
-    }
+    """The SOP whole, every text in both languages: ``sopfsm show --json``'s fields in each."""
+    return view_json(select(sop_view(sop), SERVED), None)

@@ -9,7 +9,7 @@ continues into the clause's SOP, composed here under its namespace, in the same 
 
 from __future__ import annotations
 
-from sopfsm.catalogue import get_sop
+from sopfsm.catalogue import FRONT_DOOR, get_sop
 from sopfsm.compose import compose, entry
 from sopfsm.declare import NO, REGULAR_SOP, YES, Branch, Script, note
 from sopfsm.model import BranchSpec, StepSpec
@@ -23,8 +23,6 @@ from sopfsm.questions import (
     Question,
 )
 from sopfsm.text import Text
-
-FRONT_DOOR = "triage"
 
 # The clause SOPs the front door continues into, in the document's clause order.
 PARTS = (

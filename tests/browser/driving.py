@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sopfsm.catalogue import get_sop
-from sopfsm.service.pages import sample_of
+from sopfsm.views import sample_of
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -9,8 +9,9 @@ import pytest
 from sopfsm.answers import Choice
 from sopfsm.audit import audit
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
-from sopfsm.service.pages import ANSWER_NAMES, class_of, sops_document
+from sopfsm.service.pages import ANSWER_NAMES, sops_document
 from sopfsm.service.practice import STORY, practice_document, scenario
+from sopfsm.views import class_of
 
 
 def test_the_sops_document_holds_every_step_script_and_question_in_both_languages() -> None:
