@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sopfsm.assumptions import ASSUMPTIONS
 
 import sopfsm
 import sopfsm.errors
+from sopfsm.assumptions import ASSUMPTIONS
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from sopfsm.machine import build_machine
-from sopfsm.model import spec_of
 
 import sopfsm
 from sopfsm.audit import audit
