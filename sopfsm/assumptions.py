@@ -13,7 +13,7 @@ from sopfsm.text import Text
 
 @attrs.frozen
 class AssumptionInfo:
-    """A decision READING.md takes where the document is silent."""
+    """A decision taken where the document is silent (docs/reading.md#<name>)."""
 
     where: str
     silent_on: str

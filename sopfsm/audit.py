@@ -27,7 +27,8 @@ from sopfsm.wording import kind_problem, sends_to_unit
 
 MAX_LISTED_PATHS: Final = 500
 
-# The names of READING.md's scope decisions: where a clause's scope fails, the hand-off.
+# The names of the scope decisions (docs/reading.md#the-front-door-and-scope): where a
+# clause's scope fails, the hand-off.
 SCOPE_DECISION: Final = "scope-"
 
 # What each clause requires an APKT_TO_UNIT outcome to carry for the unit.
@@ -209,7 +210,8 @@ class _Analysis:
         ]
 
     def hand_off(self) -> list[Finding]:
-        """READING.md: only the front door ends in REGULAR_SOP, only where a scope fails."""
+        """Only the front door ends in REGULAR_SOP, and only where a scope fails
+        (docs/reading.md#the-front-door-and-scope)."""
         sop, graph = self.sop, self.graph
         has_door = part_of(sop.initial.id) is None and any(part_of(s.id) for s in sop.steps)
         findings = []

@@ -35,7 +35,7 @@ NO: Final = False
 
 
 class OutcomeCode(enum.StrEnum):
-    """The closed set of APKT outcomes (READING.md); nothing else ends a call."""
+    """The closed set of APKT outcomes (docs/reading.md#the-outcomes); nothing else ends a call."""
 
     APKT_TO_UNIT = "APKT_TO_UNIT"
     APKT_ISSUE_CLOSED = "APKT_ISSUE_CLOSED"
@@ -47,7 +47,8 @@ OUTCOME_CODES: Final = tuple(code.value for code in OutcomeCode)
 
 # The hand-off: the matter is real but the 10 April update does not cover it, so the CSO
 # follows the regular SOP. Not an APKT outcome; only the front door may end there, and
-# only where a clause's scope condition does not hold (READING.md; the audit enforces it).
+# only where a clause's scope condition does not hold; the audit enforces it
+# (docs/reading.md#the-front-door-and-scope).
 REGULAR_SOP: Final = "REGULAR_SOP"
 
 

@@ -24,7 +24,7 @@ class Clause:
 
 @attrs.frozen
 class Assumption:
-    """Provenance: a named decision of READING.md where the document is silent."""
+    """Provenance: a named decision where the document is silent (docs/reading.md)."""
 
     name: str
     # A SOP file of another document declares its own assumptions; the reason rides along.
@@ -46,7 +46,7 @@ def clause(ref: str) -> Clause:
 
 
 def assumption(name: str) -> Assumption:
-    """Cite a named assumption of READING.md; unknown names are refused at once."""
+    """Cite a named assumption (docs/reading.md); unknown names are refused at once."""
     if name not in ASSUMPTIONS:
         raise ValueError(f"unknown assumption {name!r}; assumptions: {', '.join(ASSUMPTIONS)}")
     return Assumption(name)
