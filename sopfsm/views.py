@@ -7,10 +7,9 @@ from typing import Any
 from sopfsm.call import Call
 from sopfsm.clauses import CLAUSES
 from sopfsm.compose import part_of
-from sopfsm.declare import KIND_WORDS, Branch, Script
-from sopfsm.model import SopSpec, StepSpec
+from sopfsm.declare import KIND_WORDS, Script
+from sopfsm.model import SopSpec, StepSpec, branch_label
 from sopfsm.provenance import Clause, Provenance
-from sopfsm.questions import Question
 from sopfsm.text import Lang, Text
 
 
@@ -146,16 +145,6 @@ def sop_dict(sop: SopSpec, lang: Lang) -> dict[str, Any]:
         ],
         "steps": [step_dict(sop, step, lang) for step in sop.steps],
     }
-
-
-def branch_label(question: Question, branch: Branch | None, lang: Lang) -> str:
-    """The answers that take ``branch``, as a CSO reads them ("Ya", "Skema 1", "NIK sah")."""
-    if branch is None:
-        return "?"
-    kind = question.kind
-    if branch.values is None:
-        return kind.label(kind.classes()[0].samples[0]).in_(lang)
-    return " / ".join(kind.label(v).in_(lang) for v in branch.values)
 
 
 def sop_text(sop: SopSpec, lang: Lang) -> str:

@@ -27,10 +27,10 @@ from sopfsm.assumptions import ASSUMPTIONS
 from sopfsm.catalogue import all_sops, sop_ids
 from sopfsm.clauses import CLAUSES
 from sopfsm.declare import KIND_WORDS, Script
+from sopfsm.diagram import MEANINGS
 from sopfsm.model import SopSpec, StepSpec
 from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
-from sopfsm.render import MEANINGS
 from sopfsm.text import Text
 
 FRONT_DOOR = "triage"  # the SOP id of the front door, once the catalogue has one
