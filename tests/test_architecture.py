@@ -21,7 +21,13 @@ def _lint_imports(package_parent: Path) -> subprocess.CompletedProcess[str]:
     lint = Path(sys.executable).parent / "lint-imports"
     command = [str(lint), str(CONTRACTS), "--no-cache"]
     return subprocess.run(
-        command, env=env, cwd=package_parent, capture_output=True, text=True, timeout=300
+        command,
+        env=env,
+        cwd=package_parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

@@ -8,9 +8,9 @@ import re
 import pytest
 
 import sopfsm
-from sopfsm.diagram import chart_of
+from sopfsm.diagram import PATH_COLOUR, chart_of
 from sopfsm.qa.read import parse_json_line
-from sopfsm.qa.report import BAD_COLOUR, PATH_COLOUR, example_flowchart
+from sopfsm.qa.report import BAD_COLOUR, example_flowchart
 from sopfsm.qa.simulate import simulate
 from sopfsm.qa.summary import Example
 from sopfsm.qa.verdict import judge
