@@ -104,6 +104,7 @@ def chart_of(
             )
         )
     if parts:
+        # Only a front door needs the catalogue (each part's clause and title).
         from sopfsm.catalogue import get_sop
 
         for step in sop.steps:
