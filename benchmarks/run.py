@@ -32,8 +32,8 @@ from statemachine.transition_list import TransitionList
 import sopfsm
 from sopfsm import Value
 from sopfsm.audit import audit
+from sopfsm.diagram import FORMATS, render_files
 from sopfsm.model import SopSpec
-from sopfsm.render import FORMATS, render_files
 from sopfsm.synthetic import synthetic_sop
 
 HERE = Path(__file__).parent

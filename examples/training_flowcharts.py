@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sopfsm
-from sopfsm.booklet import booklet_html
-from sopfsm.render import render_files
+from sopfsm.diagram import booklet_html, render_files
 
 
 def main(out: Path = Path("training")) -> list[Path]:

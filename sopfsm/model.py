@@ -17,7 +17,7 @@ from sopfsm.declare import ANSWER_EVENT, Branch, Script, Sop, Step
 from sopfsm.errors import SopDefinitionError
 from sopfsm.provenance import Provenance
 from sopfsm.questions import Question
-from sopfsm.text import Text
+from sopfsm.text import Lang, Text
 
 
 @attrs.frozen
@@ -177,3 +177,13 @@ def _branch_spec(name: str, state: Step, transition: object) -> BranchSpec:
     branch = found[0].sopfsm_branch if len(found) == 1 and len(funcs) == 1 else None  # type: ignore[union-attr]
     guard_names = tuple(f if isinstance(f, str) else getattr(f, "__name__", repr(f)) for f in funcs)
     return BranchSpec(source, target.id, branch, guard_names)
+
+
+def branch_label(question: Question, branch: Branch | None, lang: Lang) -> str:
+    """The answers that take ``branch``, as a CSO reads them ("Ya", "Skema 1", "NIK sah")."""
+    if branch is None:
+        return "?"
+    kind = question.kind
+    if branch.values is None:
+        return kind.label(kind.classes()[0].samples[0]).in_(lang)
+    return " / ".join(kind.label(v).in_(lang) for v in branch.values)

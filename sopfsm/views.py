@@ -18,8 +18,8 @@ from sopfsm.assumptions import ASSUMPTIONS
 from sopfsm.call import Call
 from sopfsm.clauses import CLAUSES
 from sopfsm.compose import part_of
-from sopfsm.declare import KIND_WORDS, Branch, Script
-from sopfsm.model import BranchSpec, SopSpec, StepSpec
+from sopfsm.declare import KIND_WORDS, Script
+from sopfsm.model import BranchSpec, SopSpec, StepSpec, branch_label
 from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
 from sopfsm.text import LANGS, Lang, Text
@@ -250,16 +250,6 @@ def sample_of(kind: AnswerKind, class_label: str) -> Value:
     samples = next(c.samples for c in kind.classes() if c.label == class_label)
     # A reading of 0 kWh is valid but tells a trainee nothing; prefer a telling sample.
     return next((s for s in samples if s or isinstance(s, bool)), samples[0])
-
-
-def branch_label(question: Question, branch: Branch | None, lang: Lang) -> str:
-    """The answers that take ``branch``, as a CSO reads them ("Ya", "Skema 1", "NIK sah")."""
-    if branch is None:
-        return "?"
-    kind = question.kind
-    if branch.values is None:
-        return kind.label(kind.classes()[0].samples[0]).in_(lang)
-    return " / ".join(kind.label(v).in_(lang) for v in branch.values)
 
 
 def sop_text(sop: SopSpec, lang: Lang) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -27,3 +28,22 @@ def clock() -> Callable[[], dt.datetime]:
     ticks: Iterator[int] = iter(range(10**9))
     base = dt.datetime(2020, 4, 10, 8, 0, tzinfo=dt.UTC)
     return lambda: base + dt.timedelta(seconds=next(ticks))
+
+
+def _chart_frames(svg: str) -> dict[str, str]:
+    """Each node of a Graphviz SVG chart by title, and how it is drawn: "current" (framed
+    as the call's current step), "path" (a step the call visited) or "" (neither)."""
+    from sopfsm.diagram import CURRENT_COLOUR, PATH_COLOUR
+
+    groups = re.findall(r'<g id="node\d+" class="node">\s*<title>(.*?)</title>(.*?)</g>', svg, re.S)
+    return {
+        title: "current"
+        if CURRENT_COLOUR in body.lower()
+        else ("path" if PATH_COLOUR in body.lower() else "")
+        for title, body in groups
+    }
+
+
+@pytest.fixture
+def chart_frames() -> Callable[[str], dict[str, str]]:
+    return _chart_frames

@@ -56,9 +56,9 @@ def test_the_booklet_and_show_give_the_documents_words_and_label_any_translation
 ) -> None:
     import html
 
-    from sopfsm.booklet import booklet_html
     from sopfsm.catalogue import get_sop
     from sopfsm.cli import main
+    from sopfsm.diagram import booklet_html
 
     sop = get_sop("ps-bereavement")
     indonesian = booklet_html([sop], "id")

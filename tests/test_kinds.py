@@ -11,11 +11,10 @@ import pygraphviz
 import pytest
 
 import sopfsm
-from sopfsm.booklet import booklet_html
 from sopfsm.cli import main
 from sopfsm.cli.calls import _interactive
 from sopfsm.declare import SCRIPT_KINDS, Script, ScriptKind, do, note
-from sopfsm.render import to_dot, to_mermaid
+from sopfsm.diagram import booklet_html, to_dot, to_mermaid
 from tests.reading import combinations
 
 SOPS = sopfsm.all_sops()

@@ -12,10 +12,9 @@ import pygraphviz
 import pytest
 
 import sopfsm
-from sopfsm.booklet import booklet_html
 from sopfsm.cli import main
+from sopfsm.diagram import DIAGRAM_FORMATS, SUFFIXES, booklet_html, render, to_dot, to_mermaid
 from sopfsm.model import SopSpec
-from sopfsm.render import DIAGRAM_FORMATS, SUFFIXES, render, to_dot, to_mermaid
 from tests import broken_sops
 
 DIAGRAMS = Path(__file__).parent.parent / "diagrams"

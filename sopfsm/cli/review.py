@@ -67,11 +67,11 @@ def _audit(args: argparse.Namespace) -> int:
     return ExitCode.OK if all(r.ok for r in reports) else ExitCode.CHECK_FAILED
 
 
-FORMATS = ("dot", "svg", "png", "pdf", "mermaid")  # sopfsm.render.FORMATS, without importing it
+FORMATS = ("dot", "svg", "png", "pdf", "mermaid")  # sopfsm.diagram.FORMATS, without importing it
 
 
 def _render(args: argparse.Namespace) -> int:
-    from sopfsm.render import DIAGRAM_FORMATS, render_files
+    from sopfsm.diagram import DIAGRAM_FORMATS, render_files
 
     _check_out(args.out)
     sops = [get_sop(name) for name in args.sops] if args.sops else all_sops()
@@ -82,7 +82,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _booklet(args: argparse.Namespace) -> int:
-    from sopfsm.booklet import booklet_html
+    from sopfsm.diagram import booklet_html
 
     if args.out is not None:
         _check_out(args.out)

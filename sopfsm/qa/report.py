@@ -3,29 +3,28 @@
 The HTML page is self-contained (no network): its charts are SVG drawn by matplotlib
 with a fixed font, glyphs as paths, a fixed hash salt and no date, so the same summary
 gives the same bytes; each deviation code's example call is drawn on its SOP's flowchart
-(:func:`sopfsm.render.to_dot`) with the path it took highlighted.
+(:func:`sopfsm.diagram.render`) with the path it took highlighted.
 """
 
 from __future__ import annotations
 
 import html
 import io
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Final
 
+from sopfsm.diagram import CURRENT_COLOUR, PATH_COLOUR
 from sopfsm.errors import MissingDependency
-from sopfsm.model import SopSpec
 from sopfsm.qa.summary import NO_MONTH, Example, Summary
 from sopfsm.qa.verdict import CODES
 from sopfsm.text import Lang
 
 FONT: Final = "DejaVu Sans"
 OK_COLOUR: Final = "#3a8f4b"
-BAD_COLOUR: Final = "#c8402f"
-PATH_COLOUR: Final = "#1f5fbf"
+# The flowcharts' colours: a call's path, and where it stopped (a deviation).
+BAD_COLOUR: Final = CURRENT_COLOUR
 MEANING: Final = {
     "wrong_outcome": "the recorded outcome is not where the answers lead",
     "outcome_not_allowed": "an outcome outside the SOP's closed set (clause 4: never to the unit)",
@@ -211,59 +210,20 @@ def _agents(summary: Summary) -> str:
     return _svg(figure)
 
 
-def drawn_path(sop: SopSpec, path: Sequence[str], lang: Lang) -> list[str]:
-    """The flowchart nodes a call's steps visit, in order: a question step is its texts'
-    box then its decision; a front door's step inside a clause SOP is that SOP's node."""
-    from sopfsm._flow import flow_of
-    from sopfsm.compose import namespace, part_of
-
-    flow = flow_of(sop, lang)
-    by_step: dict[str, list[str]] = {}
-    by_part: dict[str, str] = {}
-    for node in flow.nodes:
-        if node.step is not None:
-            by_step.setdefault(node.step.id, []).append(node.id)
-        elif node.part is not None:
-            by_part[namespace(node.part)] = node.id
-    drawn: list[str] = []
-    for step in path:
-        part = part_of(step)
-        nodes = by_step.get(step) or ([by_part[part]] if part in by_part else [])
-        drawn += [n for n in nodes if not drawn or drawn[-1] != n]
-    return drawn
-
-
 def example_flowchart(example: Example, lang: Lang = "id") -> str | None:
     """The example's SOP flowchart as SVG, its path in blue, where it stopped in red."""
     from sopfsm.catalogue import get_sop
+    from sopfsm.diagram import chart_of, render
     from sopfsm.errors import UnknownSop
-    from sopfsm.render import to_dot
 
-    try:
-        import pygraphviz
-    except ImportError:  # pragma: no cover - the render extra is missing
-        raise MissingDependency("pygraphviz", "render") from None
     if not example.path:
         return None
     try:
         sop = get_sop(example.sop)
     except UnknownSop:
         return None
-    graph = pygraphviz.AGraph(string=to_dot(sop, lang))
-    nodes = drawn_path(sop, example.path, lang)
-    for node_id in nodes:
-        node = graph.get_node(node_id)
-        if node.attr.get("shape") in (None, "", "plain"):
-            # A plain node is its label's table alone: give it an outline to colour.
-            node.attr.update(shape="box", style="rounded", margin="0")
-        node.attr.update(color=PATH_COLOUR, penwidth="4")
-    graph.get_node(nodes[-1]).attr.update(color=BAD_COLOUR, penwidth="5")
-    on_path = set(itertools.pairwise(nodes))
-    for edge in graph.edges():
-        if (edge[0], edge[1]) in on_path:
-            edge.attr.update(color=PATH_COLOUR, fontcolor=PATH_COLOUR, penwidth="3.5")
-    drawn: bytes = graph.draw(format="svg", prog="dot")
-    text = drawn.decode()
+    chart = chart_of(sop, lang, example.path, example.path[-1])
+    text = render(chart, "svg").decode()
     return text[text.index("<svg") :]
 
 

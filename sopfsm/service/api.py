@@ -108,24 +108,26 @@ async def sop_diagram(request: Request) -> Response:
     call_id = request.query_params.get("call")
 
     def draw() -> bytes:
-        from sopfsm.service.diagram import call_diagram
+        from sopfsm.diagram import call_chart, charted_sops, render
 
-        call = None
-        if call_id is not None:
-            stored = _store(request).get(call_id)
-            if stored.sop != sop.sop_id:
-                raise HttpProblem(
-                    400,
-                    "malformed-request",
-                    Text(
-                        id=f"panggilan {call_id!r} memakai SOP {stored.sop!r}, "
-                        f"bukan {sop.sop_id!r}",
-                        en=f"call {call_id!r} is on SOP {stored.sop!r}, not {sop.sop_id!r}",
-                    ),
-                    field="call",
-                )
-            call = stored_calls.replay(stored)
-        return call_diagram(sop, lang, call)
+        if call_id is None:
+            return render(sop, "svg", lang)
+        stored = _store(request).get(call_id)
+        call = stored_calls.replay(stored)
+        # A front-door call is drawn on its own chart and on the clause's it went into.
+        if sop.sop_id not in charted_sops(call.sop):
+            raise HttpProblem(
+                400,
+                "malformed-request",
+                Text(
+                    id=f"panggilan {call_id!r} memakai SOP {stored.sop!r}, "
+                    f"bukan {sop.sop_id!r} atau SOP lanjutannya",
+                    en=f"call {call_id!r} is on SOP {stored.sop!r}, not {sop.sop_id!r} "
+                    "or a SOP it continues into",
+                ),
+                field="call",
+            )
+        return render(call_chart(sop, call, lang), "svg")
 
     return Response(await run_in_threadpool(draw), media_type="image/svg+xml")
 

@@ -25,10 +25,10 @@ from starlette.routing import BaseRoute, Route
 from sopfsm.answers import AnswerKind, Choice, MeterReading, Nik
 from sopfsm.catalogue import FRONT_DOOR, all_sops
 from sopfsm.declare import KIND_WORDS
+from sopfsm.diagram import MEANINGS
 from sopfsm.model import SopSpec, StepSpec
 from sopfsm.provenance import Provenance
 from sopfsm.questions import Question
-from sopfsm.render import MEANINGS
 from sopfsm.text import Text
 from sopfsm.views import (
     cite_words,

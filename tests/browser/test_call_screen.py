@@ -11,6 +11,7 @@ import pytest
 import sopfsm
 from sopfsm.audit import PathRow, audit
 from sopfsm.catalogue import get_sop, sop_ids
+from sopfsm.diagram import CURRENT_COLOUR
 from sopfsm.errors import InvalidAnswer
 from tests.browser.conftest import AGENT
 from tests.browser.driving import (
@@ -152,8 +153,8 @@ def _framed_step(page: Page, revision: int) -> str | None:
     """The step the flowchart frames as current once it shows ``revision``."""
     page.wait_for_selector(f'[data-diagram-revision="{revision}"] svg')
     framed: str | None = page.evaluate(
-        """[...document.querySelectorAll('[data-diagram] g.node')]
-            .find((node) => node.querySelector('[stroke="#d62828" i]'))
+        f"""[...document.querySelectorAll('[data-diagram] g.node')]
+            .find((node) => node.querySelector('[stroke="{CURRENT_COLOUR}" i]'))
             ?.querySelector('title')?.textContent"""
     )
     return framed

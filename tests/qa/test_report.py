@@ -8,8 +8,9 @@ import re
 import pytest
 
 import sopfsm
+from sopfsm.diagram import PATH_COLOUR, chart_of
 from sopfsm.qa.read import parse_json_line
-from sopfsm.qa.report import BAD_COLOUR, PATH_COLOUR, drawn_path, example_flowchart
+from sopfsm.qa.report import BAD_COLOUR, example_flowchart
 from sopfsm.qa.simulate import simulate
 from sopfsm.qa.summary import Example
 from sopfsm.qa.verdict import judge
@@ -32,7 +33,7 @@ def test_the_path_is_drawn_in_colour_and_nothing_else(sop: str) -> None:
     svg = example_flowchart(example, "en")
     assert svg is not None
     nodes = _nodes(svg)
-    path = drawn_path(sopfsm.get_sop(sop), verdict.path, "en")
+    path = chart_of(sopfsm.get_sop(sop), "en", verdict.path).visited
     assert len(path) >= 3
     if sop == "triage":
         assert path[-1].endswith("__sop")  # the clause SOP the call continued into

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 import sopfsm
+from sopfsm.diagram import CURRENT_COLOUR
 from sopfsm.signing import SigningKey
 from sopfsm.store import CallStore
 from tests.backends import PATIENCE
@@ -85,11 +86,11 @@ def test_the_flowchart_shows_a_calls_path(client: httpx.Client) -> None:
     assert plain.status_code == 200
     assert plain.headers["content-type"] == "image/svg+xml"
     assert b"<svg" in plain.content
-    assert b"#d62828" not in plain.content.lower()
+    assert CURRENT_COLOUR.encode() not in plain.content.lower()
     call = start(client, "lebih-tagih", accepts_explanation="tidak")
     marked = client.get("/v1/sops/lebih-tagih/diagram.svg", params={"call": call["id"]})
     assert marked.status_code == 200
-    assert b"#d62828" in marked.content.lower()  # the current step, framed
+    assert CURRENT_COLOUR.encode() in marked.content.lower()  # the current step, framed
     assert problem(client.get("/v1/sops/lebih-tagih/diagram.svg?lang=fr"), 400)["field"] == "lang"
     assert problem(client.get("/v1/sops/lebih-tagih/diagram.svg?call=nope"), 404)["call"] == "nope"
     other = client.get("/v1/sops/turun-daya/diagram.svg", params={"call": call["id"]})

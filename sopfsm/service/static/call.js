@@ -393,12 +393,29 @@ function renderOutcome(call, sop, step) {
 
 // -- the flowchart ----------------------------------------------------------------------
 
+const DIAGRAM_KEY = "sopfsm.diagram";
+const diagramOpen = () => localStorage.getItem(DIAGRAM_KEY) !== "closed";
+
+// The chart a call is drawn on, and the node of its current step there. Once a front-door
+// call continues into a clause, the clause's own chart: the front door's shows the whole
+// clause as one box. On it the step is the clause's own (turun_daya__ask_nik -> ask_nik).
+function chartOf(call) {
+  const step = call.path[call.path.length - 1];
+  const part = partOf(call);
+  if (part && part.id !== call.sop) return { sop: part, node: step.slice(step.indexOf("__") + 2) };
+  return { sop: sopOf(call.sop) || { id: call.sop }, node: step };
+}
+
 async function loadDiagram() {
   const call = state.call;
-  const figure = h("figure", { class: "diagram", "data-diagram": "", "aria-busy": "true" }, h("figcaption", { id: "diagram-caption" }, word("diagram")));
+  const chart = chartOf(call);
+  const named = chart.sop.title ? `: ${t(chart.sop.title)} (${word("clause")} ${chart.sop.clause})` : `: ${chart.sop.id}`;
+  const figure = h("details", {
+    class: "diagram", "data-diagram": chart.sop.id, "aria-busy": "true", open: diagramOpen(),
+  }, h("summary", { id: "diagram-caption", "data-diagram-toggle": "" }, word("diagram"), named));
   fill(side, figure);
   try {
-    const response = await fetch(`/v1/sops/${encodeURIComponent(call.sop)}/diagram.svg?call=${encodeURIComponent(call.id)}&lang=${lang()}`, {
+    const response = await fetch(`/v1/sops/${encodeURIComponent(chart.sop.id)}/diagram.svg?call=${encodeURIComponent(call.id)}&lang=${lang()}`, {
       headers: { Authorization: `Bearer ${agent()}` },
     });
     if (!response.ok) throw new Error(String(response.status));
@@ -413,14 +430,21 @@ async function loadDiagram() {
     svg.setAttribute("aria-label", word("diagram_alt"));
     if (state.diagramUrl) URL.revokeObjectURL(state.diagramUrl);
     state.diagramUrl = URL.createObjectURL(new Blob([source], { type: "image/svg+xml" }));
-    // A scrollable view, so that a front door's wide chart stays legible around its step.
-    const view = h("div", { class: "diagram-view", tabindex: "0", "aria-labelledby": "diagram-caption", dataset: { diagramRevision: String(call.revision) } });
+    // A scrollable view, so that a wide chart stays legible around the current step.
+    const view = h("div", {
+      class: "diagram-view", tabindex: "0", "aria-labelledby": "diagram-caption",
+      dataset: { diagramRevision: String(call.revision), diagramCurrent: chart.node },
+    });
     view.append(document.importNode(svg, true));
     figure.append(
       view,
       h("a", { href: state.diagramUrl, target: "_blank", rel: "noopener", "data-diagram-full": "" }, word("diagram_full")),
     );
-    fitDiagram(view, call.path[call.path.length - 1]);
+    figure.addEventListener("toggle", () => {
+      localStorage.setItem(DIAGRAM_KEY, figure.open ? "open" : "closed");
+      if (figure.open) fitDiagram(view, chart.node);
+    });
+    if (figure.open) fitDiagram(view, chart.node);
   } catch {
     figure.append(h("p", { class: "hint" }, word("diagram_missing")));
   }
@@ -429,14 +453,13 @@ async function loadDiagram() {
 
 const PT = 4 / 3; // Graphviz sizes its SVG in points
 
-function fitDiagram(view, stepId) {
+function fitDiagram(view, nodeId) {
   const svg = view.querySelector("svg");
-  const natural = svg.viewBox.baseVal.width * PT;
-  // Fit the width when shrinking keeps the text legible; otherwise show it smaller but
-  // readable and scroll to the current step.
-  svg.style.width = natural <= view.clientWidth * 1.6 ? "100%" : `${Math.round(natural * 0.6)}px`;
+  // Drawn at its own size: the chart's smallest text (9 pt) is then 12 px, and the view
+  // scrolls to the current step rather than shrinking the chart to fit.
+  svg.style.width = `${Math.round(svg.viewBox.baseVal.width * PT)}px`;
   svg.style.height = "auto";
-  const title = [...svg.querySelectorAll("g.node > title")].find((node) => node.textContent === stepId);
+  const title = [...svg.querySelectorAll("g.node > title")].find((node) => node.textContent === nodeId);
   if (!title) return;
   const node = title.parentNode.getBoundingClientRect();
   const box = view.getBoundingClientRect();

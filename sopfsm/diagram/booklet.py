@@ -14,9 +14,10 @@ from sopfsm.audit import audit
 from sopfsm.clauses import SOURCE_TITLE
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, ScriptKind
+from sopfsm.diagram.dot import render
+from sopfsm.diagram.words import WORDS
 from sopfsm.model import SopSpec
 from sopfsm.provenance import Assumption
-from sopfsm.render import WORDS, render
 from sopfsm.text import Lang, Text
 from sopfsm.views import CLAUSE_TEXT_WORD, SCOPE_WORD, TRANSLATION_WORD, clause_texts
 
