@@ -29,7 +29,7 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_command() -> None:
 def test_the_readme_declaration_example_is_a_sop_that_passes_the_audit() -> None:
     import sopfsm
     from sopfsm.audit import audit
-    from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING
+    from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING, NOT_KNOWN
     from sopfsm.sops import lebih_tagih
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -39,6 +39,7 @@ def test_the_readme_declaration_example_is_a_sop_that_passes_the_audit() -> None
         **{name: getattr(sopfsm, name) for name in sopfsm.__all__},
         "ACCEPTS_EXPLANATION": ACCEPTS_EXPLANATION,
         "METER_READING": METER_READING,
+        "NOT_KNOWN": NOT_KNOWN,
         **{
             name: getattr(lebih_tagih, name)
             for name in ("THREE_MONTH_AVERAGE", "REPORT_TO_UNIT", "CLOSED_AT_CC")
@@ -48,4 +49,4 @@ def test_the_readme_declaration_example_is_a_sop_that_passes_the_audit() -> None
     declared = namespace["LebihTagih"]
     report = audit(declared)  # type: ignore[arg-type]
     assert report.ok
-    assert report.path_count == 2
+    assert report.path_count == 3
