@@ -39,6 +39,7 @@ _NOT_KNOWN_WORDS: Final = {
     "id": ("tidak tahu", "tidak diketahui", "tdk tahu"),
     "en": ("unknown", "not known"),
 }
+NOT_KNOWN_WORDS: Final = (*_NOT_KNOWN_WORDS["id"], *_NOT_KNOWN_WORDS["en"])
 # Answers that stand for no value: a branch on ANY never takes them.
 NO_VALUE_ANSWERS: Final = (NOT_AT_HAND, NOT_KNOWN)
 
