@@ -304,8 +304,7 @@ ASSUMPTIONS: dict[str, AssumptionInfo] = {
         "1",
         "a Niaga request whose TMP has not passed",
         Text(
-            id="Langkah klausul 1 tidak berlaku: serahkan ke SOP reguler; klausul 4 tetap "
-            "berlaku.",
+            id="Langkah klausul 1 tidak berlaku: serahkan ke SOP reguler; klausul 4 tetap berlaku.",
             en="Clause 1's steps do not apply: hand-off to the regular SOP; clause 4 still "
             "applies.",
         ),
@@ -380,7 +379,7 @@ ASSUMPTIONS: dict[str, AssumptionInfo] = {
             id='Dokumen hanya menyebut tindakan internal ("laporan Pelanggan dapat diclosed di '
             'CC"); CSO menyampaikan bahwa laporan ini ditutup di CC PLN 123, bukan bahwa '
             "permohonannya dibatalkan.",
-            en='The document names only an internal action ("the customer\'s report can be '
+            en="The document names only an internal action (\"the customer's report can be "
             'closed at the CC"); the CSO says that this report is closed at PLN 123, not that '
             "the request is dropped.",
         ),

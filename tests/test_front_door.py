@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 import sopfsm
+from sopfsm.answers import Choice
 from sopfsm.audit import audit, audit_all
 from sopfsm.cli import main
 from sopfsm.compose import SEPARATOR, namespace, part_of
-from sopfsm.answers import Choice
 from sopfsm.declare import REGULAR_SOP
 from sopfsm.questions import MATTER
 from tests.reading import QUESTIONS, combinations, expected

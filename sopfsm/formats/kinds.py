@@ -4,7 +4,8 @@ A file names a question either by its catalogue id (``ask: urgent``) or declares
 with a type from :data:`QUESTION_TYPES` (``ask: {id: callback_ok, type: yes-no, ...}``).
 Branch answers are written as the answer class they stand for: ``"yes"``/``"no"`` (strings,
 never YAML booleans), the scheme numbers, the tariff names, a named answer such as
-``not_at_hand`` (no NIK at hand) and ``not_known`` (no stand APP), or ``any`` for every answer that gives a value.
+``not_at_hand`` (no NIK at hand) and ``not_known`` (no stand APP), or ``any`` for every
+answer that gives a value.
 """
 
 from __future__ import annotations

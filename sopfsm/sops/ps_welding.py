@@ -26,8 +26,7 @@ PROCESSED_UNDER_SCHEME = do(
 )
 ASK_AGAIN_WHEN_NEEDED = say(
     assumption("welding-not-urgent"),
-    id="Kondisi saat ini terkait Covid-19; permohonan dapat diajukan kembali saat "
-    "dibutuhkan.",
+    id="Kondisi saat ini terkait Covid-19; permohonan dapat diajukan kembali saat dibutuhkan.",
     en="The current COVID-19 situation; the request can be made again when it is needed.",
 )
 CLOSED_NOT_URGENT = do(

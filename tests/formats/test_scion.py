@@ -127,8 +127,8 @@ def test_scion_reports_the_defects_the_export_avoids() -> None:
     params = fixed
     for code in ("APKT_ISSUE_CLOSED", "APKT_TO_UNIT"):
         content = f'<content>{{"outcome": "{code}"}}</content>'
-        params = params.replace(content, f"<param name=\"outcome\" expr=\"'{code}'\"/>")
-    assert hyphen != fixed and params != fixed
+        params = params.replace(content, f'<param name="outcome" expr="\'{code}\'"/>')
+    assert fixed not in (hyphen, params)
     accepts, objects = {"answers": [True]}, {"answers": [False, 12.0]}
     results = _on_scion(
         {"hyphen": hyphen, "params": params},
