@@ -23,10 +23,11 @@ from typing import ClassVar, Final
 import attrs
 from statemachine import State, StateMachine
 
-from sopfsm._text import Text
 from sopfsm.answers import Value
-from sopfsm.provenance import EFFECTIVE_DATE, SOURCE_DOCUMENT, Provenance
+from sopfsm.clauses import EFFECTIVE_DATE, SOURCE_DOCUMENT
+from sopfsm.provenance import Provenance
 from sopfsm.questions import NO_VALUE_ANSWERS, Question
+from sopfsm.text import Text
 
 ANSWER_EVENT: Final = "answer"
 YES: Final = True

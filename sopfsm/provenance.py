@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from sopfsm._text import Text
+from sopfsm.text import Text
 
 SOURCE_DOCUMENT = "SOP-CSO-PLN123-2020-04-10.txt"
 SOURCE_TITLE = Text(

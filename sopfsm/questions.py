@@ -12,19 +12,9 @@ from typing import Final
 
 import attrs
 
-from sopfsm._text import Text
-from sopfsm.answers import (
-    AnswerClass,
-    AnswerKind,
-    Choice,
-    MeterReading,
-    Nik,
-    Option,
-    Rejected,
-    Value,
-    yes_no,
-)
-from sopfsm.errors import InvalidAnswer
+from sopfsm.answers import AnswerClass, AnswerKind, Choice, MeterReading, Nik, Option, Value, yes_no
+from sopfsm.errors import InvalidAnswer, Rejected
+from sopfsm.text import Text
 
 # The answer that the customer cannot give the value now (no NIK at hand). A branch on
 # ANY never takes it: it is not a value, and a SOP that accepts it branches on it by name.

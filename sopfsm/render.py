@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from sopfsm._flow import Flow, FlowNode, flow_of
-from sopfsm._text import Lang, Text
 from sopfsm.declare import KIND_WORDS, REGULAR_SOP, Script, ScriptKind
 from sopfsm.errors import MissingDependency
-from sopfsm.present import SCOPE_WORD, branch_label
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
 from sopfsm.provenance import Assumption, Provenance
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+from sopfsm.text import Lang, Text
+from sopfsm.views import SCOPE_WORD, branch_label
 
 FORMATS: Final = ("dot", "svg", "png", "pdf", "mermaid")
 SUFFIXES: Final = {"dot": ".dot", "svg": ".svg", "png": ".png", "pdf": ".pdf", "mermaid": ".mmd"}

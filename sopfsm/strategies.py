@@ -13,10 +13,11 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from sopfsm.answers import MAX_METER_READING, Choice, MeterReading, Nik, Rejected
+from sopfsm.answers import MAX_METER_READING, Choice, MeterReading, Nik
+from sopfsm.errors import Rejected
+from sopfsm.model import SopSpec
 from sopfsm.nik import PROVINCE_CODES
 from sopfsm.questions import NOT_KNOWN, NOT_KNOWN_WORDS, MeterReadingOrNotKnown, Question
-from sopfsm.spec import SopSpec
 
 __all__ = [
     "answer_plans",
@@ -204,7 +205,8 @@ def sop_documents(draw: st.DrawFn, max_questions: int = 5) -> dict[str, object]:
     steps of any question type, catalogue or the file's own, whose answers lead on to
     later steps or to outcomes, every step reachable, every answer covered exactly once,
     citing the bundled document or clauses and assumptions the file declares itself."""
-    from sopfsm.provenance import ASSUMPTIONS, CLAUSES, SOURCE_DOCUMENT
+    from sopfsm.assumptions import ASSUMPTIONS
+    from sopfsm.clauses import CLAUSES, SOURCE_DOCUMENT
 
     own = draw(st.booleans())
     words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ÀÉ'\"&<>:#-", min_size=1, max_size=30)

@@ -8,6 +8,7 @@ stands between the fault and a live call.
 from __future__ import annotations
 
 import attrs
+from sopfsm.model import BranchSpec
 
 from sopfsm import (
     ANY,
@@ -36,7 +37,6 @@ from sopfsm.questions import (
     REGION_SCHEME,
     URGENT,
 )
-from sopfsm.spec import BranchSpec
 
 TITLE = Text(id="Rusak", en="Broken")
 

@@ -124,7 +124,7 @@ def _fibonacci(n: int) -> int:
 
 
 def test_a_synthetic_sop_of_2000_question_states_is_counted_without_listing() -> None:
-    from sopfsm._synthetic import synthetic_sop
+    from sopfsm.synthetic import synthetic_sop
 
     report = audit(synthetic_sop(2000))
     assert report.ok

@@ -236,7 +236,7 @@ def test_the_reading_covers_the_front_door_as_a_whole() -> None:
 
 
 def test_clause_4_allows_telling_the_customer_there_is_no_need_to_go_and_nothing_more() -> None:
-    from sopfsm._wording import sends_to_unit
+    from sopfsm.wording import sends_to_unit
 
     assert not sends_to_unit("Pelanggan tidak perlu datang ke Unit.")
     assert not sends_to_unit("there is no need to go to the unit")

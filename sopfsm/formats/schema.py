@@ -15,8 +15,8 @@ from typing import Any, Final
 
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, SCRIPT_KINDS
 from sopfsm.errors import SopFileProblem
-from sopfsm.formats.document import FORMAT_VERSION, Located, Path
 from sopfsm.formats.kinds import ANY_ANSWER, CATALOGUE_QUESTIONS, QUESTION_TYPES
+from sopfsm.formats.located import FORMAT_VERSION, Located, Path
 
 SCHEMA_ID: Final = "urn:sopfsm:sop-file:1"
 SCHEMA_FILE: Final = "sop.schema.json"

@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 from sopfsm.answers import AnswerKind, Value
 from sopfsm.declare import ANSWER_EVENT
 from sopfsm.formats.kinds import answer_word, named_values, type_name
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
 
 SCXML_NAMESPACE: Final = "http://www.w3.org/2005/07/scxml"
 NAMESPACE: Final = "urn:sopfsm:scxml:1"

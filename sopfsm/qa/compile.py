@@ -19,12 +19,19 @@ from typing import Final
 
 import attrs
 
-from sopfsm.answers import Rejected, Value
+from sopfsm.answers import Value
 from sopfsm.catalogue import get_sop
 from sopfsm.declare import Branch
-from sopfsm.errors import CallFinished, InvalidAnswer, NoBranch, NotPending, UnknownQuestion
+from sopfsm.errors import (
+    CallFinished,
+    InvalidAnswer,
+    NoBranch,
+    NotPending,
+    Rejected,
+    UnknownQuestion,
+)
+from sopfsm.model import SopSpec
 from sopfsm.questions import Question
-from sopfsm.spec import SopSpec
 
 # A coerced value's key in a branch table: True == 1 in Python, but a yes must never
 # take the branch of choice 1 (sopfsm.declare.Branch.matches compares types too).

@@ -7,10 +7,10 @@ the PLN officer will be let in. READING.md decides the report goes to the unit e
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import NO, YES, Sop, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import ACCESS_RESTRICTED
+from sopfsm.text import Text
 
 COORDINATE_WITH_RT = say(
     clause("5C"),

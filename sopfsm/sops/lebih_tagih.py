@@ -7,10 +7,10 @@ unit, with the meter reading (stand APP) at the time of the report.
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import ANY, NO, YES, Sop, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING, NOT_KNOWN
+from sopfsm.text import Text
 
 THREE_MONTH_AVERAGE = say(
     clause("5B"),

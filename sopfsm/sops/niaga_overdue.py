@@ -8,10 +8,10 @@ on every path, and that restricted access gets the advice of 5C without changing
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import NO, YES, Sop, ask, do, note, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import ACCESS_RESTRICTED, URGENT
+from sopfsm.text import Text
 
 COVID_SITUATION = say(
     clause("1a"),

@@ -6,11 +6,11 @@ READING.md decides that the access advice of clause 2 is given here too.
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import Script, ScriptKind, Sop, ask, note, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME
 from sopfsm.sops.ps_welding import ACCESS_WARNING, ps_scheme_outcomes
+from sopfsm.text import Text
 
 # Plain words for a bereaved customer; the scheme is the CSO's business (READING.md).
 URGENT_BY_NATURE = say(

@@ -7,10 +7,10 @@ not-urgent case: tell the COVID-19 situation, the request can be made again: clo
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import NO, YES, Sop, Step, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import REGION_SCHEME, URGENT
+from sopfsm.text import Text
 
 ACCESS_WARNING = say(
     clause("2"),

@@ -11,10 +11,10 @@ composed here under its namespace, in the same call.
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.catalogue import get_sop
 from sopfsm.compose import compose, entry
 from sopfsm.declare import NO, REGULAR_SOP, YES, Branch, Script, note
+from sopfsm.model import BranchSpec, StepSpec
 from sopfsm.provenance import Provenance, assumption, clause
 from sopfsm.questions import (
     MATTER,
@@ -25,7 +25,7 @@ from sopfsm.questions import (
     TMP_PASSED,
     Question,
 )
-from sopfsm.spec import BranchSpec, StepSpec
+from sopfsm.text import Text
 
 FRONT_DOOR = "triage"
 

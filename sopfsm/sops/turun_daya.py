@@ -11,7 +11,6 @@ APKT ISSUE CLOSED.
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import ANY, NO, YES, Sop, ask, do, note, outcome, say, when
 from sopfsm.provenance import assumption, clause
 from sopfsm.questions import (
@@ -21,6 +20,7 @@ from sopfsm.questions import (
     NOT_AT_HAND,
     TARGET_TARIFF,
 )
+from sopfsm.text import Text
 
 NON_SUBSIDISED_TO_UNIT = do(
     clause("5A.1"),

@@ -7,9 +7,9 @@ the customer is told there is no need to go.
 
 from __future__ import annotations
 
-from sopfsm._text import Text
 from sopfsm.declare import Sop, do, outcome, say
 from sopfsm.provenance import assumption, clause
+from sopfsm.text import Text
 
 SENT_TO_UNIT = do(
     clause("4"),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sopfsm.model import SopSpec
 
 from sopfsm.answers import Value
 from sopfsm.audit import audit
@@ -25,7 +26,6 @@ from sopfsm.catalogue import get_sop, sop_ids
 from sopfsm.cli import main
 from sopfsm.formats.kinds import answer_word
 from sopfsm.formats.scxml import sop_to_scxml
-from sopfsm.spec import SopSpec
 
 SCION = Path(__file__).parent / "scion"
 ENGINE = SCION / "node_modules" / "@scion-scxml" / "scxml"

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from sopfsm.assumptions import ASSUMPTIONS
+from sopfsm.clauses import CLAUSES
 
 import sopfsm
 from sopfsm.declare import Script, ScriptKind
-from sopfsm.provenance import ASSUMPTIONS, CLAUSES, Clause
+from sopfsm.provenance import Clause
 
 SOPS = sopfsm.all_sops()
 
