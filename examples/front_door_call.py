@@ -32,8 +32,8 @@ def take(answers: dict[str, str]) -> sopfsm.Call:
 
 def main() -> tuple[str, str]:
     print("A Niaga request past its TMP, not urgent, access restricted:")
-    niaga = take({"matter": "niaga", "tmp_passed": "ya", "urgent": "tidak",
-                  "access_restricted": "ya"})  # fmt: skip
+    niaga = take({"matter": "niaga", "registered_online": "ya", "tmp_passed": "ya",
+                  "urgent": "tidak", "access_restricted": "ya"})  # fmt: skip
     print("\nOver-billing, but the customer does not object to paying:")
     billing = take({"matter": "lebih tagih", "objects_to_paying": "tidak"})
     assert niaga.outcome is not None

@@ -114,36 +114,64 @@ ASSUMPTIONS: dict[str, AssumptionInfo] = {
         "how a call reaches a clause",
         Text(
             id="CSO lebih dulu menyebutkan masalah Pelanggan: permohonan Niaga belum terealisasi "
-            "(1), PS (2, 3), Turun Daya (5A), Lebih Tagih (5B), Gangguan 1 Persil (5C), atau "
-            "permohonan lain yang dulu dijawab dengan mengarahkan Pelanggan ke Unit (4).",
+            "(1), PS (2, 3), Turun Daya (5A), Lebih Tagih (5B), Gangguan 1 Persil (5C), "
+            "permohonan lain yang sebelumnya mengarahkan Pelanggan ke Unit (4), atau masalah "
+            "di luar pembaruan ini.",
             en="The CSO first names the customer's matter: a Niaga request not yet realised "
-            "(1), a PS (2, 3), Turun Daya (5A), Lebih Tagih (5B), Gangguan 1 Persil (5C), or "
-            "another request that the regular SOP used to answer by sending the customer to "
-            "the unit (4).",
+            "(1), a PS (2, 3), Turun Daya (5A), Lebih Tagih (5B), Gangguan 1 Persil (5C), "
+            "another request that previously sent the customer to the unit (4), or a matter "
+            "outside this update.",
+        ),
+    ),
+    "scope-outside-update": AssumptionInfo(
+        "front door",
+        "a matter that is none of clauses 1–5C",
+        Text(
+            id="Pilihan tersendiri, di luar pembaruan ini: serahkan ke SOP reguler; klausul 4 "
+            "tetap berlaku (Pelanggan tidak diarahkan ke Unit).",
+            en="A choice of its own, outside this update: hand-off to the regular SOP; clause 4 "
+            "still applies (the customer is not sent to the unit).",
+        ),
+    ),
+    "scope-niaga-channel": AssumptionInfo(
+        "1",
+        "a Niaga request registered through another channel than web/mandiri or CC PLN 123",
+        Text(
+            id="Klausul 1 hanya mencakup pendaftaran via Web/mandiri atau CC PLN 123; saluran "
+            "ditanyakan sendiri, sebelum TMP. Saluran lain: langkah klausul 1 tidak berlaku, "
+            "serahkan ke SOP reguler; klausul 4 tetap berlaku.",
+            en="Clause 1 covers registration via the web/self-service or PLN 123 only; the "
+            "channel is its own question, asked before the TMP. Another channel: clause 1's "
+            "steps do not apply, hand-off to the regular SOP; clause 4 still applies.",
         ),
     ),
     "scope-niaga-tmp": AssumptionInfo(
         "1",
         "a Niaga request whose TMP has not passed",
         Text(
-            id="Pembaruan ini tidak berlaku: serahkan ke SOP reguler.",
-            en="The update does not apply: hand-off to the regular SOP.",
+            id="Langkah klausul 1 tidak berlaku: serahkan ke SOP reguler; klausul 4 tetap berlaku.",
+            en="Clause 1's steps do not apply: hand-off to the regular SOP; clause 4 still "
+            "applies.",
         ),
     ),
     "scope-lebih-tagih": AssumptionInfo(
         "5B",
         "a Lebih Tagih customer who does not object to paying or ask for a correction",
         Text(
-            id="Pembaruan ini tidak berlaku: serahkan ke SOP reguler.",
-            en="The update does not apply: hand-off to the regular SOP.",
+            id="Langkah klausul 5B tidak berlaku: serahkan ke SOP reguler; klausul 4 tetap "
+            "berlaku.",
+            en="Clause 5B's steps do not apply: hand-off to the regular SOP; clause 4 still "
+            "applies.",
         ),
     ),
     "scope-gangguan-persil": AssumptionInfo(
         "5C",
         "a Gangguan 1 Persil that needs no officer on site",
         Text(
-            id="Pembaruan ini tidak berlaku: serahkan ke SOP reguler.",
-            en="The update does not apply: hand-off to the regular SOP.",
+            id="Langkah klausul 5C tidak berlaku: serahkan ke SOP reguler; klausul 4 tetap "
+            "berlaku.",
+            en="Clause 5C's steps do not apply: hand-off to the regular SOP; clause 4 still "
+            "applies.",
         ),
     ),
     "ps-other-purpose": AssumptionInfo(
@@ -175,6 +203,62 @@ ASSUMPTIONS: dict[str, AssumptionInfo] = {
             "bahwa ia tidak perlu datang ke Unit.",
             en="The report is sent to the unit via APKT (APKT_TO_UNIT), and the customer is "
             "told there is no need to go to the unit.",
+        ),
+    ),
+    "told-sent-to-unit": AssumptionInfo(
+        "1e, 5A.1, 5A.2b, 5B",
+        "what the customer hears when the report is sent to the unit via APKT",
+        Text(
+            id="Dokumen hanya menyebut tindakan di APKT; CSO menyampaikan bahwa laporan atau "
+            "permohonan itu diteruskan ke Unit via APKT, agar Pelanggan tahu tidak perlu ke "
+            "Unit (klausul 4).",
+            en="The document names only the action in APKT; the CSO says that the report or "
+            "request is passed to the unit via APKT, so that the customer knows there is no "
+            "need to go there (clause 4).",
+        ),
+    ),
+    "told-closed-at-cc": AssumptionInfo(
+        "1f",
+        "what the customer hears when the report is closed at the contact centre",
+        Text(
+            id='Dokumen hanya menyebut tindakan internal ("laporan Pelanggan dapat diclosed di '
+            'CC"); CSO menyampaikan bahwa laporan ini ditutup di CC PLN 123, bukan bahwa '
+            "permohonannya dibatalkan.",
+            en="The document names only an internal action (\"the customer's report can be "
+            'closed at the CC"); the CSO says that this report is closed at PLN 123, not that '
+            "the request is dropped.",
+        ),
+    ),
+    "nik-asked": AssumptionInfo(
+        "5A.2",
+        "how the CSO gets the NIK to check",
+        Text(
+            id="Dokumen hanya menyebut pengecekan NIK di aplikasi; CSO menyampaikan bahwa NIK "
+            "perlu dicek, lalu menanyakannya.",
+            en="The document names only the NIK check in the application; the CSO says that "
+            "the NIK needs checking, then asks for it.",
+        ),
+    ),
+    "bereavement-plain-words": AssumptionInfo(
+        "3",
+        "what a bereaved customer is told",
+        Text(
+            id="Dokumen tidak memberi kalimat untuk Pelanggan; CSO menyampaikan bahwa "
+            "permohonan itu urgent dan dapat langsung diproses. Skema 1 atau 2 adalah catatan "
+            "untuk CSO, tidak dibacakan.",
+            en="The document gives no line for the customer; the CSO says that the request is "
+            "urgent and can be processed directly. Scheme 1 or 2 is a note for the CSO, not "
+            "read out.",
+        ),
+    ),
+    "lebih-tagih-reading-not-known": AssumptionInfo(
+        "5B",
+        "the customer cannot give the stand APP",
+        Text(
+            id='Laporan tetap dikirim ke Unit (APKT_TO_UNIT); stand APP dicatat "tidak '
+            'diketahui", tidak pernah angka tebakan.',
+            en="The report still goes to the unit (APKT_TO_UNIT); the reading is recorded as "
+            "not known, never a guessed number.",
         ),
     ),
     "nik-not-at-hand": AssumptionInfo(

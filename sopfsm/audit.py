@@ -30,6 +30,9 @@ MAX_LISTED_PATHS: Final = 500
 # The names of the scope decisions (docs/reading.md#the-front-door-and-scope): where a
 # clause's scope fails, the hand-off.
 SCOPE_DECISION: Final = "scope-"
+# The front door's matter outside this update, and the decision its hand-off cites.
+OUTSIDE_UPDATE: Final = "outside_update"
+OUTSIDE_UPDATE_DECISION: Final = "scope-outside-update"
 
 # What each clause requires an APKT_TO_UNIT outcome to carry for the unit.
 REQUIRED_BY_CLAUSE: Final[Mapping[str, tuple[str, ...]]] = {
@@ -43,7 +46,7 @@ CHECKS: Final[Mapping[str, str]] = {
     "termination": "every path ends in a final step within a bound (no dead end, no loop)",
     "outcomes": "every final step has an outcome of the closed set",
     "hand-off": "REGULAR_SOP ends only front-door paths where a scope fails; every matter is "
-    "routed into a clause",
+    "routed into a clause, but the one outside the update",
     "clause-4": "no path sends the customer to the unit",
     "provenance": "every step, script and branch cites a clause or a named assumption",
     "kinds": "no application action or note is given as something to say, nor the reverse",
@@ -253,6 +256,8 @@ class _Analysis:
         graph, start = self.graph, self.sop.initial.id
         findings = []
         for question, label, branch in graph.edges[start]:
+            if _is_outside_update(branch):
+                continue
             reached = graph.breadth_first(branch.target)
             if not any(
                 part_of(s) is not None and self.sop.step(s).outcome in OUTCOME_CODES
@@ -378,6 +383,17 @@ class _Analysis:
                 PathRow(tuple(answers), tuple(steps), outcome, tuple(cites), tuple(scripts))
             )
         return tuple(rows)
+
+
+def _is_outside_update(branch: BranchSpec) -> bool:
+    # The one matter that reaches no clause by design (READING.md, round 3): it hands off,
+    # citing its own decision, and no other matter may cite that decision to escape.
+    return (
+        branch.branch is not None
+        and branch.branch.values == (OUTSIDE_UPDATE,)
+        and isinstance(branch.per, Assumption)
+        and branch.per.name == OUTSIDE_UPDATE_DECISION
+    )
 
 
 def _is_scope_decision(per: Provenance | None) -> bool:

@@ -26,7 +26,7 @@ from statemachine import State, StateMachine
 from sopfsm.answers import Value
 from sopfsm.clauses import EFFECTIVE_DATE, SOURCE_DOCUMENT
 from sopfsm.provenance import Provenance
-from sopfsm.questions import NOT_AT_HAND, Question
+from sopfsm.questions import NO_VALUE_ANSWERS, Question
 from sopfsm.text import Text
 
 ANSWER_EVENT: Final = "answer"
@@ -170,8 +170,8 @@ class Branch:
 
     def matches(self, value: Value) -> bool:
         if self.values is None:
-            # Any accepted answer that gives a value; "not at hand" gives none.
-            return not (type(value) is str and value == NOT_AT_HAND)
+            # Any accepted answer that gives a value; "not at hand" and "not known" give none.
+            return not (type(value) is str and value in NO_VALUE_ANSWERS)
         # True == 1 in Python; a yes must never take the branch of scheme 1.
         return any(v == value and type(v) is type(value) for v in self.values)
 

@@ -22,6 +22,22 @@ NOT_AT_HAND: Final = "not_at_hand"
 _NOT_AT_HAND_WORDS = frozenset(
     {"notathand", "tidakada", "tidakpunya", "tidakbawa", "none", "nonik", "tanpanik"}
 )
+# The answer that the customer cannot give the meter reading (READING.md, 5B): the report
+# still goes to the unit, with the reading recorded as not known, never a guessed number.
+NOT_KNOWN: Final = "not_known"
+_NOT_KNOWN_WORDS: Final = {
+    "id": ("tidak tahu", "tidak diketahui", "tdk tahu"),
+    "en": ("unknown", "not known"),
+}
+NOT_KNOWN_WORDS: Final = (*_NOT_KNOWN_WORDS["id"], *_NOT_KNOWN_WORDS["en"])
+# Answers that stand for no value: a branch on ANY never takes them.
+NO_VALUE_ANSWERS: Final = (NOT_AT_HAND, NOT_KNOWN)
+
+
+def _typed(raw: object) -> str | None:
+    """``raw`` as the key a word is looked up by: case, spacing, hyphens and underscores
+    are forgiven, as for every other answer."""
+    return re.sub(r"[\s_\-]+", "", raw.casefold()) if isinstance(raw, str) else None
 
 
 @attrs.frozen
@@ -37,7 +53,7 @@ class NikOrNotAtHand(Nik):
         )
 
     def coerce(self, raw: object) -> Value:
-        if isinstance(raw, str) and re.sub(r"[\s_\-]+", "", raw.casefold()) in _NOT_AT_HAND_WORDS:
+        if _typed(raw) in _NOT_AT_HAND_WORDS:
             return NOT_AT_HAND
         return super().coerce(raw)
 
@@ -48,6 +64,39 @@ class NikOrNotAtHand(Nik):
         if value == NOT_AT_HAND:
             return Text(id="NIK tidak ada", en="no NIK at hand")
         return super().label(value)
+
+
+@attrs.frozen
+class MeterReadingOrNotKnown(MeterReading):
+    """A stand APP, or ``tidak tahu`` when the customer cannot give it (READING.md, 5B)."""
+
+    @property
+    def accepted(self) -> Text:
+        accepted = super().accepted
+        said_id = " / ".join(f"'{w}'" for w in _NOT_KNOWN_WORDS["id"])
+        said_en = " / ".join(f"'{w}'" for w in _NOT_KNOWN_WORDS["en"])
+        return Text(
+            id=f"{accepted.id}, atau {said_id} bila Pelanggan tidak dapat menyebutkan stand APP",
+            en=f"{accepted.en}, or {said_en} when the customer cannot give the reading",
+        )
+
+    def coerce(self, raw: object) -> Value:
+        if _typed(raw) in _NOT_KNOWN_TYPED:
+            return NOT_KNOWN
+        return super().coerce(raw)
+
+    def classes(self) -> tuple[AnswerClass, ...]:
+        return (*super().classes(), AnswerClass("<reading not known>", (NOT_KNOWN,)))
+
+    def label(self, value: Value) -> Text:
+        if value == NOT_KNOWN:
+            return Text(id="stand APP tidak diketahui", en="meter reading not known")
+        return super().label(value)
+
+
+_NOT_KNOWN_TYPED: Final = frozenset(
+    {_typed(word) for words in _NOT_KNOWN_WORDS.values() for word in words} | {_typed(NOT_KNOWN)}
+)
 
 
 @attrs.frozen
@@ -159,7 +208,7 @@ METER_READING = Question(
         id="Berapa stand APP (kWh) saat Pelanggan melapor?",
         en="What is the meter reading (stand APP, kWh) at the time of the report?",
     ),
-    MeterReading(),
+    MeterReadingOrNotKnown(),
 )
 
 
@@ -189,24 +238,39 @@ MATTER = Question(
                 Text(id="Gangguan 1 Persil", en="Outage at one premises"),
                 ("gangguan",),
             ),
+            # Clause 4's own words; "lain"/"other" alone would also name a matter outside
+            # the update, so neither is a word for it (READING.md, round 3).
             Option(
                 "unit_request",
                 Text(
-                    id="Permohonan lain yang dulu diarahkan ke Unit",
-                    en="Another request once sent to the unit",
+                    id="Permohonan lain yang sebelumnya mengarahkan Pelanggan ke Unit",
+                    en="Another request that previously sent the customer to the unit",
                 ),
-                ("lain", "other"),
+                ("ke unit", "to the unit"),
+            ),
+            Option(
+                "outside_update",
+                Text(id="Di luar pembaruan ini", en="Outside this update"),
+                ("di luar", "luar", "outside"),
             ),
         )
     ),
 )
+# Clause 1 covers requests registered via the web/self-service or PLN 123 only: the
+# channel and the TMP are two questions, the channel first (READING.md, round 3).
+REGISTERED_ONLINE = Question(
+    "registered_online",
+    Text(
+        id="Apakah permohonan didaftarkan melalui Web/pendaftaran mandiri atau CC PLN 123?",
+        en="Was the request registered via the web/self-service or PLN 123?",
+    ),
+    yes_no(),
+)
 TMP_PASSED = Question(
     "tmp_passed",
     Text(
-        id="Permohonan didaftarkan via web/mandiri atau CC PLN 123: apakah TMP penyambungannya "
-        "sudah terlewati?",
-        en="The request was registered via the web, self-service or PLN 123: has its "
-        "connection TMP passed?",
+        id="Apakah waktu TMP penyambungannya sudah terlewati?",
+        en="Has the connection TMP passed?",
     ),
     yes_no(),
 )

@@ -17,7 +17,7 @@ from sopfsm.answers import MAX_METER_READING, Choice, MeterReading, Nik
 from sopfsm.errors import Rejected
 from sopfsm.model import SopSpec
 from sopfsm.nik import PROVINCE_CODES
-from sopfsm.questions import Question
+from sopfsm.questions import NOT_KNOWN, NOT_KNOWN_WORDS, MeterReadingOrNotKnown, Question
 
 __all__ = [
     "answer_plans",
@@ -155,6 +155,10 @@ def valid_answers(question: Question) -> st.SearchStrategy[object]:
         return _choices(kind)
     if isinstance(kind, Nik):
         return niks()
+    if isinstance(kind, MeterReadingOrNotKnown):
+        # "tidak tahu" as CSOs type it: the catalogue's stand APP takes it (READING.md, 5B).
+        not_known = st.sampled_from([NOT_KNOWN, *NOT_KNOWN_WORDS]).flatmap(_respell)
+        return st.one_of(meter_readings(), not_known)
     if isinstance(kind, MeterReading):
         return meter_readings()
     raise TypeError(f"no strategy for the answers of {question.id!r}")

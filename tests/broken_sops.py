@@ -260,7 +260,14 @@ _ASK_SCOPE = StepSpec("ask_objects", (), OBJECTS_TO_PAYING, None, (), clause("5B
 _HANDOFF = StepSpec(
     "regular_sop", (), None, REGULAR_SOP, (), assumption("scope-lebih-tagih"), False
 )
-_OTHER_MATTER_IDS = ("niaga", "ps", "turun_daya", "gangguan_persil", "unit_request")
+_OTHER_MATTER_IDS = (
+    "niaga",
+    "ps",
+    "turun_daya",
+    "gangguan_persil",
+    "unit_request",
+    "outside_update",
+)
 _OTHER_MATTERS = [
     _matter(m, "regular_sop", assumption("scope-lebih-tagih")) for m in _OTHER_MATTER_IDS
 ]
@@ -274,6 +281,20 @@ MatterRoutedNowhere = _front_door(
     "broken-matter-nowhere",
     [_ASK_MATTER, _ASK_SCOPE, _HANDOFF],
     [_matter("lebih_tagih", "ask_objects", clause("5B")), *_OTHER_MATTERS, *_SCOPE],
+    _LEBIH_TAGIH,
+)
+
+# Niaga hands off at once, citing the decision that only the matter outside the update may.
+NiagaPassedOffAsOutside = _front_door(
+    "broken-niaga-outside",
+    [_ASK_MATTER, _ASK_SCOPE, _HANDOFF],
+    [
+        _matter("lebih_tagih", "ask_objects", clause("5B")),
+        _matter("niaga", "regular_sop", assumption("scope-outside-update")),
+        *(_matter(m, entry(_LEBIH_TAGIH), clause("5B")) for m in _OTHER_MATTER_IDS[1:-1]),
+        _matter("outside_update", "regular_sop", assumption("scope-outside-update")),
+        *_SCOPE,
+    ],
     _LEBIH_TAGIH,
 )
 
@@ -352,6 +373,7 @@ HandOffNotByScope = _front_door(
 BROKEN_FRONT_DOORS: list[tuple[type[Sop], str, str]] = [
     (MatterRoutedNowhere, "hand-off", "matter matter=niaga is routed nowhere"),
     (MatterRoutedNowhere, "hand-off", "matter matter=unit_request is routed nowhere"),
+    (NiagaPassedOffAsOutside, "hand-off", "matter matter=niaga is routed nowhere"),
     (HandOffInsideSop, "hand-off", "at step 'lebih_tagih__handed_off' is inside SOP 'lebih_tagih'"),
     (HandOffFromInsideSop, "hand-off", "is reached from inside SOP 'lebih_tagih'"),
     (HandOffWithoutFrontDoor, "hand-off", "is in a SOP with no front door"),

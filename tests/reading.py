@@ -16,6 +16,7 @@ TO_UNIT, CLOSED, HANDOFF = "APKT_TO_UNIT", "APKT_ISSUE_CLOSED", "REGULAR_SOP"
 NO_NIK = "not_at_hand"  # the answer when the customer has no NIK at hand ("tidak ada")
 A_NIK = "3171010101900001"
 A_READING = 4321.0
+NO_READING = "not_known"  # the answer when the customer cannot give the stand APP ("tidak tahu")
 
 
 def niaga_overdue(a: Answers) -> Expectation:
@@ -59,6 +60,9 @@ def turun_daya(a: Answers) -> Expectation:
 def lebih_tagih(a: Answers) -> Expectation:
     if a["accepts_explanation"]:
         return ("accepts_explanation",), CLOSED, "5B-accepts"
+    if a["meter_reading"] == NO_READING:
+        # Round 3: the report still goes to the unit, the reading recorded as not known.
+        return ("accepts_explanation", "meter_reading"), TO_UNIT, "decision-5B-not-known"
     return ("accepts_explanation", "meter_reading"), TO_UNIT, "5B-objects"
 
 
@@ -69,6 +73,12 @@ def gangguan_persil(a: Answers) -> Expectation:  # noqa: ARG001  # one outcome f
 def triage(a: Answers) -> Expectation:
     """The front door: the matter, the clause's scope where it states one, then its SOP."""
     matter = a["matter"]
+    if matter == "outside_update":
+        # Round 3: a matter none of clauses 1-5C covers is a choice of its own: hand-off.
+        return ("matter",), HANDOFF, "decision-outside-update"
+    if matter == "niaga" and not a["registered_online"]:
+        # Round 3: clause 1 covers web/mandiri and CC PLN 123 only, asked before the TMP.
+        return ("matter", "registered_online"), HANDOFF, "scope-niaga-channel"
     if matter == "ps":
         purposes = {"welding": ps_welding, "bereavement": ps_bereavement, "other": ps_other}
         asked, code, why = purposes[str(a["ps_purpose"])](a)
@@ -82,11 +92,12 @@ def triage(a: Answers) -> Expectation:
         "gangguan_persil": gangguan_persil,
         "unit_request": unit_request,
     }[str(matter)]
+    channel = ("registered_online",) if matter == "niaga" else ()
     if matter in scope:
         if not a[scope[str(matter)]]:
-            return ("matter", scope[str(matter)]), HANDOFF, f"scope-{matter}"
+            return ("matter", *channel, scope[str(matter)]), HANDOFF, f"scope-{matter}"
         asked, code, why = clause_sop(a)
-        return ("matter", scope[str(matter)], *asked), code, why
+        return ("matter", *channel, scope[str(matter)], *asked), code, why
     asked, code, why = clause_sop(a)
     return ("matter", *asked), code, why
 
@@ -104,7 +115,16 @@ TABLE: dict[str, Callable[[Answers], Expectation]] = {
 }
 
 DOMAINS: dict[str, tuple[object, ...]] = {
-    "matter": ("niaga", "ps", "turun_daya", "lebih_tagih", "gangguan_persil", "unit_request"),
+    "matter": (
+        "niaga",
+        "ps",
+        "turun_daya",
+        "lebih_tagih",
+        "gangguan_persil",
+        "unit_request",
+        "outside_update",
+    ),
+    "registered_online": (True, False),
     "tmp_passed": (True, False),
     "ps_purpose": ("welding", "bereavement", "other"),
     "objects_to_paying": (True, False),
@@ -117,7 +137,7 @@ DOMAINS: dict[str, tuple[object, ...]] = {
     "nik_eligible": (True, False),
     "asks_about_eligibility": (True, False),
     "accepts_explanation": (True, False),
-    "meter_reading": (A_READING,),
+    "meter_reading": (A_READING, NO_READING),
 }
 
 QUESTIONS: dict[str, tuple[str, ...]] = {
@@ -132,6 +152,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 }
 QUESTIONS["triage"] = (
     "matter",
+    "registered_online",
     "tmp_passed",
     "ps_purpose",
     "objects_to_paying",

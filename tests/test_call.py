@@ -125,7 +125,7 @@ def test_history_keeps_steps_scripts_and_answers_with_times(clock: Clock) -> Non
     assert [r.question for r in call.answers] == ["accepts_explanation", "meter_reading"]
     assert [r.at.second for r in call.answers] == [0, 1]
     assert all(r.by == "cso" for r in call.answers)
-    assert [s.per.label for s in call.said] == ["5B", "5B", "5B"]
+    assert [s.per.label for s in call.said] == ["5B", "A:told-sent-to-unit", "5B"]
     assert call.outcome is not None
     assert call.outcome.data == {"accepts_explanation": False, "meter_reading": 12345.0}
     assert call.outcome.carries == ("meter_reading",)

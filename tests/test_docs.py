@@ -157,7 +157,7 @@ def test_every_page_is_in_the_navigation_and_its_markers_expand(page: str) -> No
 
 def test_the_declaration_example_is_a_sop_that_passes_the_audit() -> None:
     from sopfsm.audit import audit
-    from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING
+    from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING, NOT_KNOWN
     from sopfsm.sops import lebih_tagih
 
     page = (DOCS / "declaring.md").read_text(encoding="utf-8")
@@ -167,6 +167,7 @@ def test_the_declaration_example_is_a_sop_that_passes_the_audit() -> None:
         **{name: getattr(sopfsm, name) for name in sopfsm.__all__},
         "ACCEPTS_EXPLANATION": ACCEPTS_EXPLANATION,
         "METER_READING": METER_READING,
+        "NOT_KNOWN": NOT_KNOWN,
         **{
             name: getattr(lebih_tagih, name)
             for name in ("THREE_MONTH_AVERAGE", "REPORT_TO_UNIT", "CLOSED_AT_CC")
@@ -176,4 +177,4 @@ def test_the_declaration_example_is_a_sop_that_passes_the_audit() -> None:
     declared = namespace["LebihTagih"]
     report = audit(declared)  # type: ignore[arg-type]
     assert report.ok
-    assert report.path_count == 2
+    assert report.path_count == 3

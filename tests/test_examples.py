@@ -14,11 +14,11 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 EXPECTED_OUTPUT = {
     "front_door_call.py": [
         "Tanyakan (matter): Apa keperluan Pelanggan?",
-        "Catatan: Pertanyaan c diajukan pada setiap jalur",
+        "Catatan: Pembatasan akses ditanyakan juga bila permohonan tidak mendesak",
         "Lakukan: Tutup laporan di CC PLN 123",
         "tidak ada petugas PLN yang sedang menuju lokasi",
         "outcome: APKT_ISSUE_CLOSED",
-        "path: ask_matter -> ask_tmp_passed -> niaga_overdue__ask_urgent",
+        "path: ask_matter -> ask_registered_online -> ask_tmp_passed -> niaga_overdue__ask_urgent",
         "outcome: REGULAR_SOP",
     ],
     "embed_call.py": ["refused: jawaban", "outcome: APKT_TO_UNIT", "recipient_to_unit"],

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 import sopfsm
+from sopfsm.answers import Choice
 from sopfsm.audit import audit, audit_all
 from sopfsm.cli import main
 from sopfsm.compose import SEPARATOR, namespace, part_of
 from sopfsm.declare import REGULAR_SOP
+from sopfsm.questions import MATTER
 from tests.reading import QUESTIONS, combinations, expected
 
 TRIAGE = sopfsm.get_sop("triage")
@@ -23,7 +25,7 @@ SWALLOWED = {"event", "machine", "model", "transition", "state", "source", "targ
 
 # What the front door asks before each clause's SOP: the matter, then its scope.
 DOOR = {
-    "niaga-overdue": {"matter": "niaga", "tmp_passed": "ya"},
+    "niaga-overdue": {"matter": "niaga", "registered_online": "ya", "tmp_passed": "ya"},
     "ps-welding": {"matter": "ps", "ps_purpose": "pengelasan"},
     "ps-other": {"matter": "ps", "ps_purpose": "lain"},
     "ps-bereavement": {"matter": "ps", "ps_purpose": "kedukaan"},
@@ -33,9 +35,20 @@ DOOR = {
     "gangguan-persil": {"matter": "gangguan", "needs_officer": "ya"},
 }
 OUT_OF_SCOPE = {
-    "regular_sop_tmp_not_passed": {"matter": "niaga", "tmp_passed": "tidak"},
+    "regular_sop_outside_update": {"matter": "di luar"},
+    "regular_sop_other_channel": {"matter": "niaga", "registered_online": "tidak"},
+    "regular_sop_tmp_not_passed": {"matter": "niaga", "registered_online": "ya", "tmp_passed": "t"},
     "regular_sop_no_objection": {"matter": "lebih tagih", "objects_to_paying": "tidak"},
     "regular_sop_no_officer": {"matter": "gangguan_persil", "needs_officer": "t"},
+}
+
+
+OUT_OF_SCOPE_DECISION = {
+    "regular_sop_outside_update": "scope-outside-update",
+    "regular_sop_other_channel": "scope-niaga-channel",
+    "regular_sop_tmp_not_passed": "scope-niaga-tmp",
+    "regular_sop_no_objection": "scope-lebih-tagih",
+    "regular_sop_no_officer": "scope-gangguan-persil",
 }
 
 
@@ -102,8 +115,15 @@ def test_out_of_scope_ends_in_the_named_hand_off_with_exit_0(
     assert data["outcome"]["code"] == REGULAR_SOP and data["outcome"]["step"] == step
     assert data["continued_into"] is None
     assert REGULAR_SOP not in sopfsm.OUTCOME_CODES  # never an APKT outcome
-    assert [s["kind"] for s in data["scripts"]] == ["note"]
-    assert "SOP reguler" in data["scripts"][0]["text"]
+    # The clause's own steps do not apply, and clause 4 still does (READING.md, round 3).
+    assert [(s["kind"], s["per"]) for s in data["scripts"]] == [
+        ("note", f"A:{OUT_OF_SCOPE_DECISION[step]}"),
+        ("note", "4"),
+    ]
+    handoff, clause_4 = (s["text"] for s in data["scripts"])
+    assert "tidak berlaku" in handoff and "SOP reguler" in handoff
+    assert "Pembaruan 10 April 2020 tidak berlaku" not in handoff  # not the whole update
+    assert clause_4.startswith("Klausul 4 tetap berlaku: Pelanggan tidak diarahkan ke Unit.")
 
 
 def test_the_hand_off_is_only_at_the_front_door() -> None:
@@ -113,9 +133,39 @@ def test_the_hand_off_is_only_at_the_front_door() -> None:
 
 
 def test_clause_1_out_of_scope_no_longer_closes_a_request_within_its_tmp() -> None:
-    call = sopfsm.start().answer("matter", "niaga").answer("tmp_passed", "tidak")
+    call = sopfsm.start().answer("matter", "niaga").answer("registered_online", "ya")
+    call.answer("tmp_passed", "tidak")
     assert call.outcome is not None and call.outcome.code == REGULAR_SOP
     assert "ask_urgent" not in " ".join(call.path)
+
+
+def test_the_channel_and_the_tmp_are_two_questions_the_channel_first() -> None:
+    call = sopfsm.start().answer("matter", "niaga")
+    assert call.pending is not None and call.pending.id == "registered_online"
+    assert "TMP" not in call.pending.prompt.id and "TMP" not in call.pending.prompt.en
+    assert "CC PLN 123" in call.pending.prompt.id
+    call.answer("registered_online", "ya")
+    assert call.pending is not None and call.pending.id == "tmp_passed"
+    assert "didaftarkan" not in call.pending.prompt.id and "PLN 123" not in call.pending.prompt.en
+    # A request registered at a unit office: not clause 1, and said so, whatever its TMP.
+    office = sopfsm.start().answer("matter", "niaga").answer("registered_online", "tidak")
+    assert office.outcome is not None and office.outcome.code == REGULAR_SOP
+    assert office.outcome.step == "regular_sop_other_channel"
+    assert "selain via Web/mandiri atau CC PLN 123" in office.scripts[-2].text.id
+
+
+@pytest.mark.parametrize("word", ["lain", "other", "lainnya"])
+def test_other_alone_names_no_matter(word: str) -> None:
+    with pytest.raises(sopfsm.InvalidAnswer) as refused:
+        sopfsm.start().answer("matter", word)
+    assert "Di luar pembaruan ini" in refused.value.accepted.id
+
+
+def test_a_matter_outside_the_update_hands_off_with_the_clause_4_reminder() -> None:
+    call = sopfsm.start().answer("matter", "outside_update")
+    assert call.outcome is not None and call.outcome.code == REGULAR_SOP
+    assert [s.per.label for s in call.scripts] == ["A:scope-outside-update", "4"]
+    assert "clause 4 still applies" in call.scripts[-1].text.en.casefold()
 
 
 def test_a_bereavement_ps_is_never_asked_its_urgency_at_the_front_door() -> None:
@@ -135,8 +185,11 @@ def test_a_ps_of_another_purpose_needed_right_away_is_processed_under_the_region
 
 
 def test_clause_4s_catch_all_sends_the_request_and_tells_the_customer_not_to_go() -> None:
-    call = sopfsm.start().answer("matter", "lain")
+    call = sopfsm.start().answer("matter", "unit_request")
     assert call.outcome is not None and call.outcome.code == "APKT_TO_UNIT"
+    assert isinstance(MATTER.kind, Choice)
+    choice = next(o for o in MATTER.kind.options if o.value == "unit_request")
+    assert choice.label.id == "Permohonan lain yang sebelumnya mengarahkan Pelanggan ke Unit"
     kinds = {s.kind.value: s.text for s in call.said}
     assert "Unit PLN terkait melalui APKT" in kinds["done"].id
     assert "tidak perlu datang ke Unit" in kinds["said"].id

@@ -55,6 +55,7 @@ def test_the_cases_cover_every_clause_and_decision_with_an_outcome() -> None:
     }
     assert clauses == {
         "1e", "1f", "2", "decision-2-not-urgent", "decision-2-other-not-urgent", "3", "4",
-        "5A.1", "5A.2a", "5A.2b", "decision-5A.2-no-nik", "5B-accepts", "5B-objects", "5C",
-        "scope-niaga", "scope-lebih_tagih", "scope-gangguan_persil",
+        "5A.1", "5A.2a", "5A.2b", "decision-5A.2-no-nik", "5B-accepts", "5B-objects",
+        "decision-5B-not-known", "5C", "scope-niaga", "scope-niaga-channel",
+        "scope-lebih_tagih", "scope-gangguan_persil", "decision-outside-update",
     }  # fmt: skip

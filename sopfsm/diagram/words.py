@@ -60,8 +60,13 @@ MEANINGS: Final = {
     "APKT_ISSUE_CLOSED": Text(id="Ditutup di CC (APKT ISSUE CLOSED)", en="Closed at the CC"),
     "PS_SCHEME_1": Text(id="PS diproses skema 1", en="PS processed, scheme 1"),
     "PS_SCHEME_2": Text(id="PS diproses skema 2", en="PS processed, scheme 2"),
+    # The clause's own steps do not apply, but clause 4 does (docs/reading.md#round-3); the
+    # call screen shows these words too.
     REGULAR_SOP: Text(
-        id="Di luar pembaruan: ikuti SOP reguler", en="Outside the update: regular SOP"
+        id="Ikuti SOP reguler untuk langkahnya; klausul 4 tetap berlaku (Pelanggan tidak "
+        "diarahkan ke Unit)",
+        en="Follow the regular SOP for its steps; clause 4 still applies (the customer is not "
+        "sent to the unit)",
     ),
 }
 # A call's way through a chart: the nodes and branches it took, and where it is now.

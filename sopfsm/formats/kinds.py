@@ -4,7 +4,8 @@ A file names a question either by its catalogue id (``ask: urgent``) or declares
 with a type from :data:`QUESTION_TYPES` (``ask: {id: callback_ok, type: yes-no, ...}``).
 Branch answers are written as the answer class they stand for: ``"yes"``/``"no"`` (strings,
 never YAML booleans), the scheme numbers, the tariff names, a named answer such as
-``not_at_hand`` (no NIK at hand), or ``any`` for every answer that gives a value.
+``not_at_hand`` (no NIK at hand) and ``not_known`` (no stand APP), or ``any`` for every
+answer that gives a value.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ _NAMED: dict[str, AnswerKind] = {
     "tariff": questions.TARGET_TARIFF.kind,
     "nik": questions.NIK.kind,
     "meter-reading": MeterReading(),
+    # The catalogue's stand APP also takes "tidak tahu" (READING.md, 5B); a file's own
+    # meter reading stays a number unless it names this type.
+    "meter-reading-or-not-known": questions.METER_READING.kind,
 }
 for _question in CATALOGUE_QUESTIONS.values():
     # A catalogue question with answers of its own (the front door's matter) lends its

@@ -182,7 +182,8 @@ def sop_schema() -> dict[str, Any]:
                         "description": 'The answers that take this branch: "yes" or "no" '
                         "(in quotes), a scheme number, a tariff name, a list of these, or "
                         f"{ANY_ANSWER} for every answer that gives a value (a NIK, a meter "
-                        "reading); not_at_hand when the customer has no NIK at hand.",
+                        "reading); not_at_hand when the customer has no NIK at hand; "
+                        "not_known when the customer cannot give the meter reading.",
                         "anyOf": [
                             answer_word,
                             {"type": "array", "minItems": 1, "items": answer_word},

@@ -4,18 +4,22 @@ One ``<state>`` per question step and one ``<final>`` per outcome step, with the
 as state ids. Every transition is on the event ``answer``; its ``cond`` tests the answer,
 already checked and coerced by its question's type, in ``_event.data.value`` (``true`` /
 ``false``, ``1`` / ``2``, the tariff names; no ``cond`` where every accepted answer takes
-one branch, as for the meter reading; for the NIK, any answer but ``not_at_hand``). Each
-final state's ``<donedata>`` carries its APKT outcome code. What SCXML has no element for
-(the scripts of each step, the question each asks and its type, the provenance of each
-branch) is carried in elements and attributes of the namespace :data:`NAMESPACE`, which SCXML
-processors ignore and a platform can read to show the CSO what to say.
+one branch; for the NIK, any answer but ``not_at_hand``, and for the meter reading any
+answer but ``not_known``). Each final state's ``<donedata>`` gives the event data
+``{"outcome": code}``, its APKT outcome code. What SCXML has no element for (the scripts of
+each step, the question each asks and its type, the provenance of each branch) is carried
+in elements and attributes of the namespace :data:`NAMESPACE`, which SCXML processors
+ignore and a platform can read to show the CSO what to say.
 
-``statemachine.io.load`` loads the document and runs it; see tests/formats for the proof
-that it ends every answer path in the same step as ``sopfsm run``.
+The document runs unchanged on python-statemachine (``statemachine.io.load``) and on SCION
+(``@scion-scxml/scxml``, an ECMAScript interpreter); tests/formats proves that both end
+every answer path of the audit where ``sopfsm run`` does, SCION with the same outcome.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Final
 from xml.sax.saxutils import escape, quoteattr
@@ -37,6 +41,14 @@ def literal(value: Value) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def machine_name(sop_id: str) -> str:
+    """``sop_id`` as the ``<scxml name>``: an ECMAScript identifier, since SCION names the
+    JavaScript function it compiles a document into after it (``lebih-tagih`` would be a
+    syntax error there). The SOP id itself is in the datamodel, as ``sop_id``."""
+    name = re.sub(r"[^A-Za-z0-9_$]", "_", sop_id)
+    return f"_{name}" if not name or name[0].isdigit() else name
 
 
 def cond_of(branch: BranchSpec, kind: AnswerKind) -> str | None:
@@ -64,7 +76,7 @@ def sop_to_scxml(sop: SopSpec) -> str:
         "Send the event 'answer' with data {value: ...}, the answer coerced by the "
         "question's type (sop:ask type). -->",
         f'<scxml xmlns="{SCXML_NAMESPACE}" xmlns:sop="{NAMESPACE}" version="1.0" '
-        f'datamodel="ecmascript" name={quoteattr(sop.sop_id)} '
+        f'datamodel="ecmascript" name={quoteattr(machine_name(sop.sop_id))} '
         f"initial={quoteattr(sop.initial.id)}>",
         "  <datamodel>",
     ]
@@ -123,8 +135,12 @@ def _step(sop: SopSpec, step: StepSpec) -> list[str]:
             out.append("    </sop:outcome>")
         else:
             out.append(f"    <sop:outcome code={code}/>")
+        # A JSON <content>, not a <param>: SCION compiles every <donedata>'s params to
+        # one function (named after a position <donedata> does not have), so every final
+        # state would give the last one's outcome; a <content> has a position of its own.
+        # Both give the event the data {"outcome": code}.
         out.append("    <donedata>")
-        out.append(f'      <param name="outcome" expr={quoteattr(literal(step.outcome))}/>')
+        out.append(f"      <content>{escape(json.dumps({'outcome': step.outcome}))}</content>")
         out.append("    </donedata>")
     out.append(f"  </{tag}>")
     return out

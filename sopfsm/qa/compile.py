@@ -21,6 +21,7 @@ import attrs
 
 from sopfsm.answers import Value
 from sopfsm.catalogue import get_sop
+from sopfsm.declare import Branch
 from sopfsm.errors import (
     CallFinished,
     InvalidAnswer,
@@ -36,6 +37,7 @@ from sopfsm.questions import Question
 # take the branch of choice 1 (sopfsm.declare.Branch.matches compares types too).
 Key = tuple[type, Value]
 MEMO_SIZE: Final = 4096
+_EVERY_VALUE: Final = Branch(None, None)  # what a branch on ANY takes
 
 
 def memoised(coerce: Callable[[object], Value]) -> Callable[[object], Value]:
@@ -150,8 +152,13 @@ def compile_sop(sop: SopSpec) -> CompiledSop:
             else:
                 for value in branch.branch.values:
                     targets.setdefault(key_of(value), []).append(index[branch.target])
-        # A value named by a branch also takes every "any" branch: Call.check counts both.
-        table = {k: (*v, *any_targets) for k, v in targets.items()}
+        # A value named by a branch also takes every "any" branch (Call.check counts both),
+        # but for an answer that gives no value ("tidak ada", "tidak tahu"), which "any"
+        # never takes: it has its own branch alone.
+        table = {
+            k: (*v, *any_targets) if _EVERY_VALUE.matches(k[1]) else tuple(v)
+            for k, v in targets.items()
+        }
         steps.append(
             CompiledStep(
                 index=i,

@@ -56,21 +56,19 @@ ANSWER_NAMES: dict[str, Text] = {
     "meter_reading": Text(id="Stand APP (kWh)", en="Meter reading, stand APP (kWh)"),
     # The front door's questions.
     "matter": Text(id="Keperluan", en="Matter"),
+    "registered_online": Text(
+        id="Didaftarkan via Web/mandiri atau CC PLN 123",
+        en="Registered via the web/self-service or PLN 123",
+    ),
     "tmp_passed": Text(id="TMP sudah terlewati", en="TMP passed"),
     "ps_purpose": Text(id="Keperluan PS", en="PS purpose"),
     "objects_to_paying": Text(id="Keberatan membayar", en="Objects to paying"),
     "needs_officer": Text(id="Perlu petugas ke lokasi", en="Needs an officer on site"),
 }
 
-# The hand-off ends only a front-door call; it is no APKT outcome, so the flowcharts'
-# words for the APKT outcomes may not name it.
-OUTCOME_WORDS: dict[str, Text] = {
-    "REGULAR_SOP": Text(
-        id="Ikuti SOP reguler (pembaruan 10 April 2020 tidak berlaku)",
-        en="Follow the regular SOP (the 10 April 2020 update does not apply)",
-    ),
-    **MEANINGS,
-}
+# The outcomes in words, the hand-off among them (the flowcharts' words say of it that
+# the clause's steps do not apply and clause 4 still does).
+OUTCOME_WORDS: dict[str, Text] = dict(MEANINGS)
 
 
 def page_routes() -> list[BaseRoute]:

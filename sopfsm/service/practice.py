@@ -119,13 +119,22 @@ STORY: dict[tuple[str, str], Text] = {
         id="Pelanggan punya permohonan lain yang dulu harus diurus ke Unit.",
         en="The customer has another request that used to need a visit to the unit.",
     ),
+    ("matter", "outside_update"): Text(
+        id="Pelanggan menanyakan hal yang tidak dibahas pembaruan ini, misalnya info tarif.",
+        en="The customer asks about something this update does not cover, such as tariffs.",
+    ),
+    ("registered_online", "yes"): Text(
+        id="Permohonan didaftarkan lewat web.", en="The request was registered on the web."
+    ),
+    ("registered_online", "no"): Text(
+        id="Permohonan didaftarkan langsung di kantor Unit.",
+        en="The request was registered in person at the unit's office.",
+    ),
     ("tmp_passed", "yes"): Text(
-        id="Permohonan didaftarkan lewat web dan TMP penyambungannya sudah lewat.",
-        en="The request was registered on the web and its connection TMP has passed.",
+        id="TMP penyambungannya sudah lewat.", en="Its connection TMP has passed."
     ),
     ("tmp_passed", "no"): Text(
-        id="Permohonan didaftarkan lewat web dan TMP penyambungannya belum lewat.",
-        en="The request was registered on the web and its connection TMP has not passed.",
+        id="TMP penyambungannya belum lewat.", en="Its connection TMP has not passed."
     ),
     ("ps_purpose", "welding"): Text(
         id="PS itu untuk pengelasan di rumah tinggal.", en="The PS is for welding at a home."
@@ -151,6 +160,9 @@ STORY: dict[tuple[str, str], Text] = {
     ("needs_officer", "no"): Text(
         id="Gangguan itu dapat diatasi tanpa petugas ke lokasi.",
         en="The outage can be resolved without an officer on site.",
+    ),
+    ("meter_reading", "<reading not known>"): Text(
+        id="Pelanggan tidak tahu stand APP-nya.", en="The customer does not know the reading."
     ),
     ("meter_reading", "<valid reading>"): Text(
         id="Stand APP saat Pelanggan melapor: {sample} kWh.",

@@ -14,10 +14,10 @@ from sopfsm.text import Text
 
 COORDINATE_WITH_RT = say(
     clause("5C"),
-    id="Sampaikan kepada Pelanggan untuk melakukan koordinasi ke RT atau perangkat daerah "
-    "setempat, sehingga apabila petugas PLN datang dapat diizinkan akses ke lokasi Pelanggan.",
-    en="Tell the customer to coordinate with the RT or local officials so that the PLN officer "
-    "will be allowed in when they come.",
+    id="Agar Pelanggan melakukan koordinasi ke RT atau perangkat daerah setempat, sehingga "
+    "apabila petugas PLN datang dapat diizinkan akses ke lokasi Pelanggan.",
+    en="The customer should coordinate with the RT or local officials, so that if a PLN "
+    "officer comes they can be allowed access to the customer's location.",
 )
 OUTAGE_TO_UNIT = do(
     assumption("persil-outcome"),

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from sopfsm.declare import ANY, NO, YES, Sop, ask, do, outcome, say, when
 from sopfsm.provenance import assumption, clause
-from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING
+from sopfsm.questions import ACCEPTS_EXPLANATION, METER_READING, NOT_KNOWN
 from sopfsm.text import Text
 
 THREE_MONTH_AVERAGE = say(
     clause("5B"),
-    id="Sampaikan kebijakan: tagihan rekening dihitung rata-rata 3 bulan sebelumnya, dan akan "
-    "dilakukan penyesuaian jika kondisi sudah normal.",
-    en="Explain the policy: the bill is the average of the previous 3 months, and it will be "
+    id="Kebijakan pengenaan tagihan rekening: dihitung rata-rata 3 bulan sebelumnya, dan akan "
+    "dilakukan penyesuaian jika kondisi normal.",
+    en="The billing policy: the bill is the average of the previous 3 months, and it will be "
     "adjusted when conditions are normal.",
 )
 CLOSED_AT_CC = do(
@@ -25,10 +25,10 @@ CLOSED_AT_CC = do(
     en="The customer accepts: create APKT ISSUE CLOSED.",
 )
 REPORT_TO_UNIT = say(
-    clause("5B"),
-    id="Sampaikan bahwa keberatan Pelanggan akan dilaporkan ke Unit PLN terkait via APKT, "
-    "dengan stand APP saat Pelanggan melapor.",
-    en="Tell the customer that the objection will be reported to the unit via APKT, with the "
+    assumption("told-sent-to-unit"),
+    id="Keberatan Pelanggan dilaporkan ke Unit PLN terkait via APKT, dengan stand APP saat "
+    "Pelanggan melapor.",
+    en="The customer's objection is reported to the PLN unit concerned via APKT, with the "
     "meter reading (stand APP) at the time of the report.",
 )
 SENT_WITH_READING = do(
@@ -37,6 +37,14 @@ SENT_WITH_READING = do(
     "disebutkan Pelanggan.",
     en="The customer still objects: create the APKT report to the unit with the meter "
     "reading the customer gave.",
+)
+
+SENT_READING_NOT_KNOWN = do(
+    assumption("lebih-tagih-reading-not-known"),
+    id="Pelanggan tetap keberatan: buatkan laporan APKT ke Unit; stand APP dicatat tidak "
+    "diketahui (Pelanggan tidak dapat menyebutkannya), bukan angka tebakan.",
+    en="The customer still objects: create the APKT report to the unit; the meter reading is "
+    "recorded as not known (the customer cannot give it), never a guessed number.",
 )
 
 
@@ -61,6 +69,12 @@ class LebihTagih(Sop):
     to_unit = outcome(
         "APKT_TO_UNIT", per=clause("5B"), say=[SENT_WITH_READING], carries=["meter_reading"]
     )
+    to_unit_reading_not_known = outcome(
+        "APKT_TO_UNIT",
+        per=assumption("lebih-tagih-reading-not-known"),
+        say=[SENT_READING_NOT_KNOWN],
+        carries=["meter_reading"],
+    )
 
     answer = (
         explain_policy.to(closed, cond=when(YES, per=assumption("lebih-tagih-one-answer")))
@@ -68,4 +82,8 @@ class LebihTagih(Sop):
             ask_meter_reading, cond=when(NO, per=assumption("lebih-tagih-one-answer"))
         )
         | ask_meter_reading.to(to_unit, cond=when(ANY, per=clause("5B")))
+        | ask_meter_reading.to(
+            to_unit_reading_not_known,
+            cond=when(NOT_KNOWN, per=assumption("lebih-tagih-reading-not-known")),
+        )
     )

@@ -15,57 +15,65 @@ from sopfsm.text import Text
 
 COVID_SITUATION = say(
     clause("1a"),
-    id="Sampaikan dahulu kondisi saat ini terkait pandemi Covid-19 kepada Pelanggan, sesuai SOP.",
-    en="First tell the customer the current COVID-19 situation, per SOP.",
+    id="Lebih dahulu: kondisi saat ini terkait pandemi Covid-19, sesuai SOP.",
+    en="First: the current situation regarding the COVID-19 pandemic, per SOP.",
 )
+# Urgent: the report goes to the unit, so an officer may come; 5C's words, "apabila" (if,
+# when), which promise no visit.
 COORDINATE_WITH_RT = say(
     assumption("niaga-access-advice"),
-    id="Sampaikan agar Pelanggan berkoordinasi dengan RT atau perangkat daerah setempat, "
-    "sehingga petugas PLN yang datang diizinkan masuk ke lokasi.",
-    en="Ask the customer to coordinate with the RT or local officials so that the PLN officer "
-    "will be let in.",
+    id="Agar Pelanggan melakukan koordinasi ke RT atau perangkat daerah setempat, sehingga "
+    "apabila petugas PLN datang dapat diizinkan akses ke lokasi Pelanggan.",
+    en="The customer should coordinate with the RT or local officials, so that if a PLN "
+    "officer comes they can be allowed access to the customer's location.",
 )
 # Not urgent: the report is closed, so no officer is coming now; the advice is for later.
 COORDINATE_WITH_RT_LATER = say(
     assumption("niaga-access-later"),
-    id="Sampaikan agar Pelanggan berkoordinasi dengan RT atau perangkat daerah setempat, "
-    "sehingga kelak, saat petugas PLN datang untuk menyambung, petugas diizinkan masuk ke "
-    "lokasi. Sampaikan juga bahwa saat ini tidak ada petugas PLN yang sedang menuju lokasi.",
-    en="Ask the customer to coordinate with the RT or local officials so that, later, when a "
-    "PLN officer comes to make the connection, the officer will be let in. Tell them too that "
-    "no PLN officer is on the way now.",
+    id="Agar Pelanggan berkoordinasi dengan RT atau perangkat daerah setempat, sehingga "
+    "kelak, apabila petugas PLN datang untuk menyambung, petugas dapat diizinkan masuk ke "
+    "lokasi; saat ini tidak ada petugas PLN yang sedang menuju lokasi.",
+    en="The customer should coordinate with the RT or local officials so that, later, if a "
+    "PLN officer comes to make the connection, the officer can be let in; no PLN officer is "
+    "on the way now.",
 )
 ASKED_ON_EVERY_PATH = note(
     assumption("niaga-order"),
-    id="Pertanyaan c diajukan pada setiap jalur, satu kali; hasilnya tetap mengikuti jawaban "
-    "mendesak (b).",
-    en="Question c is put on every path, once; the outcome still follows the urgency answer (b).",
+    id="Pembatasan akses ditanyakan juga bila permohonan tidak mendesak. Jawabannya dicatat, "
+    "tetapi hasilnya tetap mengikuti apakah permohonan mendesak.",
+    en="Restricted access is asked about even when the request is not urgent. The answer is "
+    "recorded, but the outcome still follows whether the request is urgent.",
 )
 SERVICE_DEPENDS = say(
     clause("1d"),
-    id="Sampaikan bahwa karena kondisi Covid-19, proses permohonan dan pelayanan melihat "
-    "situasi di lapangan.",
-    en="Explain that, because of COVID-19, processing and service depend on the situation.",
+    id="Untuk proses permohonan, dikarenakan kondisi Covid-19, pelayanan melihat situasi.",
+    en="For the processing of the request: because of the COVID-19 situation, service "
+    "depends on the situation.",
 )
 REPORT_TO_UNIT = do(
     clause("1e"),
     id='Kirim laporan "ke Unit PLN terkait via APKT".',
-    en="Send the report to the unit via APKT.",
+    en='Send the report "to the PLN unit concerned via APKT".',
 )
 TOLD_SENT_TO_UNIT = say(
-    clause("1e"),
-    id="Sampaikan kepada Pelanggan bahwa laporannya dikirim ke Unit PLN terkait via APKT.",
-    en="Tell the customer that the report is sent to the unit via APKT.",
+    assumption("told-sent-to-unit"),
+    id="Laporan Pelanggan diteruskan ke Unit PLN terkait via APKT.",
+    en="The customer's report is passed on to the PLN unit concerned via APKT.",
 )
+# An internal action, in 1f's own modality: the report "dapat diclosed" (can be closed).
 REPORT_CLOSED = do(
     clause("1f"),
-    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED).",
-    en="Close the report at PLN 123 (APKT ISSUE CLOSED).",
+    id="Tutup laporan di CC PLN 123 (APKT ISSUE CLOSED): laporan Pelanggan yang tidak mendesak "
+    "dapat diclosed di CC.",
+    en="Close the report at PLN 123 (APKT ISSUE CLOSED): the report of a customer whose "
+    "request is not urgent can be closed at the CC.",
 )
 TOLD_CLOSED = say(
-    clause("1f"),
-    id="Sampaikan kepada Pelanggan bahwa laporannya ditutup di CC PLN 123.",
-    en="Tell the customer that the report is closed at PLN 123.",
+    assumption("told-closed-at-cc"),
+    id="Laporan keluhan ini ditutup di CC PLN 123; permohonan Niaga Pelanggan sendiri tidak "
+    "dibatalkan.",
+    en="This complaint report is closed at PLN 123; the customer's Niaga request itself is "
+    "not cancelled.",
 )
 
 

@@ -12,12 +12,19 @@ from sopfsm.questions import REGION_SCHEME
 from sopfsm.sops.ps_welding import ACCESS_WARNING, ps_scheme_outcomes
 from sopfsm.text import Text
 
+# Plain words for a bereaved customer; the scheme is the CSO's business (READING.md).
 URGENT_BY_NATURE = say(
+    assumption("bereavement-plain-words"),
+    id="Permohonan penyambungan sementara untuk kedukaan termasuk kategori urgent dan dapat "
+    "langsung diproses.",
+    en="A temporary connection for a bereavement is urgent and can be processed directly.",
+)
+BY_REGION_SCHEME = note(
     clause("3"),
-    id="Sampaikan bahwa PS kedukaan termasuk kategori urgent dan dapat langsung diproses "
-    "sesuai SOP dengan skema 1 atau 2 sesuai wilayah.",
-    en="Tell the customer that PS for a bereavement is urgent and can be processed directly "
-    "per the PS SOP with scheme 1 or 2 according to the region.",
+    id="Diproses sesuai SOP PS dengan skema 1 atau 2 sesuai wilayah Pelanggan; skema tidak "
+    "perlu disebutkan kepada Pelanggan.",
+    en="Processed per the PS SOP with scheme 1 or 2 according to the customer's region; the "
+    "scheme need not be mentioned to the customer.",
 )
 NOT_ASKED_URGENCY = note(
     assumption("bereavement-always-urgent"),
@@ -43,7 +50,7 @@ class PsBereavement(Sop):
     ask_region_scheme = ask(
         REGION_SCHEME,
         per=clause("3"),
-        say=[NOT_ASKED_URGENCY, URGENT_BY_NATURE, ACCESS_ADVICE],
+        say=[NOT_ASKED_URGENCY, URGENT_BY_NATURE, ACCESS_ADVICE, BY_REGION_SCHEME],
         initial=True,
     )
     scheme_1, scheme_2 = ps_scheme_outcomes()

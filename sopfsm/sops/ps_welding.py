@@ -26,10 +26,8 @@ PROCESSED_UNDER_SCHEME = do(
 )
 ASK_AGAIN_WHEN_NEEDED = say(
     assumption("welding-not-urgent"),
-    id="Sampaikan kondisi saat ini terkait Covid-19 dan bahwa permohonan dapat diajukan "
-    "kembali saat dibutuhkan.",
-    en="Tell the customer the COVID-19 situation and that the request can be made again "
-    "when it is needed.",
+    id="Kondisi saat ini terkait Covid-19; permohonan dapat diajukan kembali saat dibutuhkan.",
+    en="The current COVID-19 situation; the request can be made again when it is needed.",
 )
 CLOSED_NOT_URGENT = do(
     assumption("welding-not-urgent"),

@@ -28,17 +28,16 @@ NON_SUBSIDISED_TO_UNIT = do(
     en="Send the Turun Daya request to the unit via APKT.",
 )
 NON_SUBSIDISED_TOLD = say(
-    clause("5A.1"),
-    id="Sampaikan kepada Pelanggan bahwa permohonan Turun Dayanya diteruskan ke Unit PLN "
-    "terkait via APKT.",
-    en="Tell the customer that the Turun Daya request is passed on to the unit via APKT.",
+    assumption("told-sent-to-unit"),
+    id="Permohonan Turun Daya Pelanggan diteruskan ke Unit PLN terkait via APKT; Pelanggan "
+    "tidak perlu datang ke Unit.",
+    en="The customer's Turun Daya request is passed on to the PLN unit concerned via APKT; "
+    "there is no need to go to the unit.",
 )
 NIK_NEEDED = say(
-    clause("5A.2"),
-    id="Sampaikan bahwa untuk Turun Daya ke Daya Subsidi, No NIK Pelanggan perlu dicek pada "
-    "aplikasi.",
-    en="Tell the customer that lowering to a subsidised power needs their NIK checked in the "
-    "application.",
+    assumption("nik-asked"),
+    id="Untuk Turun Daya ke Daya Subsidi, No NIK Pelanggan perlu dicek pada aplikasi.",
+    en="Lowering to a subsidised power needs the customer's NIK checked in the application.",
 )
 CHECK_NIK = do(
     clause("5A.2"),
@@ -52,22 +51,22 @@ LOWER_SUBSIDISED_TOO = note(
 )
 NOT_A_RECIPIENT = say(
     clause("5A.2a"),
-    id="Sampaikan bahwa sesuai No. NIK tersebut Pelanggan tidak termasuk yang mendapatkan "
-    "Subsidi dari Pemerintah berdasarkan Data Terpadu Kesejahteraan Sosial (DTKS), sehingga "
-    "Turun Daya ke Daya Subsidi tidak dapat diproses.",
-    en="Tell the customer that, by that NIK, they are not a government subsidy recipient per "
-    "the DTKS welfare register, so lowering to a subsidised power cannot be processed.",
+    id="Sesuai No. NIK tersebut, Pelanggan tidak termasuk yang mendapatkan Subsidi dari "
+    "Pemerintah berdasarkan Data Terpadu Kesejahteraan Sosial (DTKS), sehingga Turun Daya ke "
+    "Daya Subsidi tidak dapat diproses.",
+    en="By that NIK, the customer is not among those who receive a government subsidy per "
+    "the Integrated Social Welfare Data (DTKS), so lowering to a subsidised power cannot be "
+    "processed.",
 )
 DTKS_MEMBERSHIP = say(
     clause("5A.2a"),
-    id="Sampaikan bahwa syarat utama adalah terdaftar dalam Data Terpadu Kesejahteraan Sosial "
-    "(DTKS) yang dikeluarkan oleh Kementerian Sosial. Untuk detail, Pelanggan dapat "
-    "berkonsultasi dengan Dinas Sosial setempat yang mengusulkan kepesertaan DTKS. Pengecekan "
-    "DTKS dapat dilakukan langsung via website: "
-    "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
-    en="Explain that the main requirement is being registered in DTKS, issued by the Ministry "
-    "of Social Affairs; for details the customer can consult the local Dinas Sosial, which "
-    "proposes DTKS membership; DTKS can be checked directly on the website: "
+    id="Syarat utama adalah terdaftar dalam Data Terpadu Kesejahteraan Sosial (DTKS) yang "
+    "dikeluarkan oleh Kementerian Sosial. Untuk detail, Pelanggan dapat berkonsultasi dengan "
+    "Dinas Sosial setempat yang mengusulkan kepesertaan DTKS. Pengecekan DTKS dapat "
+    "dilakukan langsung via website: https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
+    en="The main requirement is being registered in DTKS, issued by the Ministry of Social "
+    "Affairs. For details, the customer can consult the local Dinas Sosial, which proposes "
+    "DTKS membership. DTKS can be checked directly on the website: "
     "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian",
 )
 CLOSED_AT_CC = do(
@@ -77,10 +76,10 @@ CLOSED_AT_CC = do(
 )
 NIK_NEEDED_AGAIN = say(
     assumption("nik-not-at-hand"),
-    id="Sampaikan bahwa NIK diperlukan untuk pengecekan subsidi, sehingga permohonan Turun "
-    "Daya ke Daya Subsidi dapat diajukan kembali dengan menyebutkan NIK.",
-    en="Tell the customer that the NIK is needed for the subsidy check, so the request to "
-    "lower to a subsidised power can be made again with the NIK.",
+    id="NIK diperlukan untuk pengecekan subsidi, sehingga permohonan Turun Daya ke Daya "
+    "Subsidi dapat diajukan kembali dengan menyebutkan NIK.",
+    en="The NIK is needed for the subsidy check, so the request to lower to a subsidised "
+    "power can be made again with the NIK.",
 )
 CLOSED_NO_NIK = do(
     assumption("nik-not-at-hand"),
@@ -95,10 +94,11 @@ RECIPIENT_TO_UNIT = do(
     "unit via APKT, with the NIK.",
 )
 RECIPIENT_TOLD = say(
-    clause("5A.2b"),
-    id="Sampaikan kepada Pelanggan bahwa permohonan Turun Dayanya diteruskan ke Unit PLN "
-    "terkait via APKT.",
-    en="Tell the customer that the Turun Daya request is passed on to the unit via APKT.",
+    assumption("told-sent-to-unit"),
+    id="Permohonan Turun Daya Pelanggan diteruskan ke Unit PLN terkait via APKT; Pelanggan "
+    "tidak perlu datang ke Unit.",
+    en="The customer's Turun Daya request is passed on to the PLN unit concerned via APKT; "
+    "there is no need to go to the unit.",
 )
 
 

@@ -18,9 +18,9 @@ SENT_TO_UNIT = do(
 )
 NO_NEED_TO_GO = say(
     assumption("unit-request"),
-    id="Sampaikan kepada Pelanggan bahwa permohonannya diteruskan ke Unit PLN terkait melalui "
-    "APKT, sehingga Pelanggan tidak perlu datang ke Unit.",
-    en="Tell the customer that the request is passed to the unit via APKT, so there is no "
+    id="Permohonan Pelanggan diteruskan ke Unit PLN terkait melalui APKT, sehingga Pelanggan "
+    "tidak perlu datang ke Unit.",
+    en="The customer's request is passed to the PLN unit concerned via APKT, so there is no "
     "need to go to the unit.",
 )
 
@@ -31,8 +31,8 @@ class UnitRequest(Sop):
     sop_id = "unit-request"
     clause_ref = "4"
     title = Text(
-        id="Permohonan lain yang dulu diarahkan ke Unit",
-        en="Another request once answered by sending the customer to the unit",
+        id="Permohonan lain yang sebelumnya mengarahkan Pelanggan ke Unit",
+        en="Another request that previously sent the customer to the unit",
     )
     scope = Text(
         id="Permohonan yang sebelumnya dijawab dengan mengarahkan Pelanggan ke Unit PLN terkait.",

@@ -15,6 +15,7 @@ TYPED = {
     "<valid NIK>": "3171 0101 0190 0001",
     "<no NIK at hand>": "tidak ada",
     "<valid reading>": "12.345,5",
+    "<reading not known>": "tidak tahu",
 }
 
 

@@ -126,8 +126,8 @@ def _problems(text: str) -> list[str]:
         ),
         ("per: A:lebih-tagih-one-answer", "per: A:one-answer", "no assumption 'one-answer'"),
         (
-            "  per: 5B\n  say:\n  - kind: said\n    per: 5B\n    id: 'Sampaikan",
-            "  per: 5Z\n  say:\n  - kind: said\n    per: 5B\n    id: 'Sampaikan",
+            "  per: 5B\n  say:\n  - kind: said\n    per: 5B\n    id: 'Kebijakan",
+            "  per: 5Z\n  say:\n  - kind: said\n    per: 5B\n    id: 'Kebijakan",
             "steps[0].per: no clause '5Z'",
         ),
         ("  - meter_reading", "  - meter", "steps[3].carries[0]: carries 'meter', which no step"),
@@ -185,7 +185,7 @@ def test_a_file_with_three_mistakes_gets_three_located_messages_and_exit_2(
             f"{path}:10:35: steps[0].ask.type: 'yes-or-no' is not one of: {TYPES}",
             f"{path}:12:25: steps[0].branches[0].to: no step 'called_back'; steps: ask_callback, "
             "ask_reading, closed",
-            f"{path}:21:12: steps[2].outcome: 'APKT_CLOSED' is not one of: {OUTCOMES}",
+            f"{path}:22:12: steps[2].outcome: 'APKT_CLOSED' is not one of: {OUTCOMES}",
         ]
         assert err.startswith(f"sopfsm: error: 3 problems in SOP file {path}:\n")
     assert not (tmp_path / "d").exists()  # refused before anything ran

@@ -54,7 +54,7 @@ def test_the_page_audit_output_is_the_audit_of_the_example(
     assert main(["audit", EXAMPLE]) == 0
     printed = capsys.readouterr().out
     assert rest.startswith(printed)
-    assert "paths: 3" in printed and "1 SOPs audited; all checks pass" in printed
+    assert "paths: 5" in printed and "1 SOPs audited; all checks pass" in printed
 
 
 def test_the_committed_flowchart_is_what_render_draws(tmp_path: Path) -> None:

@@ -3,9 +3,17 @@
 
 const NUMBER = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 3 });
 
+// Answers that give no value (sopfsm.questions NOT_KNOWN, NOT_AT_HAND), in the report's
+// words rather than their codes: the unit reads "tidak diketahui", never a number.
+const NO_VALUE = {
+  not_known: { id: "tidak diketahui", en: "not known" },
+  not_at_hand: { id: "tidak ada", en: "none at hand" },
+};
+
 export function answerLabel(sop, questionId, value, lang) {
   const question = sop?.questions[questionId];
   if (value === undefined || value === null) return "—";
+  if (typeof value === "string" && Object.hasOwn(NO_VALUE, value)) return NO_VALUE[value][lang] ?? NO_VALUE[value].id;
   const option = question?.options?.find((o) => o.value === value);
   if (option) return option.label[lang] ?? option.label.id;
   if (typeof value === "number") return NUMBER.format(value);

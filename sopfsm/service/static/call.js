@@ -250,8 +250,9 @@ function renderCall() {
   const sop = sopOf(call.sop);
   const step = currentStep(call, sop);
   const says = step ? step.says : call.scripts.filter((s) => s.step === call.path[call.path.length - 1]).map((s) => ({ ...s, text: { id: s.text, en: s.text } }));
-  const said = says.filter((s) => (s.kind || "said") === "said");
-  const done = says.filter((s) => s.kind === "done");
+  // Said and done lines in the order the step declares them, the order a CSO acts in
+  // ("close the report", then "the report is closed"); notes aside, never read out.
+  const spokenOrDone = says.filter((s) => s.kind !== "note");
   const notes = says.filter((s) => s.kind === "note");
   fill(panel, 
     h("div", { class: "call-head" },
@@ -265,8 +266,7 @@ function renderCall() {
     state.notice ? h("p", { class: "refusal", role: "alert", "data-notice": "" }, t(state.notice)) : null,
     renderHistory(call, sop),
     h("div", { class: "step", dataset: { step: call.path[call.path.length - 1], revision: String(call.revision) } },
-      said.map((s) => scriptLine(s, { large: true })),
-      done.map((s) => scriptLine(s)),
+      spokenOrDone.map((s) => scriptLine(s, { large: (s.kind || "said") === "said" })),
       notes.length ? h("aside", { class: "notes", "aria-label": word("kind_note") }, notes.map((s) => scriptLine(s))) : null,
     ),
     call.outcome ? renderOutcome(call, sop, step) : renderQuestion(call, sop),
