@@ -35,18 +35,18 @@ def sop_ids() -> tuple[str, ...]:
     return tuple(_CLASSES)
 
 
-def get_sop(sop_id: str, *, files: bool = True) -> SopSpec:
-    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones."""
+def get_sop(sop_id: str, *, files: bool = False) -> SopSpec:
+    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones.
+
+    Only the catalogue: an id that arrives in data (a recorded or saved call, a request)
+    is never a file path, whatever it holds. An operator's own argument that may name a
+    SOP file goes through :func:`sop_from_argument`. ``files`` is accepted for callers
+    that still pass ``files=False``; it changes nothing.
+    """
+    del files
     if not isinstance(sop_id, str):  # a list or None from outside input is unknown too
         raise UnknownSop(sop_id, sop_ids())
     spec = _loaded.get(sop_id)
-    # A path to a SOP file (a suffix or a folder; SOP ids have neither) loads the file,
-    # or refuses it with SopFileError locating each mistake; never with files=False, as
-    # for an id that comes from a client of the service.
-    if files and spec is None and sop_id not in _CLASSES and any(c in sop_id for c in "./\\"):
-        from sopfsm.formats.load import load_sop
-
-        return load_sop(sop_id)
     if spec is None:
         try:
             module, name = _CLASSES[sop_id]
@@ -57,6 +57,24 @@ def get_sop(sop_id: str, *, files: bool = True) -> SopSpec:
         if spec.sop_id != sop_id:  # pragma: no cover - a catalogue entry that lies
             raise UnknownSop(sop_id, sop_ids())
     return spec
+
+
+def sop_from_argument(argument: str) -> SopSpec:
+    """The SOP an operator names on the command line: a catalogue id, or a SOP file.
+
+    A path (with a suffix or a folder; catalogue ids have neither) loads that file, or
+    refuses it with :class:`~sopfsm.errors.SopFileError` locating each mistake. Never
+    call this with an id read from data: use :func:`get_sop`.
+    """
+    if isinstance(argument, str) and argument not in _CLASSES and _looks_like_path(argument):
+        from sopfsm.formats.load import load_sop
+
+        return load_sop(argument)
+    return get_sop(argument)
+
+
+def _looks_like_path(argument: str) -> bool:
+    return any(c in argument for c in "./\\")
 
 
 def all_sops() -> tuple[SopSpec, ...]:

@@ -32,7 +32,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sopfsm.catalogue import all_sops, get_sop
+    from sopfsm.catalogue import all_sops, sop_from_argument
     from sopfsm.formats.export import export_files, export_sop
 
     if args.all_to:
@@ -43,7 +43,7 @@ def _export(args: argparse.Namespace) -> int:
         return ExitCode.OK
     if not args.sop:
         raise UsageError("name a SOP to export (an id or a SOP file), or use --all FOLDER")
-    text = export_sop(get_sop(args.sop), args.format)
+    text = export_sop(sop_from_argument(args.sop), args.format)
     if args.out:
         Path(args.out).write_bytes(text.encode("utf-8"))
         print(args.out)
