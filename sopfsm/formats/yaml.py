@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import yaml
 
+from sopfsm._memory import collector_paused
 from sopfsm.errors import SopFileError, SopFileProblem, one_line
 from sopfsm.formats.document import Located, Path, document_of
 from sopfsm.formats.read import spec_from_document
@@ -57,7 +58,8 @@ _ACCEPTED = frozenset((*ACCEPTED_TAGS, None, "!"))
 
 def read_yaml(text: str, file: str = "<sop>") -> SopSpec:
     """The SOP that YAML ``text`` describes; :class:`SopFileError` locating each mistake."""
-    return spec_from_document(parse_yaml(text, file))
+    with collector_paused():
+        return spec_from_document(parse_yaml(text, file))
 
 
 class _Refused(Exception):
