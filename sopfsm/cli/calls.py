@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from sopfsm._text import Lang
 from sopfsm.call import Call, start, start_answered
-from sopfsm.catalogue import FRONT_DOOR, all_sops, get_sop, sop_from_argument
+from sopfsm.catalogue import FRONT_DOOR, all_sops, sop_from_argument
 from sopfsm.cli._common import UsageError, lang_option, print_json
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import KIND_WORDS

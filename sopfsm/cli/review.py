@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sopfsm.catalogue import all_sops, get_sop, sop_from_argument, sop_ids
+from sopfsm.catalogue import all_sops, sop_from_argument, sop_ids
 from sopfsm.cli._common import UsageError, lang_option
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import Sop

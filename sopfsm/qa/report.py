@@ -311,8 +311,7 @@ summary{cursor:pointer;font-weight:bold}.flow svg{max-width:100%;height:auto}
 def _html_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(plain(c))}</td>" for c in row) + "</tr>"
-        for row in rows
+        "<tr>" + "".join(f"<td>{html.escape(plain(c))}</td>" for c in row) + "</tr>" for row in rows
     )
     return f"<table><tr>{cells}</tr>{body}</table>"
 

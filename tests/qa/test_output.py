@@ -99,10 +99,10 @@ def test_a_line_longer_than_the_bound_is_unreadable_and_the_next_line_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "calls.jsonl"
-    with path.open("wb") as out:
-        out.write(json.dumps(GOOD).encode() + b"\n")
-        out.write(b'{"call_id": "' + b"x" * (MAX_LINE_BYTES + 10) + b'"}\n')
-        out.write(json.dumps({**GOOD, "call_id": "A3"}).encode() + b"\n")
+    with path.open("wb") as written:
+        written.write(json.dumps(GOOD).encode() + b"\n")
+        written.write(b'{"call_id": "' + b"x" * (MAX_LINE_BYTES + 10) + b'"}\n')
+        written.write(json.dumps({**GOOD, "call_id": "A3"}).encode() + b"\n")
     assert main(["check-calls", str(path)]) == 0
     out, err = capsys.readouterr()
     assert f"{path}:2: skipped: longer than" in err
