@@ -127,7 +127,7 @@ def chain_rows() -> list[dict[str, float]]:
     from sopfsm._synthetic import synthetic_sop
     from sopfsm.formats.yaml import sop_to_yaml
 
-    rows = []
+    rows: list[dict[str, float]] = []
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     with tempfile.TemporaryDirectory() as folder:
         for steps in CHAIN_STEPS:
