@@ -23,11 +23,12 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from sopfsm.machine import build_machine
+from sopfsm.model import SopSpec, spec_of
+
 import sopfsm
-from sopfsm.build import build_machine
 from sopfsm.formats.export import EXPORTERS, export_sop
 from sopfsm.formats.yaml import read_yaml
-from sopfsm.spec import SopSpec, spec_of
 
 HERE = Path(__file__).parent
 HEADING = "## SOP files"
@@ -124,7 +125,8 @@ sys.exit(code)
 def chain_rows() -> list[dict[str, float]]:
     """``sopfsm audit FILE`` on a chain SOP file of each size, each in a fresh process:
     wall and CPU time and peak memory of the whole command, loading included."""
-    from sopfsm._synthetic import synthetic_sop
+    from sopfsm.synthetic import synthetic_sop
+
     from sopfsm.formats.yaml import sop_to_yaml
 
     rows: list[dict[str, float]] = []

@@ -17,14 +17,14 @@ from typing import Final
 import attrs
 from statemachine import StateMachine
 
-from sopfsm._graph import AnswerGraph
 from sopfsm._memory import collector_paused
-from sopfsm._wording import kind_problem, sends_to_unit
+from sopfsm.answer_paths import AnswerGraph
 from sopfsm.compose import part_of
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, Script
 from sopfsm.errors import SopDefinitionError
+from sopfsm.model import BranchSpec, SopSpec, StepSpec, spec_of
 from sopfsm.provenance import Assumption, Clause, Provenance, is_known
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
+from sopfsm.wording import kind_problem, sends_to_unit
 
 MAX_LISTED_PATHS: Final = 500
 

@@ -1,10 +1,10 @@
 """Build a SOP machine class from plain values, for SOPs that are not written as classes.
 
 A SOP read from a file, or composed from other SOPs (a front door that continues into
-each clause's SOP), exists first as :class:`~sopfsm.spec.StepSpec` and
-:class:`~sopfsm.spec.BranchSpec` values. :func:`build_machine` declares from them the same
+each clause's SOP), exists first as :class:`~sopfsm.model.StepSpec` and
+:class:`~sopfsm.model.BranchSpec` values. :func:`build_machine` declares from them the same
 strict python-statemachine class a SOP author would write by hand, so the call, the audit
-and the renderer cannot tell the two apart: :func:`~sopfsm.spec.spec_of` of the result
+and the renderer cannot tell the two apart: :func:`~sopfsm.model.spec_of` of the result
 equals the values it was built from.
 """
 
@@ -16,11 +16,11 @@ from typing import Any
 
 from statemachine.transition_list import TransitionList
 
-from sopfsm._text import Text
+from sopfsm.clauses import EFFECTIVE_DATE, SOURCE_DOCUMENT
 from sopfsm.declare import ANSWER_EVENT, ANY, Sop, Step, when
 from sopfsm.errors import SopDefinitionError
-from sopfsm.provenance import EFFECTIVE_DATE, SOURCE_DOCUMENT
-from sopfsm.spec import BranchSpec, StepSpec
+from sopfsm.model import BranchSpec, StepSpec
+from sopfsm.text import Text
 
 # Names a step cannot take: they would shadow the machine's own API or the event.
 _RESERVED = frozenset({ANSWER_EVENT, *dir(Sop)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 from sopfsm.errors import UnknownSop
-from sopfsm.spec import SopSpec, spec_of
+from sopfsm.model import SopSpec, spec_of
 
 FRONT_DOOR = "triage"  # where a call starts when no SOP is named
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from sopfsm.machine import build_machine
 
 import sopfsm
-from sopfsm.build import build_machine
 
 
 def test_a_built_machine_with_a_step_that_never_reaches_an_outcome_is_refused() -> None:

@@ -8,14 +8,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from sopfsm._text import Lang
 from sopfsm.call import Call, start, start_answered
 from sopfsm.catalogue import FRONT_DOOR, all_sops, sop_from_argument
-from sopfsm.cli._common import UsageError, lang_option, print_json
+from sopfsm.cli._common import lang_option, print_json
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import KIND_WORDS
-from sopfsm.errors import InvalidAnswer, shown
-from sopfsm.present import call_dict, sop_dict, sop_summary, sop_text
+from sopfsm.errors import InvalidAnswer, UsageError, shown
+from sopfsm.text import Lang
+from sopfsm.views import call_dict, sop_dict, sop_summary, sop_text
 
 
 def add_commands(commands: Any) -> None:

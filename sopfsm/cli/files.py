@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sopfsm.cli._common import UsageError
 from sopfsm.cli.exit import ExitCode
+from sopfsm.errors import UsageError
 
 FORMATS = ("yaml", "scxml", "statechart-json")  # sopfsm.formats.export.EXPORTERS
 

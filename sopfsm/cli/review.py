@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from sopfsm.catalogue import all_sops, sop_from_argument, sop_ids
-from sopfsm.cli._common import UsageError, lang_option
+from sopfsm.cli._common import lang_option
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import Sop
-from sopfsm.errors import SopfsmError, one_line, shown
-from sopfsm.spec import SopSpec
+from sopfsm.errors import SopfsmError, UsageError, one_line, shown
+from sopfsm.model import SopSpec
 
 
 def add_commands(commands: Any) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Final
 
 from sopfsm.errors import SopFileError, SopFileProblem
-from sopfsm.spec import SopSpec
+from sopfsm.model import SopSpec
 
 
 def _read_yaml(text: str, file: str) -> SopSpec:

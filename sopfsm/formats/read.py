@@ -3,7 +3,7 @@
 The schema checks the structure (:func:`~sopfsm.formats.schema.schema_problems`); the
 reader then checks what a schema cannot: answers covered once, branches to steps that
 exist, steps a branch leads to, citations of something. Only a file without a problem
-becomes a strict machine, through :func:`~sopfsm.build.build_machine`.
+becomes a strict machine, through :func:`~sopfsm.machine.build_machine`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import keyword
 from collections.abc import Mapping
 from typing import Any
 
-from sopfsm._text import Text
 from sopfsm.answers import Value
-from sopfsm.build import build_machine
+from sopfsm.assumptions import ASSUMPTIONS, AssumptionInfo
+from sopfsm.clauses import CLAUSES, SOURCE_DOCUMENT
 from sopfsm.declare import ANSWER_EVENT, Branch, Script, ScriptKind, Sop
 from sopfsm.errors import SopDefinitionError, SopFileError, SopFileProblem
-from sopfsm.formats.document import ASSUMPTION_PREFIX, Located, Path
 from sopfsm.formats.kinds import (
     ANY_ANSWER,
     CATALOGUE_QUESTIONS,
@@ -25,17 +24,12 @@ from sopfsm.formats.kinds import (
     answer_value,
     answer_words,
 )
-from sopfsm.provenance import (
-    ASSUMPTIONS,
-    CLAUSES,
-    SOURCE_DOCUMENT,
-    Assumption,
-    AssumptionInfo,
-    Clause,
-    Provenance,
-)
+from sopfsm.formats.located import ASSUMPTION_PREFIX, Located, Path
+from sopfsm.machine import build_machine
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
+from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec
+from sopfsm.text import Text
 
 _RESERVED = frozenset({ANSWER_EVENT, *dir(Sop)})
 
@@ -172,7 +166,7 @@ class _Reader:
         except SopDefinitionError as error:  # pragma: no cover - the checks above come first
             self.fail(("steps",), error.problem)
             return None
-        from sopfsm.spec import spec_of
+        from sopfsm.model import spec_of
 
         return spec_of(machine)
 

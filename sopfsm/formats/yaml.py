@@ -13,9 +13,9 @@ import yaml
 
 from sopfsm._memory import collector_paused
 from sopfsm.errors import SopFileError, SopFileProblem, one_line
-from sopfsm.formats.document import Located, Path, document_of
-from sopfsm.formats.read import spec_from_document
-from sopfsm.spec import SopSpec
+from sopfsm.formats.interpret import spec_from_document
+from sopfsm.formats.located import Located, Path, document_of
+from sopfsm.model import SopSpec
 
 # libyaml's parser when PyYAML was built with it: five times faster, the same nodes.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

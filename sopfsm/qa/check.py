@@ -19,7 +19,6 @@ from typing import Final
 
 import attrs
 
-from sopfsm._text import Lang
 from sopfsm.qa.read import (
     Chunk,
     InputFormat,
@@ -30,6 +29,7 @@ from sopfsm.qa.read import (
 )
 from sopfsm.qa.summary import Summary
 from sopfsm.qa.verdict import judge
+from sopfsm.text import Lang
 
 IN_FLIGHT_PER_JOB: Final = 2
 

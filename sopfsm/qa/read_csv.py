@@ -14,9 +14,9 @@ from typing import IO, Any, Final
 
 import attrs
 
+from sopfsm.errors import BadLine
 from sopfsm.qa.records import (
     MAX_LINE_BYTES,
-    BadLine,
     Chunk,
     RecordedCall,
     Unreadable,

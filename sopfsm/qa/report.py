@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Final
 
-from sopfsm._text import Lang
 from sopfsm.errors import MissingDependency
+from sopfsm.model import SopSpec
 from sopfsm.qa.summary import NO_MONTH, Example, Summary
 from sopfsm.qa.verdict import CODES
-from sopfsm.spec import SopSpec
+from sopfsm.text import Lang
 
 FONT: Final = "DejaVu Sans"
 OK_COLOUR: Final = "#3a8f4b"

@@ -12,9 +12,9 @@ from typing import Any, Final
 
 import attrs
 
-from sopfsm._text import Lang
 from sopfsm.qa.read import Unreadable
 from sopfsm.qa.verdict import Verdict
+from sopfsm.text import Lang
 
 MAX_UNREADABLE_SHOWN: Final = 100
 NO_CLAUSE: Final = "(no clause)"

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from sopfsm.model import SopSpec
 
 import sopfsm
 from sopfsm.audit import audit
@@ -20,7 +21,6 @@ from sopfsm.formats.kinds import QUESTION_TYPES
 from sopfsm.formats.load import load_sop
 from sopfsm.formats.schema import schema_json, shipped_schema, sop_schema
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
-from sopfsm.spec import SopSpec
 
 ROOT = Path(__file__).parent.parent.parent
 DOCS = ROOT / "docs"

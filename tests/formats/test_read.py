@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from sopfsm.model import spec_of
+from sopfsm.synthetic import synthetic_sop
 
-from sopfsm._synthetic import synthetic_sop
 from sopfsm.errors import SopFileError
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
-from sopfsm.spec import spec_of
 
 # Two steps that only lead to each other: a call that reaches them never ends.
 LOOP = """\

@@ -9,7 +9,7 @@ import pytest
 
 import sopfsm
 from sopfsm.formats.load import load_sop
-from sopfsm.service import calls
+from sopfsm.service import stored_calls
 from sopfsm.store import open_store
 
 EXAMPLE = str(Path(__file__).parent.parent.parent / "docs/examples/token-tidak-masuk.yaml")
@@ -20,8 +20,8 @@ def test_a_client_naming_a_sop_file_gets_unknown_sop_not_the_file() -> None:
     store = open_store("memory:")
     try:
         with pytest.raises(sopfsm.UnknownSop) as refused:
-            calls.start_call(store, EXAMPLE, {}, "ana")
+            stored_calls.start_call(store, EXAMPLE, {}, "ana")
         assert refused.value.sop_id == EXAMPLE
-        assert calls.start_call(store, "lebih-tagih", {}, "ana")[1].pending is not None
+        assert stored_calls.start_call(store, "lebih-tagih", {}, "ana")[1].pending is not None
     finally:
         store.close()

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import attrs
 import pytest
+from sopfsm.machine import build_machine
+from sopfsm.model import spec_of
 
 import sopfsm
 from sopfsm.audit import audit
-from sopfsm.build import build_machine
 from sopfsm.cli import main
 from sopfsm.formats.kinds import QUESTION_TYPES
 from sopfsm.formats.load import load_sop
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
 from sopfsm.provenance import Clause
-from sopfsm.spec import spec_of
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLE = "docs/examples/token-tidak-masuk.yaml"
