@@ -17,6 +17,7 @@ from typing import Final
 import attrs
 from statemachine import StateMachine
 
+from sopfsm._memory import collector_paused
 from sopfsm.answer_paths import AnswerGraph
 from sopfsm.compose import part_of
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP, Script
@@ -127,7 +128,8 @@ def audit(
             sop = spec_of(sop)
         except SopDefinitionError as error:
             return _undeclared(error.sop, error)
-    return _Analysis(sop, max_paths).report()
+    with collector_paused():
+        return _Analysis(sop, max_paths).report()
 
 
 def audit_all(max_paths: int = MAX_LISTED_PATHS) -> tuple[AuditReport, ...]:

@@ -313,7 +313,9 @@ def start(
     clock: Clock = utc_now,
 ) -> Call:
     """Start a guided call on the SOP ``sop`` (a catalogue id, or a :class:`SopSpec`);
-    by default at the front door, which asks the customer's matter first.
+    by default at the front door, which asks the customer's matter first. An id is looked
+    up in the catalogue only, never read as a file (load one with
+    :func:`sopfsm.formats.load_sop`).
 
     ``answerers`` maps question ids to call software's own answers (e.g. the DTKS check
     for ``nik_eligible``); those questions are not put to the CSO.

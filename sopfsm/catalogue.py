@@ -35,18 +35,16 @@ def sop_ids() -> tuple[str, ...]:
     return tuple(_CLASSES)
 
 
-def get_sop(sop_id: str, *, files: bool = True) -> SopSpec:
-    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones."""
+def get_sop(sop_id: str) -> SopSpec:
+    """The bundled SOP ``sop_id``, or :class:`UnknownSop` naming the known ones.
+
+    Only the catalogue: an id that arrives in data (a recorded or saved call, a request)
+    is never a file path, whatever it holds. An operator's own argument that may name a
+    SOP file goes through :func:`sopfsm.formats.load.sop_from_argument`.
+    """
     if not isinstance(sop_id, str):  # a list or None from outside input is unknown too
         raise UnknownSop(sop_id, sop_ids())
     spec = _loaded.get(sop_id)
-    # A path to a SOP file (a suffix or a folder; SOP ids have neither) loads the file,
-    # or refuses it with SopFileError locating each mistake; never with files=False, as
-    # for an id that comes from a client of the service.
-    if files and spec is None and sop_id not in _CLASSES and any(c in sop_id for c in "./\\"):
-        from sopfsm.formats.load import load_sop
-
-        return load_sop(sop_id)
     if spec is None:
         try:
             module, name = _CLASSES[sop_id]

@@ -55,6 +55,9 @@ def build_machine(
         "source": source,
         "scope": scope,
         "__module__": __name__,
+        # python-statemachine's own check is quadratic in the steps; the linear one below
+        # refuses the same machines.
+        "validate_final_reachability": False,
         "__qualname__": class_name or _class_name(sop_id),
     }
     states: dict[str, Step] = {}
@@ -90,15 +93,42 @@ def build_machine(
             if values is None
             else when(*values, per=branch.branch.per)
         )
-        transitions = transitions | source_state.to(target_state, cond=guard)
+        # add_transitions, not `|`, which copies the list each time (quadratic).
+        transitions.add_transitions(source_state.to(target_state, cond=guard))
     if branches:
         namespace[ANSWER_EVENT] = transitions
     try:
-        return type(namespace["__qualname__"], (Sop,), namespace)
+        machine = type(namespace["__qualname__"], (Sop,), namespace)
     except SopDefinitionError:
         raise
     except Exception as error:  # python-statemachine's InvalidDefinition and kin
         raise SopDefinitionError(sop_id, str(error)) from error
+    _check_outcomes_reachable(sop_id, steps, branches)
+    return machine
+
+
+def _check_outcomes_reachable(
+    sop_id: str, steps: Sequence[StepSpec], branches: Sequence[BranchSpec]
+) -> None:
+    """Refuse a step from which no outcome can be reached: a call there never ends."""
+    leading_to: dict[str, list[str]] = {}
+    for branch in branches:
+        leading_to.setdefault(branch.target, []).append(branch.source)
+    ending = [step.id for step in steps if step.outcome is not None]
+    if not ending:
+        return  # python-statemachine's trap-state check refuses such a machine
+    reached = set(ending)
+    frontier = list(ending)
+    while frontier:
+        for source in leading_to.get(frontier.pop(), ()):
+            if source not in reached:
+                reached.add(source)
+                frontier.append(source)
+    stuck = [step.id for step in steps if step.id not in reached]
+    if stuck:
+        raise SopDefinitionError(
+            sop_id, f"no outcome can be reached from step(s) {', '.join(map(repr, stuck[:10]))}"
+        )
 
 
 def _class_name(sop_id: str) -> str:

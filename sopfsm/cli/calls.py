@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from sopfsm.call import Call, start, start_answered
-from sopfsm.catalogue import FRONT_DOOR, all_sops, get_sop
+from sopfsm.catalogue import FRONT_DOOR, all_sops
 from sopfsm.cli._common import lang_option, print_json
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import KIND_WORDS
 from sopfsm.errors import InvalidAnswer, UsageError, shown
+from sopfsm.formats.load import sop_from_argument
 from sopfsm.text import Lang
 from sopfsm.views import call_dict, sop_dict, sop_summary, sop_text
 
@@ -62,7 +63,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    sop = get_sop(args.sop)
+    sop = sop_from_argument(args.sop)
     if args.json:
         print_json(sop_dict(sop, args.lang), sys.stdout)
     else:
@@ -71,7 +72,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    sop = get_sop(args.sop)
+    sop = sop_from_argument(args.sop)
     if not args.answer and not args.json:
         if sys.stdin is None:  # started with stdin closed (<&-): no one can answer
             raise UsageError("standard input is closed; give the answers with --answer")

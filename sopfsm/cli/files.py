@@ -32,8 +32,9 @@ def add_commands(commands: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sopfsm.catalogue import all_sops, get_sop
+    from sopfsm.catalogue import all_sops
     from sopfsm.formats.export import export_files, export_sop
+    from sopfsm.formats.load import sop_from_argument
 
     if args.all_to:
         if args.sop or args.out:
@@ -43,7 +44,7 @@ def _export(args: argparse.Namespace) -> int:
         return ExitCode.OK
     if not args.sop:
         raise UsageError("name a SOP to export (an id or a SOP file), or use --all FOLDER")
-    text = export_sop(get_sop(args.sop), args.format)
+    text = export_sop(sop_from_argument(args.sop), args.format)
     if args.out:
         Path(args.out).write_bytes(text.encode("utf-8"))
         print(args.out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -90,8 +89,8 @@ def _rate(text: str) -> float:
 def _check_calls(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sopfsm.qa.check import ChunkResult, check_files
-    from sopfsm.qa.report import summary_markdown, summary_text
+    from sopfsm.qa.check import ChunkResult, check_files, json_line
+    from sopfsm.qa.report import plain, summary_markdown, summary_text
 
     if not args.files and not args.store:
         print("sopfsm: error: name a FILE (- for standard input) or --store URL", file=sys.stderr)
@@ -104,7 +103,8 @@ def _check_calls(args: argparse.Namespace) -> int:
         for problem in result.problems:
             if printed < MAX_PROBLEMS_PRINTED:
                 where = f"{problem.file}:{problem.line}" if problem.line else problem.file
-                bar.write(f"sopfsm: {where}: skipped: {problem.reason}", file=sys.stderr)
+                reason = plain(problem.reason)
+                bar.write(f"sopfsm: {plain(where)}: skipped: {reason}", file=sys.stderr)
             printed += 1
         if jsonl and result.lines:
             sys.stdout.write("\n".join(result.lines) + "\n")
@@ -133,7 +133,7 @@ def _check_calls(args: argparse.Namespace) -> int:
     if printed > MAX_PROBLEMS_PRINTED:
         print(f"sopfsm: {printed - MAX_PROBLEMS_PRINTED} more lines skipped", file=sys.stderr)
     if jsonl:
-        sys.stdout.write(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_line({"summary": summary.to_dict()}) + "\n")
     elif args.markdown:
         sys.stdout.write(summary_markdown(summary) + "\n")
     else:

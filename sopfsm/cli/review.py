@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sopfsm.catalogue import all_sops, get_sop, sop_ids
+from sopfsm.catalogue import all_sops, sop_ids
 from sopfsm.cli._common import lang_option
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import Sop
 from sopfsm.errors import UnknownMachine, UsageError, one_line
+from sopfsm.formats.load import sop_from_argument
 from sopfsm.model import SopSpec
 
 
@@ -74,7 +75,7 @@ def _render(args: argparse.Namespace) -> int:
     from sopfsm.diagram import DIAGRAM_FORMATS, render_files
 
     _check_out(args.out)
-    sops = [get_sop(name) for name in args.sops] if args.sops else all_sops()
+    sops = [sop_from_argument(name) for name in args.sops] if args.sops else all_sops()
     written = render_files(sops, Path(args.out), args.formats or DIAGRAM_FORMATS, args.lang)
     for path in written:
         print(path)
@@ -87,7 +88,7 @@ def _booklet(args: argparse.Namespace) -> int:
     if args.out is not None:
         _check_out(args.out)
     out = Path(args.out or f"booklet-{args.lang}.html")
-    sops = [get_sop(name) for name in args.sops] if args.sops else all_sops()
+    sops = [sop_from_argument(name) for name in args.sops] if args.sops else all_sops()
     out.write_text(booklet_html(sops, args.lang), encoding="utf-8")
     print(out)
     return ExitCode.OK
@@ -102,7 +103,7 @@ def _check_out(out: str) -> None:
 def _load(name: str) -> SopSpec | type[Sop]:
     """A bundled SOP by id, or a user's SOP class by ``module:Class``."""
     if ":" not in name:
-        return get_sop(name)
+        return sop_from_argument(name)
     module_name, _, class_name = name.partition(":")
     if not module_name or module_name.startswith(".") or not class_name:
         raise UnknownMachine(

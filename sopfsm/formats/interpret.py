@@ -307,19 +307,36 @@ class _Reader:
                 )
 
     def reachable(self, steps_doc: list[dict[str, Any]], branches: list[BranchSpec]) -> None:
+        """Every step is reached from the first, and reaches an outcome; linear in the steps."""
         if not steps_doc:
             return
-        seen = {steps_doc[0]["id"]}
-        frontier = [steps_doc[0]["id"]]
-        while frontier:
-            source = frontier.pop()
-            for branch in branches:
-                if branch.source == source and branch.target not in seen:
-                    seen.add(branch.target)
-                    frontier.append(branch.target)
+        leads_to: dict[str, list[str]] = {}
+        leading_to: dict[str, list[str]] = {}
+        for branch in branches:
+            leads_to.setdefault(branch.source, []).append(branch.target)
+            leading_to.setdefault(branch.target, []).append(branch.source)
+        seen = _closure([steps_doc[0]["id"]], leads_to)
         for index, step in enumerate(steps_doc):
             if step["id"] not in seen:
                 self.fail(("steps", index, "id"), f"no branch leads to step {step['id']!r}")
+        ends = _closure([step["id"] for step in steps_doc if "outcome" in step], leading_to)
+        for index, step in enumerate(steps_doc):
+            if step["id"] in seen and step["id"] not in ends:
+                self.fail(
+                    ("steps", index, "id"),
+                    f"no outcome can be reached from step {step['id']!r}: a call there never ends",
+                )
+
+
+def _closure(start: list[str], edges: Mapping[str, list[str]]) -> set[str]:
+    seen = set(start)
+    frontier = list(start)
+    while frontier:
+        for target in edges.get(frontier.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    return seen
 
 
 def _script(text: Text, per: Provenance, kind: str) -> Script:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import multiprocessing
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult
@@ -41,6 +43,32 @@ class ChunkResult:
     problems: list[Unreadable]
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def json_line(value: object) -> str:
+    """``value`` as one line of strict JSON, writable as UTF-8 whatever a call recorded.
+
+    A number JSON has no word for (NaN, Infinity, read from a line that wrote them) is
+    written as its text, ``"NaN"``; a lone surrogate in text as its ``\\udXXX`` escape,
+    which JSON allows and reads back as the same text."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(value), ensure_ascii=False, allow_nan=False)
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value).replace("nan", "NaN").replace("inf", "Infinity")
+    if isinstance(value, dict):
+        return {key: _finite(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(inner) for inner in value]
+    return value
+
+
 def check_chunk(chunk: Chunk, want_lines: bool = False, lang: Lang = "en") -> ChunkResult:
     summary = Summary()
     lines: list[str] = []
@@ -53,7 +81,7 @@ def check_chunk(chunk: Chunk, want_lines: bool = False, lang: Lang = "en") -> Ch
         verdict = judge(item)
         summary.add(verdict, lang)
         if want_lines:
-            lines.append(json.dumps(verdict.to_dict(lang), ensure_ascii=False))
+            lines.append(json_line(verdict.to_dict(lang)))
     return ChunkResult(summary, lines, problems)
 
 

@@ -46,7 +46,9 @@ from sopfsm.qa.records import (
     InputFormat,
     RecordedCall,
     Unreadable,
+    bounded_lines,
     data_of,
+    too_long,
 )
 from sopfsm.saved import SUPPORTED_FORMAT_VERSIONS
 
@@ -143,19 +145,23 @@ def _jsonl_chunks(
     name: str, stream: IO[bytes], chunk_size: int, on_bytes: Callable[[int], object] | None
 ) -> Iterator[Chunk]:
     items: list[tuple[int, Any]] = []
+    problems: list[Unreadable] = []
     size = 0
-    for number, line in enumerate(stream, 1):
-        size += len(line)
-        items.append((number, line))
-        if len(items) >= chunk_size:
+    for number, line, taken in bounded_lines(stream):
+        size += taken
+        if line is None:
+            problems.append(too_long(name, number))
+        else:
+            items.append((number, line))
+        if len(items) + len(problems) >= chunk_size:
             if on_bytes:
                 on_bytes(size)
-            yield Chunk(name, "jsonl", (), items)
-            items, size = [], 0
+            yield Chunk(name, "jsonl", (), items, problems)
+            items, problems, size = [], [], 0
     if on_bytes:
         on_bytes(size)
-    if items:
-        yield Chunk(name, "jsonl", (), items)
+    if items or problems:
+        yield Chunk(name, "jsonl", (), items, problems)
 
 
 def store_chunks(url: str, chunk_size: int = CHUNK_SIZE) -> Iterator[Chunk]:

@@ -15,22 +15,37 @@ from typing import IO, Any, Final
 import attrs
 
 from sopfsm.errors import BadLine
-from sopfsm.qa.records import Chunk, RecordedCall, Unreadable, data_of
+from sopfsm.qa.records import (
+    MAX_LINE_BYTES,
+    Chunk,
+    RecordedCall,
+    Unreadable,
+    bounded_lines,
+    data_of,
+    too_long,
+)
 
 CSV_FIXED: Final = ("call_id", "agent", "at", "sop", "version", "outcome")
 CSV_REQUIRED: Final = ("call_id", "sop", "outcome")
 CSV_DATA: Final = "data"
 
 
-def csv_records(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Raw CSV records with the line each starts on; a quoted field may span lines."""
+def csv_records(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Raw CSV records with the line each starts on; a quoted field may span lines.
+    A record longer than :data:`MAX_LINE_BYTES` is None: skipped, never held whole."""
     record: list[bytes] = []
     quotes = 0
     start = 0
-    for number, line in enumerate(stream, 1):
+    held = 0
+    for number, line, _ in bounded_lines(stream):
         if not record:
-            start = number
+            start, held = number, 0
+        if line is None or held + len(line) > MAX_LINE_BYTES:
+            yield start, None
+            record, quotes = [], 0
+            continue
         record.append(line)
+        held += len(line)
         quotes += line.count(b'"')
         if quotes % 2 == 0:  # "" inside a field counts twice: parity tells where it ends
             yield start, b"".join(record) if len(record) > 1 else line
@@ -60,6 +75,9 @@ def csv_chunks(
     if first is None:
         yield Chunk(name, "csv", (), [], [Unreadable(name, 0, "empty: no CSV header")])
         return
+    if first[1] is None:
+        yield Chunk(name, "csv", (), [], [Unreadable(name, 1, "bad CSV header: too long")])
+        return
     try:
         header = tuple(cell.strip() for cell in csv_row(first[1].removeprefix(b"\xef\xbb\xbf")))
     except BadLine as bad:
@@ -74,19 +92,24 @@ def csv_chunks(
         yield Chunk(name, "csv", header, [], [Unreadable(name, 1, reason)])
         return
     items: list[tuple[int, Any]] = []
+    problems: list[Unreadable] = []
     size = len(first[1])
     for number, raw in records:
-        size += len(raw)
-        items.append((number, raw))
-        if len(items) >= chunk_size:
+        if raw is None:
+            problems.append(too_long(name, number))
+            size += MAX_LINE_BYTES
+        else:
+            size += len(raw)
+            items.append((number, raw))
+        if len(items) + len(problems) >= chunk_size:
             if on_bytes:
                 on_bytes(size)
-            yield Chunk(name, "csv", header, items)
-            items, size = [], 0
+            yield Chunk(name, "csv", header, items, problems)
+            items, problems, size = [], [], 0
     if on_bytes:
         on_bytes(size)
-    if items:
-        yield Chunk(name, "csv", header, items)
+    if items or problems:
+        yield Chunk(name, "csv", header, items, problems)
 
 
 @attrs.frozen

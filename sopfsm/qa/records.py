@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final, Literal
+from collections.abc import Iterator, Mapping
+from typing import IO, Any, Final, Literal
 
 import attrs
 
@@ -12,6 +12,10 @@ from sopfsm.errors import BadLine
 InputFormat = Literal["jsonl", "csv"]
 ChunkFormat = Literal["jsonl", "csv", "calls"]  # calls: already read, from a call store
 CHUNK_SIZE: Final = 2000
+MAX_LINE_BYTES: Final = 4_000_000
+"""The longest line read (a saved call is at most a million characters): a longer one is
+skipped unread, so memory never follows the longest line of a file."""
+_PIECE: Final = 1 << 16
 
 
 @attrs.frozen(slots=True)
@@ -61,3 +65,25 @@ def data_of(value: object) -> Mapping[str, object] | None:
     if not isinstance(value, dict):
         raise BadLine("'data' must be an object")
     return value
+
+
+def bounded_lines(
+    stream: IO[bytes], limit: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, bytes | None, int]]:
+    """Each line of ``stream``: (line number, the line or None when longer than ``limit``
+    bytes, bytes it took). A long line is skipped in pieces, never held whole."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield number, line, len(line)
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(_PIECE)
+            size += len(line)
+        yield number, None, size
+
+
+def too_long(file: str, number: int) -> Unreadable:
+    return Unreadable(file, number, f"longer than {MAX_LINE_BYTES:,} bytes: skipped unread")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -42,6 +43,24 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "-"
 
 
+# C0 and C1 controls, DEL, lone surrogates, line and paragraph separators and the bidi
+# controls: a name from a recorded call that holds one could move the cursor, colour a
+# terminal, start a new table row or reorder what a reader sees.
+_UNSHOWABLE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def plain(value: object) -> str:
+    """``value`` as text safe to print, each control character written as its escape."""
+    return _UNSHOWABLE.sub(lambda found: repr(found.group())[1:-1], str(value))
+
+
+def _cell(value: object) -> str:
+    """A Markdown table cell that stays in its row and its column."""
+    return plain(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
 def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -59,17 +78,22 @@ def summary_text(summary: Summary) -> str:
         lines.append("deviations by code:")
         lines += [f"  {code:<20} {n}" for code, n in _ranked(summary.by_code)]
         lines.append("deviations by clause:")
-        lines += [f"  {clause:<20} {n}" for clause, n in _ranked(summary.by_clause)]
+        lines += [f"  {plain(clause):<20} {n}" for clause, n in _ranked(summary.by_clause)]
         worst = summary.worst_agents(5)
         lines.append("worst agents (deviating calls / calls):")
-        lines += [f"  {a:<20} {d}/{n} ({_pct(d, n)})" for a, d, n in worst]
+        lines += [f"  {plain(a):<20} {d}/{n} ({_pct(d, n)})" for a, d, n in worst]
     return "\n".join(lines)
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _code(value: str) -> str:
+    """``value`` as inline code, unless a backtick in it would end the code early."""
+    return f"`{value}`" if "`" not in value else value
 
 
 def summary_markdown(summary: Summary) -> str:
@@ -105,7 +129,7 @@ def summary_markdown(summary: Summary) -> str:
         _table(
             ("SOP", "calls", "deviating", "share"),
             [
-                (f"`{s}`", n, summary.deviating_by_sop[s], _pct(summary.deviating_by_sop[s], n))
+                (_code(s), n, summary.deviating_by_sop[s], _pct(summary.deviating_by_sop[s], n))
                 for s, n in sorted(summary.by_sop.items())
             ],
         ),
@@ -153,7 +177,7 @@ def _svg(figure: object) -> str:
 def _barh(title: str, rows: Sequence[tuple[str, int]], colour: str, xlabel: str) -> str:
     figure = _figure(0.6 + 0.28 * max(len(rows), 1))
     axes = figure.add_subplot()  # type: ignore[attr-defined]
-    labels = [r[0] for r in rows][::-1]
+    labels = [plain(r[0]) for r in rows][::-1]
     values = [r[1] for r in rows][::-1]
     bars = axes.barh(labels, values, color=colour)
     axes.bar_label(bars, padding=3, fontsize=8)
@@ -169,8 +193,9 @@ def _by_sop(summary: Summary) -> str:
     axes = figure.add_subplot()  # type: ignore[attr-defined]
     bad = [summary.deviating_by_sop[s] for s in sops]
     good = [summary.by_sop[s] - summary.deviating_by_sop[s] for s in sops]
-    axes.barh(sops, good, color=OK_COLOUR, label="conform")
-    axes.barh(sops, bad, left=good, color=BAD_COLOUR, label="deviate")
+    labels = [plain(s) for s in sops]
+    axes.barh(labels, good, color=OK_COLOUR, label="conform")
+    axes.barh(labels, bad, left=good, color=BAD_COLOUR, label="deviate")
     axes.invert_yaxis()
     axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     axes.set_title("Calls by SOP", loc="left", fontweight="bold")
@@ -197,7 +222,7 @@ def _over_time(summary: Summary) -> str:
 
 def _agents(summary: Summary) -> str:
     worst = summary.worst_agents(12)
-    rows = [(f"{a} ({d}/{n})", round(100 * d / n, 1)) for a, d, n in worst]
+    rows = [(f"{plain(a)} ({d}/{n})", round(100 * d / n, 1)) for a, d, n in worst]
     figure = _figure(0.6 + 0.28 * max(len(rows), 1))
     axes = figure.add_subplot()  # type: ignore[attr-defined]
     labels = [r[0] for r in rows][::-1]
@@ -246,7 +271,7 @@ summary{cursor:pointer;font-weight:bold}.flow svg{max-width:100%;height:auto}
 def _html_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{html.escape(plain(c))}</td>" for c in row) + "</tr>" for row in rows
     )
     return f"<table><tr>{cells}</tr>{body}</table>"
 

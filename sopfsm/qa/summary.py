@@ -6,6 +6,7 @@ examples (the first call of each deviation code) are the same with one job or ma
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any, Final
 
@@ -152,7 +153,14 @@ class Summary:
 
 
 def _month(at: str | None) -> str:
-    # ISO 8601 starts with YYYY-MM; anything else is not a date the report can place.
-    if at and len(at) >= 7 and at[4] == "-" and at[:4].isdigit() and at[5:7].isdigit():
-        return at[:7]
-    return NO_MONTH
+    # ISO 8601 starts with YYYY-MM(-DD); what is not a real date has no month to count in.
+    if not at or len(at) < 7 or at[4] != "-" or not (at[:4].isdigit() and at[5:7].isdigit()):
+        return NO_MONTH
+    try:
+        if len(at) >= 10 and at[7] == "-":
+            dt.date.fromisoformat(at[:10])
+        else:
+            dt.date(int(at[:4]), int(at[5:7]), 1)
+    except ValueError:
+        return NO_MONTH
+    return at[:7]

@@ -97,13 +97,13 @@ async def list_sops(request: Request) -> Response:
 async def show_sop(request: Request) -> Response:
     agent_of(request)
     only_params(request, ())
-    return _json(stored_calls.sop_whole(get_sop(request.path_params["sop"], files=False)))
+    return _json(stored_calls.sop_whole(get_sop(request.path_params["sop"])))
 
 
 async def sop_diagram(request: Request) -> Response:
     agent_of(request)
     only_params(request, ("lang", "call"))
-    sop = get_sop(request.path_params["sop"], files=False)
+    sop = get_sop(request.path_params["sop"])
     lang = lang_of(request)
     call_id = request.query_params.get("call")
 
@@ -213,7 +213,7 @@ async def list_calls(request: Request) -> Response:
     sop = params.get("sop")
     if sop is not None:
         # An unknown SOP is a 404 naming the known ones, not an empty list.
-        get_sop(sop, files=False)
+        get_sop(sop)
     outcome = params.get("outcome")
     if outcome is not None and outcome not in stored_calls.CALL_OUTCOMES:
         known = ", ".join(stored_calls.CALL_OUTCOMES)

@@ -106,7 +106,7 @@ def start_call(
     not reach; an answer the call does not reach is refused (:class:`UnreachedAnswers`),
     since it would otherwise be dropped without a word.
     """
-    sop = get_sop(sop_id, files=False)  # a client never names a file
+    sop = get_sop(sop_id)  # a client never names a file
     call, unused = start_answered(sop, given)
     if unused:
         raise UnreachedAnswers(sop.sop_id, unused, call.path)

@@ -17,7 +17,7 @@ from sopfsm.catalogue import all_sops, get_sop, sop_ids
 from sopfsm.cli import main
 from sopfsm.formats.export import EXPORTERS, export_sop
 from sopfsm.formats.kinds import QUESTION_TYPES
-from sopfsm.formats.load import load_sop
+from sopfsm.formats.load import load_sop, sop_from_argument
 from sopfsm.formats.schema import schema_json, shipped_schema, sop_schema
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
 from sopfsm.model import SopSpec
@@ -196,9 +196,9 @@ def test_a_missing_file_or_an_unknown_suffix_is_refused_by_name(tmp_path: Path) 
         load_sop(tmp_path / "absent.yaml")
     (tmp_path / "sop.txt").write_text("x", encoding="utf-8")
     with pytest.raises(sopfsm.SopFileError, match=r"a SOP file ends in \.yaml, \.yml"):
-        get_sop(str(tmp_path / "sop.txt"))
+        sop_from_argument(str(tmp_path / "sop.txt"))
     with pytest.raises(sopfsm.UnknownSop):
-        get_sop("lebih_tagih")  # an id, not a path: the catalogue's own error
+        sop_from_argument("lebih_tagih")  # an id, not a path: the catalogue's own error
 
 
 def test_a_file_loaded_twice_unchanged_is_read_once(tmp_path: Path) -> None:
@@ -212,7 +212,7 @@ def test_a_file_loaded_twice_unchanged_is_read_once(tmp_path: Path) -> None:
 def test_an_export_for_call_platforms_is_not_mistaken_for_a_sop_file() -> None:
     for suffix in (".json", ".scxml"):
         with pytest.raises(sopfsm.SopFileError, match=r"a SOP file ends in \.yaml"):
-            get_sop(str(DOCS / "sops" / f"lebih-tagih{suffix}"))
+            sop_from_argument(str(DOCS / "sops" / f"lebih-tagih{suffix}"))
 
 
 def test_unquoted_yes_and_dates_are_read_as_the_text_written() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import sopfsm
+from sopfsm.formats.load import load_sop
 from sopfsm.service import stored_calls
 from sopfsm.store import open_store
 
@@ -15,7 +16,7 @@ EXAMPLE = str(Path(__file__).parent.parent.parent / "docs/examples/token-tidak-m
 
 
 def test_a_client_naming_a_sop_file_gets_unknown_sop_not_the_file() -> None:
-    assert sopfsm.get_sop(EXAMPLE).sop_id == "token-tidak-masuk"  # the file is there
+    assert load_sop(EXAMPLE).sop_id == "token-tidak-masuk"  # the file is there
     store = open_store("memory:")
     try:
         with pytest.raises(sopfsm.UnknownSop) as refused:

@@ -109,7 +109,7 @@ def test_a_file_of_another_document_cites_its_own_clauses_and_the_audit_checks_t
     assert "ask_token_entered" in finding.message and "9z" in finding.message
 
 
-def test_a_path_works_wherever_a_sop_id_does(
+def test_a_path_works_wherever_the_command_line_takes_a_sop_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     answers = ["--answer=token_entered=ya", "--answer=meter_reading=12.345"]
@@ -130,8 +130,8 @@ def test_a_path_works_wherever_a_sop_id_does(
     booklet = (tmp_path / "b.html").read_text("utf-8")
     assert "<b>1b</b> Jika belum, pandu Pelanggan memasukkan token" in booklet
     assert "<b>A:one-guided-try</b> One guided try" in booklet
-    call = sopfsm.start(EXAMPLE)
-    assert call.sop is sopfsm.get_sop(EXAMPLE)
+    call = sopfsm.start(load_sop(EXAMPLE))
+    assert call.sop is load_sop(EXAMPLE)
     assert call.answer("token_entered", "tidak").pending is not None
 
 
