@@ -8,6 +8,7 @@ from sopfsm.call import Call
 from sopfsm.clauses import CLAUSES
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, Branch, Script
+from sopfsm.details import required_details
 from sopfsm.model import SopSpec, StepSpec
 from sopfsm.provenance import Clause, Provenance
 from sopfsm.questions import Question
@@ -78,7 +79,9 @@ def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
     """The call as the CLI's ``run --json`` prints it.
 
     ``continued_into`` names the clause SOP a call from the front door went on into (None
-    before it does, for a hand-off, and for a call started on a clause SOP's own id)."""
+    before it does, for a hand-off, and for a call started on a clause SOP's own id).
+    ``missing_details`` are the customer details the outcome's APKT report needs and the
+    call does not hold yet (``identity``: the IDPEL or the meter number)."""
     outcome = call.outcome
     pending = call.pending
     parts = [p for p in map(clause_part, call.path) if p is not None]
@@ -99,6 +102,12 @@ def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
             for step_id in call.path
             for script in call.sop.step(step_id).says
         ],
+        "status": call.status,
+        "closed": call.closed,
+        "corrections": len(call.corrections),
+        "customer": dict(call.customer),
+        "required_details": list(required_details(outcome.code if outcome else None)),
+        "missing_details": list(call.missing_details),
     }
 
 
