@@ -629,6 +629,7 @@ class Call:
             ],
             "outcome": outcome.to_dict() if outcome else None,
             "status": self.status,
+            "closed": self.closed,
             "customer": dict(self._customer),
             "record": [entry_dict(entry) for entry in self._entries],
         }

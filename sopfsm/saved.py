@@ -55,7 +55,7 @@ EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=9), "WIT")
 
 _KEYS = {"format", "format_version", "sop", "version", "step", "done", "path", "answers", "outcome"}
 _ANSWER_KEYS = {"question", "value", "at", "by"}
-_KEYS_2 = _KEYS | {"status", "customer", "record"}
+_KEYS_2 = _KEYS | {"status", "closed", "customer", "record"}
 _ENTRY_KEYS = {
     "answer": {"kind", "question", "value", "at", "by"},
     "correction": {"kind", "question", "value", "replaces", "reason", "retracted",
@@ -191,6 +191,7 @@ def _replay_record(
     for field, replayed in (
         ("answers", answers),
         ("status", call.status),
+        ("closed", call.closed),
         ("customer", dict(call.customer)),
     ):
         if not _same(data[field], replayed):

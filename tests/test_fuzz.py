@@ -30,7 +30,7 @@ def as_version_1(data: dict[str, Any]) -> dict[str, Any]:
     """A save of a call without corrections, details or wrap-up as format version 1 (answers
     only) wrote it: what every save before version 2 looks like."""
     assert not any(e["kind"] != "answer" for e in data["record"])
-    for key in ("status", "customer", "record"):
+    for key in ("status", "closed", "customer", "record"):
         del data[key]
     data["format_version"] = 1
     return data

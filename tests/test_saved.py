@@ -40,7 +40,7 @@ Edit = Callable[[dict[str, Any]], dict[str, Any]]
 
 def as_version_1(data: dict[str, Any]) -> dict[str, Any]:
     """The save as format version 1 wrote it: answers only, no record."""
-    for key in ("status", "customer", "record"):
+    for key in ("status", "closed", "customer", "record"):
         del data[key]
     return {**data, "format_version": 1}
 
