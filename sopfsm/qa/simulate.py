@@ -6,7 +6,8 @@ calls, spread by selection sampling so the generator streams, carry one injected
 deviation each; the codes take turns, so every code that the chosen SOPs allow appears.
 What was injected is written in the ``_injected`` field, which the checker never reads.
 
-With a ``corrections`` share, exactly that many calls (drawn apart, so the deviations of
+With a ``corrections`` share, that many calls (or a few fewer: a call whose every answer
+has a single accepted class has nothing to correct to; drawn apart, so the deviations of
 a seed stay the same) also carry a correction: an answer first given with another value
 and then corrected to the one the call keeps, labelled ``{"code": "corrected",
 "question": ...}`` in ``_injected``. A correction is no deviation: the call is judged on
@@ -170,9 +171,9 @@ def simulate(
             label = _inject(code, record, sop=sop, step=step, all_questions=all_questions, rng=rng)
             record[INJECTED] = [label]
         if correcting.random() * (calls - index) < wanted_corrections - corrected:
-            corrected += 1
             correction = _correction(record, sop, correcting)
-            if correction is not None:
+            if correction is not None:  # else a later call takes the turn
+                corrected += 1
                 record.setdefault(INJECTED, []).append(correction)
         yield record
 
