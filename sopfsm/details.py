@@ -53,7 +53,8 @@ REQUIRED_DETAILS: Final[Mapping[str, tuple[str, ...]]] = {
     "PS_SCHEME_1": _APKT_ON_SITE,
     "PS_SCHEME_2": _APKT_ON_SITE,
 }
-"""The details each outcome's APKT report needs; an outcome not named (the hand-off
+"""The details each outcome's APKT report needs (the assumption ``apkt-customer-details``
+in :mod:`sopfsm.assumptions` gives the reason); an outcome not named (the hand-off
 ``REGULAR_SOP``) creates no report and needs none."""
 
 _SPACES = re.compile(r"[\s.\-]+")

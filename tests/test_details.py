@@ -111,3 +111,12 @@ def test_details_are_refused_on_a_closed_call() -> None:
     call.close()
     with pytest.raises(CallClosed):
         call.details(name="Budi")
+
+
+def test_the_required_details_rest_on_a_named_assumption() -> None:
+    from sopfsm.assumptions import ASSUMPTIONS
+
+    decision = ASSUMPTIONS["apkt-customer-details"].decision
+    for outcome in REQUIRED_DETAILS:
+        assert outcome.split("_")[0] in decision.en
+    assert "REGULAR_SOP" in decision.en and "IDPEL" in decision.id
