@@ -387,9 +387,7 @@ class InvalidDetail(SopfsmError, ValueError):
     def message(self, lang: Lang = "en") -> str:
         # A refused detail may be personal data: only its length is quoted, never the text.
         if lang == "id":
-            return (
-                f"{self.field!r} ditolak: {self.reason.id}. Yang diterima: {self.accepted.id}"
-            )
+            return f"{self.field!r} ditolak: {self.reason.id}. Yang diterima: {self.accepted.id}"
         return f"{self.field!r} refused: {self.reason.en}. Accepted: {self.accepted.en}"
 
 
@@ -492,8 +490,7 @@ class OutcomeChanged(UserWarning):
         self.before = before
         self.after = after
         super().__init__(
-            f"the correction of {question_id!r} changed the call's outcome from "
-            f"{before} to {after}"
+            f"the correction of {question_id!r} changed the call's outcome from {before} to {after}"
         )
 
 

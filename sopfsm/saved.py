@@ -58,8 +58,18 @@ _ANSWER_KEYS = {"question", "value", "at", "by"}
 _KEYS_2 = _KEYS | {"status", "closed", "customer", "record"}
 _ENTRY_KEYS = {
     "answer": {"kind", "question", "value", "at", "by"},
-    "correction": {"kind", "question", "value", "replaces", "reason", "retracted",
-                   "outcome_before", "outcome_after", "at", "by"},  # fmt: skip
+    "correction": {
+        "kind",
+        "question",
+        "value",
+        "replaces",
+        "reason",
+        "retracted",
+        "outcome_before",
+        "outcome_after",
+        "at",
+        "by",
+    },
     "details": {"kind", "fields", "at", "by"},
     "abandon": {"kind", "code", "note", "at", "by"},
     "close": {"kind", "code", "note", "at", "by"},

@@ -114,9 +114,7 @@ def _to_unit() -> Call:
     return sopfsm.start("lebih-tagih").answer("accepts_explanation", "tidak")
 
 
-def test_a_correction_is_an_entry_of_its_own_that_retracts_what_the_new_path_never_asks() -> (
-    None
-):
+def test_a_correction_is_an_entry_of_its_own_that_retracts_what_the_new_path_never_asks() -> None:
     call = _to_unit().answer("meter_reading", "12.345")
     with pytest.warns(OutcomeChanged, match="APKT_TO_UNIT to APKT_ISSUE_CLOSED"):
         correction = call.correct("accepts_explanation", "ya", reason="salah tekan", by="CSO-7")

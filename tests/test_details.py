@@ -15,8 +15,10 @@ from sopfsm.views import call_dict
 
 
 def _to_unit() -> Call:
-    return sopfsm.start("lebih-tagih").answer("accepts_explanation", "tidak").answer(
-        "meter_reading", "1"
+    return (
+        sopfsm.start("lebih-tagih")
+        .answer("accepts_explanation", "tidak")
+        .answer("meter_reading", "1")
     )
 
 
@@ -62,8 +64,8 @@ def test_a_refused_detail_is_named_in_both_languages_and_stores_nothing(
     call = sopfsm.start("lebih-tagih")
     call.details(name="Budi")
     before = json.dumps(call.to_dict())
+    valid = {"note": "ditelepon sore"} if field == "address" else {"address": "Jl. Merdeka 1"}
     with pytest.raises(InvalidDetail) as caught:
-        valid = {"note": "ditelepon sore"} if field == "address" else {"address": "Jl. Merdeka 1"}
         call.details(**valid, **{field: value})  # type: ignore[arg-type]
     assert caught.value.field == field
     assert repr(field) in str(caught.value) and repr(field) in caught.value.message("id")

@@ -141,22 +141,27 @@ BACK = frozenset({"<", "kembali", "back"})
 """What a CSO types to go back one question; the answer typed then corrects it."""
 
 
+def _print_new_scripts(
+    call: Call, printed: tuple[str, ...], lang: Lang, out: TextIO
+) -> tuple[str, ...]:
+    """The scripts of the steps not printed yet; after a correction, of the new path from
+    where it leaves the one printed."""
+    path = call.path
+    same = next((i for i, (a, b) in enumerate(zip(printed, path, strict=False)) if a != b), None)
+    for step_id in path[min(len(printed), len(path)) if same is None else same :]:
+        for script in call.sop.step(step_id).says:
+            word = KIND_WORDS[script.kind].in_(lang)
+            out.write(f"{word}: {script.text.in_(lang)}  ({script.per.label})\n")
+    return path
+
+
 def _interactive(call: Call, lang: Lang, stdin: TextIO, out: TextIO) -> int:
     words = _WORDS[lang]
     printed: tuple[str, ...] = ()
     back = 0  # how many answers back the CSO has gone: that answer's question is asked
     while True:
-        path = call.path
-        same = next((i for i, (a, b) in enumerate(zip(printed, path)) if a != b), None)
-        for step_id in path[min(len(printed), len(path)) if same is None else same :]:
-            for script in call.sop.step(step_id).says:
-                word = KIND_WORDS[script.kind].in_(lang)
-                out.write(f"{word}: {script.text.in_(lang)}  ({script.per.label})\n")
-        printed = path
-        if back:
-            question = call.sop.question(call.answers[-back].question)
-        else:
-            question = call.pending
+        printed = _print_new_scripts(call, printed, lang, out)
+        question = call.sop.question(call.answers[-back].question) if back else call.pending
         if question is None:
             outcome = call.outcome
             assert outcome is not None

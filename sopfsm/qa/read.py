@@ -314,9 +314,7 @@ def _saved_call(file: str, number: int, data: dict[str, Any]) -> RecordedCall:
     record = data.get("record") or []
     if not isinstance(record, list) or not all(isinstance(e, dict) for e in record):
         raise BadLine("'record' must be a list of objects")
-    abandoned = next(
-        (e.get("code") for e in record if e.get("kind") == "abandon"), None
-    )
+    abandoned = next((e.get("code") for e in record if e.get("kind") == "abandon"), None)
     if abandoned is not None and not isinstance(abandoned, str):
         raise BadLine("an abandon entry's 'code' must be text")
     corrections = [e for e in record if e.get("kind") == "correction"]

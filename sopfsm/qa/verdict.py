@@ -1,8 +1,9 @@
 """The verdict on one recorded call: its answers replayed through the SOP version it names.
 
 A call conforms, or deviates with one or more :class:`Deviation`, each citing the clause
-concerned. A corrected call is judged on its effective answers (as corrected). The replay follows the SOP's path, taking at each question the answer the call
-recorded for it (CRM exports do not keep the order answers were given in), so:
+concerned. A corrected call is judged on its effective answers (as corrected). The
+replay follows the SOP's path, taking at each question the answer the call recorded for
+it (CRM exports do not keep the order answers were given in), so:
 
 - ``missing_answer``: the path asks a question the call never answered (the replay stops);
 - ``invalid_answer``: the question refuses the recorded value, with the reason (stops);
