@@ -64,8 +64,12 @@ answer, or None to leave the question to the CSO."""
 Clock = Callable[[], dt.datetime]
 
 FORMAT = "sopfsm.call"
-FORMAT_VERSION = 2
-"""2: the save carries the call's whole record (corrections, details, wrap-up) and status."""
+FORMAT_VERSION = 1
+"""The answers-only format: a save of version 1 holds the answers, nothing else. The
+service's stored log is replayed through it until the stores keep the whole record."""
+RECORD_FORMAT_VERSION = 2
+"""What :meth:`Call.to_dict` writes: the call's whole record (corrections, details,
+wrap-up), its status and its customer, besides what version 1 holds."""
 BY_CSO = "cso"
 BY_ANSWERER = "answerer"
 
@@ -338,8 +342,8 @@ class Call:
         """Answer the pending question; returns the call, moved to its next step.
 
         Raises :class:`UnknownQuestion`, :class:`NotPending`, :class:`CallFinished`,
-        :class:`InvalidAnswer`, :class:`NoBranch` or :class:`ReentrantAnswer`, each leaving
-        the call unchanged; and :class:`AnswererError` if an answerer then fails on the
+        :class:`CallClosed`, :class:`InvalidAnswer`, :class:`NoBranch` or
+        :class:`ReentrantAnswer`, each leaving the call unchanged; and :class:`AnswererError` if an answerer then fails on the
         next question: the CSO's answer (and every answerer's before it) stays applied, as
         its ``applied`` says, and that question stays pending for the CSO.
         """
@@ -617,7 +621,7 @@ class Call:
         outcome = self.outcome
         return {
             "format": FORMAT,
-            "format_version": FORMAT_VERSION,
+            "format_version": RECORD_FORMAT_VERSION,
             "sop": self._sop.sop_id,
             "version": self._sop.version,
             "step": self._step.id,

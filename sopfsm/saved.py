@@ -22,6 +22,7 @@ from sopfsm.call import (
     BY_CSO,
     FORMAT,
     FORMAT_VERSION,
+    RECORD_FORMAT_VERSION,
     Answerer,
     AnswerRecord,
     Call,
@@ -45,7 +46,7 @@ from sopfsm.errors import (
 from sopfsm.model import SopSpec
 from sopfsm.signing import SIGNATURE, Keys, keys_by_id, signature_key, verify
 
-SUPPORTED_FORMAT_VERSIONS = (1, FORMAT_VERSION)
+SUPPORTED_FORMAT_VERSIONS = (FORMAT_VERSION, RECORD_FORMAT_VERSION)
 """1: answers only (every save before corrections); 2: the whole record."""
 MAX_SAVED_SIZE = 1_000_000  # characters; a call has a dozen answers, never megabytes
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -113,7 +114,7 @@ def restore(
     version = data.get("format_version") if isinstance(data, Mapping) else None
     if "format_version" in data:  # first, so that a newer save is named as such
         _check_format_version(version)
-    _expect_keys(data, _KEYS if version == 1 else _KEYS_2, "", optional={SIGNATURE})
+    _expect_keys(data, _KEYS if version == FORMAT_VERSION else _KEYS_2, "", optional={SIGNATURE})
     if keys is None and SIGNATURE in data:
         warnings.warn(UncheckedSignature(signature_key(data)), stacklevel=2)
     sop = _sop_of(data, sop)
@@ -124,7 +125,7 @@ def restore(
     if not isinstance(path, list) or not all(isinstance(p, str) for p in path):
         raise SavedCallError("must be a list of step ids", "path")
     call = Call(sop, answerers=answerers, clock=clock)
-    if version == 2:
+    if version == RECORD_FORMAT_VERSION:
         _replay_record(call, data, _earliest(sop), call._now() + FUTURE_TOLERANCE)
     else:
         _replay_answers(call, data, _earliest(sop), call._now() + FUTURE_TOLERANCE)
