@@ -343,9 +343,10 @@ class Call:
 
         Raises :class:`UnknownQuestion`, :class:`NotPending`, :class:`CallFinished`,
         :class:`CallClosed`, :class:`InvalidAnswer`, :class:`NoBranch` or
-        :class:`ReentrantAnswer`, each leaving the call unchanged; and :class:`AnswererError` if an answerer then fails on the
-        next question: the CSO's answer (and every answerer's before it) stays applied, as
-        its ``applied`` says, and that question stays pending for the CSO.
+        :class:`ReentrantAnswer`, each leaving the call unchanged; and
+        :class:`AnswererError` if an answerer then fails on the next question: the CSO's
+        answer (and every answerer's before it) stays applied, as its ``applied`` says,
+        and that question stays pending for the CSO.
         """
         with self._lock, self._applying_answer(question_id):
             self._apply(question_id, value, self._now(), BY_CSO)
