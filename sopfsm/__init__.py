@@ -11,7 +11,17 @@
 """
 
 from sopfsm.answers import AnswerClass, Choice, MeterReading, Nik, Option, Value, yes_no
-from sopfsm.call import Answerer, AnswerRecord, Call, CallOutcome, start
+from sopfsm.call import (
+    ABANDON_CODES,
+    Answerer,
+    AnswerRecord,
+    Call,
+    CallOutcome,
+    CorrectionRecord,
+    DetailsRecord,
+    WrapUpRecord,
+    start,
+)
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
 from sopfsm.declare import (
     ANY,
@@ -35,12 +45,16 @@ from sopfsm.declare import (
 )
 from sopfsm.errors import (
     AnswererError,
+    CallClosed,
     CallFinished,
     InvalidAnswer,
     InvalidArgument,
+    InvalidDetail,
     MissingDependency,
     NoBranch,
+    NotAnswered,
     NotPending,
+    OutcomeChanged,
     ReentrantAnswer,
     SavedCallError,
     ServiceConfigError,
@@ -56,6 +70,7 @@ from sopfsm.errors import (
     UnknownSchemaVersion,
     UnknownSop,
     UnreachedAnswers,
+    WrongStatus,
 )
 from sopfsm.model import BranchSpec, SopSpec, StepSpec, spec_of
 from sopfsm.provenance import Assumption, Clause, Provenance, assumption, clause
@@ -67,6 +82,7 @@ from sopfsm.text import LANGS, Lang, Text
 __version__ = "0.1.0"
 
 __all__ = [
+    "ABANDON_CODES",
     "ANY",
     "AnswerClass",
     "AnswerRecord",
@@ -76,12 +92,16 @@ __all__ = [
     "Branch",
     "BranchSpec",
     "Call",
+    "CallClosed",
     "CallFinished",
     "CallOutcome",
     "Choice",
     "Clause",
+    "CorrectionRecord",
+    "DetailsRecord",
     "InvalidAnswer",
     "InvalidArgument",
+    "InvalidDetail",
     "LANGS",
     "Lang",
     "MeterReading",
@@ -89,9 +109,11 @@ __all__ = [
     "NO",
     "Nik",
     "NoBranch",
+    "NotAnswered",
     "NotPending",
     "OUTCOME_CODES",
     "Option",
+    "OutcomeChanged",
     "OutcomeCode",
     "Provenance",
     "Question",
@@ -121,6 +143,8 @@ __all__ = [
     "UnknownSop",
     "UnreachedAnswers",
     "Value",
+    "WrapUpRecord",
+    "WrongStatus",
     "YES",
     "all_sops",
     "ask",

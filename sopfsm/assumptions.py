@@ -271,4 +271,20 @@ ASSUMPTIONS: dict[str, AssumptionInfo] = {
             "made again with the NIK: APKT_ISSUE_CLOSED.",
         ),
     ),
+    "apkt-customer-details": AssumptionInfo(
+        "all",
+        "which customer details an APKT report needs",
+        Text(
+            id="Setiap laporan APKT (APKT_TO_UNIT, APKT_ISSUE_CLOSED, PS_SCHEME_1/2) memuat "
+            "identitas Pelanggan (IDPEL atau nomor meter), nama dan nomor telepon: tanpa "
+            "itu Unit tidak dapat menemukan atau menghubungi Pelanggan. Laporan yang ditindak "
+            "di lokasi (ke Unit, dan PS yang dipasang di lokasi) memuat juga alamat. "
+            "REGULAR_SOP adalah pengalihan, bukan laporan APKT, dan tidak memerlukan data.",
+            en="Every APKT report (APKT_TO_UNIT, APKT_ISSUE_CLOSED, PS_SCHEME_1/2) carries the "
+            "customer's identity (IDPEL or meter number), name and phone: without them the "
+            "unit can neither find nor reach the customer. A report acted on at the premises "
+            "(sent to the unit, and a PS installed on site) also carries the address. "
+            "REGULAR_SOP is a hand-off, not an APKT report, and needs no details.",
+        ),
+    ),
 }

@@ -26,11 +26,16 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     ├── ServiceConfigError    ValueError    a service setting that cannot be used
     ├── ReentrantAnswer       RuntimeError  a call answered again while applying an answer
     ├── InvalidArgument       TypeError     an argument of the wrong type
+    ├── InvalidDetail         ValueError    a customer detail, wrap-up code or reason refused
+    ├── NotAnswered           LookupError   a correction to a question the call never answered
+    ├── CallClosed            RuntimeError  a change to a call that is closed or abandoned
+    ├── WrongStatus           RuntimeError  closing an open call, abandoning a finished one
     ├── SopFileError          ValueError    a SOP file with mistakes, each located
     ├── UsageError            ValueError    a command line that is malformed
     └── UnknownMachine        LookupError   a ``module:Class`` that is no SOP class
 
     UncheckedSignature        (a UserWarning) a signed save restored without its key
+    OutcomeChanged            (a UserWarning) a correction changed a finished call's outcome
 
 Every message quotes an offending value through :func:`shown`: escaped, on one line,
 and shortened (with its length) when long, so hostile input never floods a log.
@@ -367,6 +372,81 @@ class InvalidArgument(SopfsmError, TypeError):
         super().__init__(f"{name} must be {expected}, not {type(value).__name__} {shown(value)}")
 
 
+class InvalidDetail(SopfsmError, ValueError):
+    """Raised when a customer detail (IDPEL, meter number, phone, ...), a wrap-up code or
+    note, or a correction's reason is refused: ``field`` names it, with the ``value``,
+    the ``reason`` and what is ``accepted``. Nothing of the request is stored."""
+
+    def __init__(self, field: str, value: object, reason: Text, accepted: Text) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        self.accepted = accepted
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        # A refused detail may be personal data: only its length is quoted, never the text.
+        if lang == "id":
+            return f"{self.field!r} ditolak: {self.reason.id}. Yang diterima: {self.accepted.id}"
+        return f"{self.field!r} refused: {self.reason.en}. Accepted: {self.accepted.en}"
+
+
+class NotAnswered(SopfsmError, LookupError):
+    """Raised when a correction names a question the call has not answered (never asked,
+    or retracted by an earlier correction): only a given answer can be corrected."""
+
+    def __init__(self, question_id: object, answered: Sequence[str]) -> None:
+        self.question_id = question_id
+        self.answered = tuple(answered)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        names = ", ".join(map(repr, self.answered))
+        if lang == "id":
+            return (
+                f"pertanyaan {shown(self.question_id)} belum dijawab di panggilan ini, "
+                f"jadi tidak bisa dikoreksi; yang sudah dijawab: {names or 'belum ada'}"
+            )
+        return (
+            f"question {shown(self.question_id)} has no answer in this call to correct; "
+            f"answered: {names or 'none yet'}"
+        )
+
+
+class CallClosed(SopfsmError, RuntimeError):
+    """Raised when an answer, correction, detail or wrap-up is given to a call that is
+    closed (:meth:`sopfsm.Call.close`) or abandoned; the call is unchanged."""
+
+    def __init__(self, action: str, status: str) -> None:
+        self.action = action
+        self.status = status
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return f"panggilan sudah ditutup ({self.status}); {self.action} ditolak"
+        return f"the call is closed ({self.status}); {self.action} refused"
+
+
+class WrongStatus(SopfsmError, RuntimeError):
+    """Raised when a wrap-up does not fit the call's status: closing a call that has no
+    outcome yet (abandon it instead), or abandoning one that has its outcome (close it)."""
+
+    def __init__(self, action: str, status: str, expected: str) -> None:
+        self.action = action
+        self.status = status
+        self.expected = expected
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"{self.action} ditolak: panggilan berstatus {self.status!r}, "
+                f"harus {self.expected!r}"
+            )
+        return f"{self.action} refused: the call is {self.status!r}, not {self.expected!r}"
+
+
 # Every character str.splitlines() breaks at, so an escaped text is one line anywhere.
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -398,6 +478,19 @@ class UncheckedSignature(UserWarning):
         super().__init__(
             f"a save signed with key {key_id!r} was restored without a key: its signature "
             "was not checked, only its consistency; pass key= to refuse any change"
+        )
+
+
+class OutcomeChanged(UserWarning):
+    """Warned when a correction changes the outcome of a call that had reached one: the
+    report already shown (or sent) is no longer the call's."""
+
+    def __init__(self, question_id: str, before: str | None, after: str | None) -> None:
+        self.question_id = question_id
+        self.before = before
+        self.after = after
+        super().__init__(
+            f"the correction of {question_id!r} changed the call's outcome from {before} to {after}"
         )
 
 

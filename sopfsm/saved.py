@@ -22,10 +22,16 @@ from sopfsm.call import (
     BY_CSO,
     FORMAT,
     FORMAT_VERSION,
+    RECORD_FORMAT_VERSION,
     Answerer,
     AnswerRecord,
     Call,
     Clock,
+    CorrectionRecord,
+    DetailsRecord,
+    Entry,
+    WrapUpRecord,
+    entry_dict,
     utc_now,
 )
 from sopfsm.catalogue import get_sop
@@ -40,7 +46,8 @@ from sopfsm.errors import (
 from sopfsm.model import SopSpec
 from sopfsm.signing import SIGNATURE, Keys, keys_by_id, signature_key, verify
 
-SUPPORTED_FORMAT_VERSIONS = (FORMAT_VERSION,)
+SUPPORTED_FORMAT_VERSIONS = (FORMAT_VERSION, RECORD_FORMAT_VERSION)
+"""1: answers only (every save before corrections); 2: the whole record."""
 MAX_SAVED_SIZE = 1_000_000  # characters; a call has a dozen answers, never megabytes
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 """How far past the restoring clock an answer's time may be: clocks of two servers differ."""
@@ -49,6 +56,25 @@ EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=9), "WIT")
 
 _KEYS = {"format", "format_version", "sop", "version", "step", "done", "path", "answers", "outcome"}
 _ANSWER_KEYS = {"question", "value", "at", "by"}
+_KEYS_2 = _KEYS | {"status", "closed", "customer", "record"}
+_ENTRY_KEYS = {
+    "answer": {"kind", "question", "value", "at", "by"},
+    "correction": {
+        "kind",
+        "question",
+        "value",
+        "replaces",
+        "reason",
+        "retracted",
+        "outcome_before",
+        "outcome_after",
+        "at",
+        "by",
+    },
+    "details": {"kind", "fields", "at", "by"},
+    "abandon": {"kind", "code", "note", "at", "by"},
+    "close": {"kind", "code", "note", "at", "by"},
+}
 
 
 def restore(
@@ -64,8 +90,12 @@ def restore(
     The SOP is looked up in the catalogue by the saved id, unless ``sop`` (a SOP of your
     own, from :func:`sopfsm.spec_of`) is given, whose id the save must then name.
 
+    Version 2 saves carry the call's whole record (answers, corrections, details and the
+    wrap-up), which is replayed entry by entry; the answers, status and customer they
+    claim must be the replay's. Version 1 saves (answers only) still restore.
+
     Refused, with the reason and the field: text that is not JSON, is truncated or repeats
-    a key; another format, or a format version other than the integer 1; an unknown SOP,
+    a key; another format, or a format version other than the integer 1 or 2; an unknown SOP,
     SOP version or step; a malformed answer, an answer the SOP refuses or one not written
     as saves write it; answer times out of order, before the SOP version's date, or more
     than :data:`FUTURE_TOLERANCE` after ``clock()``; and a replay that does not reach the
@@ -81,7 +111,10 @@ def restore(
     data = _load(saved)
     if keys is not None:  # first: a field added or removed is a change like any other
         signed_with: str | None = verify(data, keys)
-    _expect_keys(data, _KEYS, "", optional={SIGNATURE})
+    version = data.get("format_version") if isinstance(data, Mapping) else None
+    if "format_version" in data:  # first, so that a newer save is named as such
+        _check_format_version(version)
+    _expect_keys(data, _KEYS if version == FORMAT_VERSION else _KEYS_2, "", optional={SIGNATURE})
     if keys is None and SIGNATURE in data:
         warnings.warn(UncheckedSignature(signature_key(data)), stacklevel=2)
     sop = _sop_of(data, sop)
@@ -92,20 +125,10 @@ def restore(
     if not isinstance(path, list) or not all(isinstance(p, str) for p in path):
         raise SavedCallError("must be a list of step ids", "path")
     call = Call(sop, answerers=answerers, clock=clock)
-    records = _records(data["answers"], _earliest(sop), call._now() + FUTURE_TOLERANCE)
-    for index, record in enumerate(records):
-        where = f"answers[{index}]"
-        try:
-            call._apply(record.question, record.value, record.at, record.by)
-        except SopfsmError as error:
-            raise SavedCallError(f"does not replay: {error}", where) from None
-        replayed = call.answers[-1].value
-        if not _same(record.value, replayed):
-            raise SavedCallError(
-                f"value {shown(record.value)} is not written as a save writes it "
-                f"({shown(replayed)})",
-                where,
-            )
+    if version == RECORD_FORMAT_VERSION:
+        _replay_record(call, data, _earliest(sop), call._now() + FUTURE_TOLERANCE)
+    else:
+        _replay_answers(call, data, _earliest(sop), call._now() + FUTURE_TOLERANCE)
     if call.step.id != step or list(call.path) != path:
         raise SavedCallError(
             f"the answers replay to {list(call.path)}, not to the saved "
@@ -125,6 +148,121 @@ def restore(
         call.signed_with = signed_with
     call.run_answerers()
     return call
+
+
+def _replay_answers(
+    call: Call, data: Mapping[str, Any], earliest: dt.datetime | None, latest: dt.datetime
+) -> None:
+    """A version 1 save: its answers, replayed in order."""
+    records = _records(data["answers"], earliest, latest)
+    for index, record in enumerate(records):
+        where = f"answers[{index}]"
+        try:
+            call._apply(record.question, record.value, record.at, record.by)
+        except SopfsmError as error:
+            raise SavedCallError(f"does not replay: {error}", where) from None
+        replayed = call.answers[-1].value
+        if not _same(record.value, replayed):
+            raise SavedCallError(
+                f"value {shown(record.value)} is not written as a save writes it "
+                f"({shown(replayed)})",
+                where,
+            )
+
+
+def _replay_record(
+    call: Call, data: Mapping[str, Any], earliest: dt.datetime | None, latest: dt.datetime
+) -> None:
+    """A version 2 save: every entry of its record replayed, each written back exactly as
+    saved, then the effective answers, status and customer it claims checked."""
+    record = data["record"]
+    if not isinstance(record, list):
+        raise SavedCallError("must be a list", "record")
+    previous: dt.datetime | None = None
+    for index, item in enumerate(record):
+        where = f"record[{index}]"
+        entry = _entry(item, where, earliest, latest)
+        if previous is not None and entry.at < previous:
+            raise SavedCallError(f"at {item['at']} is before the entry it follows", where)
+        previous = entry.at
+        try:
+            written = call.replay(entry)
+        except SopfsmError as error:
+            raise SavedCallError(f"does not replay: {error}", where) from None
+        if written is None or not _same(item, entry_dict(written)):
+            shown_back = entry_dict(written) if written is not None else "no change"
+            raise SavedCallError(
+                f"{shown(item, 200)} is not what its replay writes ({shown(shown_back, 200)})",
+                where,
+            )
+    answers = [
+        {"question": r.question, "value": r.value, "at": r.at.isoformat(), "by": r.by}
+        for r in call.answers
+    ]
+    for field, replayed in (
+        ("answers", answers),
+        ("status", call.status),
+        ("closed", call.closed),
+        ("customer", dict(call.customer)),
+    ):
+        if not _same(data[field], replayed):
+            raise SavedCallError(
+                f"{shown(data[field], 200)} is not the replayed {shown(replayed, 200)}", field
+            )
+
+
+def _entry(item: object, where: str, earliest: dt.datetime | None, latest: dt.datetime) -> Entry:
+    """One saved record entry, its fields of the right types; the replay checks the rest."""
+    kind = item.get("kind") if isinstance(item, Mapping) else None
+    if not isinstance(kind, str) or kind not in _ENTRY_KEYS:
+        raise SavedCallError(f"kind must be one of {', '.join(_ENTRY_KEYS)}", where)
+    assert isinstance(item, Mapping)
+    _expect_keys(item, _ENTRY_KEYS[kind], where)
+    if kind == "answer":
+        answer = {k: item[k] for k in _ANSWER_KEYS}
+        # One answer checked as version 1 checks its answers; the order is checked above.
+        return _records([answer], earliest, latest)[0]
+    at = _entry_time(item["at"], where, earliest, latest)
+    by = item["by"]
+    if not isinstance(by, str):
+        raise SavedCallError(f"by must be text, not {shown(by)}", where)
+    if kind == "correction":
+        question, value = item["question"], item["value"]
+        if not isinstance(question, str):
+            raise SavedCallError("question must be text", where)
+        if not _is_value(value) or not _is_value(item["replaces"]):
+            raise SavedCallError("value and replaces must be a yes/no, number or text", where)
+        # What the replay derives (retracted, outcomes) is compared, not trusted.
+        return CorrectionRecord(question, value, item["replaces"], item["reason"], (), None,
+                                None, at, by)  # fmt: skip
+    if kind == "details":
+        fields = item["fields"]
+        if not isinstance(fields, Mapping):
+            raise SavedCallError("fields must be an object", where)
+        return DetailsRecord(fields, at, by)
+    return WrapUpRecord(kind, item["code"], item["note"], at, by)
+
+
+def _is_value(value: object) -> bool:
+    return isinstance(value, bool | int | float | str) and not (
+        isinstance(value, float) and not math.isfinite(value)
+    )
+
+
+def _entry_time(
+    at: object, where: str, earliest: dt.datetime | None, latest: dt.datetime
+) -> dt.datetime:
+    """An entry's time, bounded as an answer's is (:func:`_records`)."""
+    when = _time(at, where)
+    if earliest is not None and when < earliest:
+        raise SavedCallError(f"at {at} is before the SOP version took effect", where)
+    if when > latest:
+        raise SavedCallError(
+            f"at {at} is more than {FUTURE_TOLERANCE} after the restoring clock "
+            f"({(latest - FUTURE_TOLERANCE).isoformat()})",
+            where,
+        )
+    return when
 
 
 def _same(saved: object, replayed: object) -> bool:
@@ -148,14 +286,7 @@ def _sop_of(data: Mapping[str, Any], sop: SopSpec | None) -> SopSpec:
     """The SOP a saved call names, once its format, format version and SOP version fit."""
     if data["format"] != FORMAT:
         raise SavedCallError(f"not a saved sopfsm call (format {shown(data['format'])})", "format")
-    version = data["format_version"]
-    if type(version) is not int or version not in SUPPORTED_FORMAT_VERSIONS:
-        # 1.0 and true compare equal to 1, but no save writes them: someone edited it.
-        raise SavedCallError(
-            f"format version {shown(version)} is not supported; supported: "
-            f"{', '.join(map(str, SUPPORTED_FORMAT_VERSIONS))}",
-            "format_version",
-        )
+    _check_format_version(data["format_version"])
     sop_id = _string(data, "sop")
     if sop is None:
         try:
@@ -173,6 +304,16 @@ def _sop_of(data: Mapping[str, Any], sop: SopSpec | None) -> SopSpec:
             "version",
         )
     return sop
+
+
+def _check_format_version(version: object) -> None:
+    if type(version) is not int or version not in SUPPORTED_FORMAT_VERSIONS:
+        # 1.0 and true compare equal to 1, but no save writes them: someone edited it.
+        raise SavedCallError(
+            f"format version {shown(version)} is not supported; supported: "
+            f"{', '.join(map(str, SUPPORTED_FORMAT_VERSIONS))}",
+            "format_version",
+        )
 
 
 def _load(saved: str | bytes | Mapping[str, Any]) -> Mapping[str, Any]:

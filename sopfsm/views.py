@@ -19,6 +19,7 @@ from sopfsm.call import Call
 from sopfsm.clauses import CLAUSES
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, Script
+from sopfsm.details import required_details
 from sopfsm.model import BranchSpec, SopSpec, StepSpec, branch_label
 from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
@@ -134,7 +135,9 @@ def call_view(call: Call) -> dict[str, Any]:
     """The call, both languages: where it is, what it asks, what was said on its path.
 
     ``continued_into`` names the clause SOP a call from the front door went on into (None
-    before it does, for a hand-off, and for a call started on a clause SOP's own id)."""
+    before it does, for a hand-off, and for a call started on a clause SOP's own id).
+    ``missing_details`` are the customer details the outcome's APKT report needs and the
+    call does not hold yet (``identity``: the IDPEL or the meter number)."""
     outcome = call.outcome
     pending = call.pending
     parts = [p for p in map(clause_part, call.path) if p is not None]
@@ -154,6 +157,12 @@ def call_view(call: Call) -> dict[str, Any]:
             for step_id in call.path
             for script in call.sop.step(step_id).says
         ],
+        "status": call.status,
+        "closed": call.closed,
+        "corrections": len(call.corrections),
+        "customer": dict(call.customer),
+        "required_details": list(required_details(outcome.code if outcome else None)),
+        "missing_details": list(call.missing_details),
     }
 
 

@@ -26,10 +26,20 @@ JSON = st.recursive(
 SOPS = sopfsm.all_sops()
 
 
+def as_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    """A save of a call without corrections, details or wrap-up as format version 1 (answers
+    only) wrote it: what every save before version 2 looks like."""
+    assert not any(e["kind"] != "answer" for e in data["record"])
+    for key in ("status", "closed", "customer", "record"):
+        del data[key]
+    data["format_version"] = 1
+    return data
+
+
 @st.composite
-def saved_calls(draw: st.DrawFn, min_answers: int = 0) -> dict[str, Any]:
+def saved_calls(draw: st.DrawFn, min_answers: int = 0, version: int = 2) -> dict[str, Any]:
     """A genuine saved call of a random SOP, stopped at a random point after at least
-    ``min_answers`` answers."""
+    ``min_answers`` answers; in format ``version``."""
     sops = [sop for sop in SOPS if len(sop.questions) >= min_answers]
     sop = draw(st.sampled_from(sops))
     plan = draw(strategies.answer_plans(sop))
@@ -42,7 +52,7 @@ def saved_calls(draw: st.DrawFn, min_answers: int = 0) -> dict[str, Any]:
         assert call.pending is not None
         call.answer(call.pending.id, plan[call.pending.id])
     data: dict[str, Any] = json.loads(call.to_json())
-    return data
+    return as_version_1(data) if version == 1 else data
 
 
 @st.composite

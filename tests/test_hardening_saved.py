@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import sopfsm
 from sopfsm import SavedCallError, SignatureError, SigningKey, UncheckedSignature
 from sopfsm.saved import FUTURE_TOLERANCE
-from tests.test_fuzz import JSON, saved_calls
+from tests.test_fuzz import JSON, as_version_1, saved_calls
 
 KEY = SigningKey("2026-11", b"the service's own secret, 32 b.")
 OLD_KEY = SigningKey("2026-10", b"last month's secret, retired soon")
@@ -122,7 +122,7 @@ def test_the_consistent_edits_an_unsigned_save_cannot_catch_are_refused_when_sig
         ),
     ]
     for edit in edits:
-        unsigned = json.loads(call.to_json())
+        unsigned = as_version_1(json.loads(call.to_json()))
         edit(unsigned)
         sopfsm.restore(json.dumps(unsigned))  # consistent: an unsigned save cannot tell
         signed = json.loads(call.to_json(key=KEY))
@@ -196,9 +196,10 @@ def test_a_key_repeated_in_any_object_is_refused(text: str) -> None:
 
 @given(
     data=saved_calls(),
-    version=JSON.filter(lambda v: not (type(v) is int and v == 1)) | st.sampled_from([1.0, True]),
+    version=JSON.filter(lambda v: not (type(v) is int and v in (1, 2)))
+    | st.sampled_from([1.0, True, 2.0]),
 )
-def test_a_format_version_other_than_the_integer_1_is_refused(
+def test_a_format_version_other_than_the_integer_1_or_2_is_refused(
     data: dict[str, Any], version: object
 ) -> None:
     data["format_version"] = version
@@ -208,7 +209,7 @@ def test_a_format_version_other_than_the_integer_1_is_refused(
 
 
 @given(
-    data=saved_calls(min_answers=1),
+    data=saved_calls(min_answers=1, version=1),
     by=JSON.filter(lambda v: v not in ("cso", "answerer")),
     at=st.data(),
 )
@@ -227,7 +228,8 @@ def test_an_answer_later_than_the_restoring_clock_and_its_tolerance_is_refused(
     late: dt.timedelta,
 ) -> None:
     now = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
-    data = json.loads(sopfsm.start("lebih-tagih").answer("accepts_explanation", "t").to_json())
+    call = sopfsm.start("lebih-tagih").answer("accepts_explanation", "t")
+    data = as_version_1(json.loads(call.to_json()))
     data["answers"][0]["at"] = (now + FUTURE_TOLERANCE).isoformat()
     sopfsm.restore(data, clock=lambda: now)  # the tolerance itself is accepted
     data["answers"][0]["at"] = (now + FUTURE_TOLERANCE + late).isoformat()
@@ -237,7 +239,7 @@ def test_an_answer_later_than_the_restoring_clock_and_its_tolerance_is_refused(
 
 
 @given(
-    data=saved_calls(min_answers=2),
+    data=saved_calls(min_answers=2, version=1),
     back=st.timedeltas(dt.timedelta(microseconds=1), dt.timedelta(days=9)),
 )
 def test_answers_out_of_time_order_are_refused(data: dict[str, Any], back: dt.timedelta) -> None:
@@ -250,7 +252,8 @@ def test_answers_out_of_time_order_are_refused(data: dict[str, Any], back: dt.ti
 
 
 def test_an_answer_before_the_sop_version_took_effect_is_refused_at_the_edge() -> None:
-    data = json.loads(sopfsm.start("lebih-tagih").answer("accepts_explanation", "t").to_json())
+    call = sopfsm.start("lebih-tagih").answer("accepts_explanation", "t")
+    data = as_version_1(json.loads(call.to_json()))
     data["answers"][0]["at"] = "2020-04-10T00:00:00+09:00"  # midnight WIT: in effect
     sopfsm.restore(data)
     for before in ("2020-04-09T14:59:59.999999+00:00", "1970-01-01T00:00:00+00:00"):
@@ -259,7 +262,7 @@ def test_an_answer_before_the_sop_version_took_effect_is_refused_at_the_edge() -
             sopfsm.restore(data)
 
 
-@given(data=saved_calls(min_answers=1), index=st.integers(0, 20))
+@given(data=saved_calls(min_answers=1, version=1), index=st.integers(0, 20))
 def test_a_value_or_outcome_in_another_type_than_saves_write_is_refused(
     data: dict[str, Any], index: int
 ) -> None:
@@ -303,7 +306,7 @@ def test_a_save_with_a_byte_order_mark_restores_as_text_and_as_bytes() -> None:
 def test_an_unsigned_save_of_format_version_1_still_restores() -> None:
     """Saves written before signing existed carry no signature and restore unchanged."""
     call = sopfsm.start("lebih-tagih", clock=_ticking()).answer("accepts_explanation", "t")
-    data = json.loads(call.to_json())
+    data = as_version_1(json.loads(call.to_json()))
     assert data["format_version"] == 1 and "signature" not in data
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # and no warning about a signature it lacks

@@ -22,7 +22,7 @@ def test_all_is_sorted_and_complete() -> None:
 def test_importing_sopfsm_loads_neither_rendering_nor_hypothesis_nor_sop_files() -> None:
     heavy = (
         *("graphviz", "pygraphviz", "hypothesis", "yaml", "jsonschema", "sopfsm.formats"),
-        *("matplotlib", "tqdm", "sopfsm.qa"),
+        *("matplotlib", "tqdm", "sopfsm.qa", "phonenumbers"),
     )
     code = f"import sys, sopfsm; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -76,5 +76,5 @@ def test_every_exported_exception_is_a_sopfsm_error() -> None:
         for e in exported
         if isinstance(e, type) and issubclass(e, Exception) and not issubclass(e, Warning)
     ]
-    assert len(classes) == 21
+    assert len(classes) == 25
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)

@@ -119,34 +119,75 @@ def _print_call(call: Call, lang: Lang, out: TextIO) -> None:
 
 
 _WORDS = {
-    "id": {"ask": "Tanyakan", "answer": "Jawaban", "end": "Hasil"},
-    "en": {"ask": "Ask", "answer": "Answer", "end": "Outcome"},
+    "id": {
+        "ask": "Tanyakan",
+        "answer": "Jawaban",
+        "end": "Hasil",
+        "back": "ketik < atau kembali untuk kembali satu pertanyaan",
+        "first": "ini pertanyaan pertama; tidak ada yang sebelumnya",
+        "again": "Ditanyakan ulang",
+        "reason": "dikoreksi di sopfsm run (kembali)",
+    },
+    "en": {
+        "ask": "Ask",
+        "answer": "Answer",
+        "end": "Outcome",
+        "back": "type < or back to go back one question",
+        "first": "this is the first question; there is none before it",
+        "again": "Asked again",
+        "reason": "corrected in sopfsm run (back)",
+    },
 }
+BACK = frozenset({"<", "kembali", "back"})
+"""What a CSO types to go back one question; the answer typed then corrects it."""
+
+
+def _print_new_scripts(
+    call: Call, printed: tuple[str, ...], lang: Lang, out: TextIO
+) -> tuple[str, ...]:
+    """The scripts of the steps not printed yet; after a correction, of the new path from
+    where it leaves the one printed."""
+    path = call.path
+    same = next((i for i, (a, b) in enumerate(zip(printed, path, strict=False)) if a != b), None)
+    for step_id in path[min(len(printed), len(path)) if same is None else same :]:
+        for script in call.sop.step(step_id).says:
+            word = KIND_WORDS[script.kind].in_(lang)
+            out.write(f"{word}: {script.text.in_(lang)}  ({script.per.label})\n")
+    return path
 
 
 def _interactive(call: Call, lang: Lang, stdin: TextIO, out: TextIO) -> int:
     words = _WORDS[lang]
-    shown = 0
+    printed: tuple[str, ...] = ()
+    back = 0  # how many answers back the CSO has gone: that answer's question is asked
     while True:
-        for step_id in call.path[shown:]:
-            for script in call.sop.step(step_id).says:
-                word = KIND_WORDS[script.kind].in_(lang)
-                out.write(f"{word}: {script.text.in_(lang)}  ({script.per.label})\n")
-        shown = len(call.path)
-        question = call.pending
+        printed = _print_new_scripts(call, printed, lang, out)
+        question = call.sop.question(call.answers[-back].question) if back else call.pending
         if question is None:
             outcome = call.outcome
             assert outcome is not None
             out.write(f"{words['end']}: {outcome.code}\n")
             return ExitCode.OK
-        out.write(f"{words['ask']}: {question.prompt.in_(lang)}\n")
-        out.write(f"  [{question.accepted.in_(lang)}]\n{words['answer']}> ")
+        ask = words["again"] if back else words["ask"]
+        out.write(f"{ask}: {question.prompt.in_(lang)}\n")
+        out.write(f"  [{question.accepted.in_(lang)}]  ({words['back']})\n{words['answer']}> ")
         out.flush()
         line = stdin.readline()
         if not line:
             out.write("\n")
             return ExitCode.ANSWER_NEEDED
+        typed = line.rstrip("\n")
+        if typed.strip().casefold() in BACK:
+            if back < len(call.answers):
+                back += 1
+            else:
+                out.write(f"! {words['first']}\n")
+            continue
         try:
-            call.answer(question.id, line.rstrip("\n"))
+            if back:
+                call.correct(question.id, typed, reason=words["reason"])
+                back = 0
+            else:
+                call.answer(question.id, typed)
         except InvalidAnswer as error:
             out.write(f"! {error.message(lang)}\n")

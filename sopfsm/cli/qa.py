@@ -61,6 +61,12 @@ def add_commands(commands: Any) -> None:
     simulate.add_argument(
         "--deviations", type=_rate, default=0.1, help="share of calls that deviate (default: 0.1)"
     )
+    simulate.add_argument(
+        "--corrections",
+        type=_rate,
+        default=0.0,
+        help="share of calls with a corrected answer, labelled in _injected (default: 0)",
+    )
     simulate.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     simulate.add_argument("--out", help="output file (default: standard output)")
     simulate.set_defaults(handler=_simulate)
@@ -160,7 +166,13 @@ def _size(name: str) -> int | None:
 def _simulate(args: argparse.Namespace) -> int:
     from sopfsm.qa.simulate import simulate, write_csv, write_jsonl
 
-    records = simulate(args.sops, calls=args.calls, seed=args.seed, deviations=args.deviations)
+    records = simulate(
+        args.sops,
+        calls=args.calls,
+        seed=args.seed,
+        deviations=args.deviations,
+        corrections=args.corrections,
+    )
     write = write_csv if args.format == "csv" else write_jsonl
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as out:

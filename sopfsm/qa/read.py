@@ -5,8 +5,10 @@ Three shapes are read, whatever software recorded them:
 - saved calls, one per line, as :meth:`sopfsm.Call.to_json` writes them
   (``"format": "sopfsm.call"``; fields this reader does not use are ignored);
 - recorded calls, one JSON object per line: ``{"call_id", "sop", "version", "agent",
-  "at", "answers": [{"question", "value"}, ...], "outcome", "data"}``, of which
-  ``version``, ``agent``, ``at`` and ``data`` are optional;
+  "at", "answers": [{"question", "value"}, ...], "outcome", "data", "corrections":
+  [{"question", ...}, ...], "abandoned"}``, of which ``version``, ``agent``, ``at``,
+  ``data``, ``corrections`` and ``abandoned`` (a wrap-up code) are optional; the
+  answers are the effective ones, as corrected;
 - CSV with a header: ``call_id, agent, at, sop, version, outcome``, then one column per
   question id, empty where the question was not answered, and optionally a ``data``
   column holding the report's data as a JSON object.
@@ -264,6 +266,12 @@ def _recorded_call(file: str, number: int, data: dict[str, Any]) -> RecordedCall
     outcome = data.get("outcome")
     if outcome is not None and not isinstance(outcome, str):
         raise BadLine("'outcome' must be text or null")
+    corrections = data.get("corrections") or []
+    if not isinstance(corrections, list):
+        raise BadLine("'corrections' must be a list of {question, ...}")
+    abandoned = data.get("abandoned")
+    if abandoned is not None and not isinstance(abandoned, str):
+        raise BadLine("'abandoned' must be a wrap-up code or null")
     return RecordedCall(
         file=file,
         line=number,
@@ -275,6 +283,8 @@ def _recorded_call(file: str, number: int, data: dict[str, Any]) -> RecordedCall
         answers=tuple(pairs),
         outcome=outcome or None,
         data=data_of(data.get("data")),
+        corrections=_corrected(corrections, "corrections"),
+        abandoned=abandoned or None,
     )
 
 
@@ -306,6 +316,14 @@ def _saved_call(file: str, number: int, data: dict[str, Any]) -> RecordedCall:
         isinstance(outcome, dict) and isinstance(outcome.get("code"), str)
     ):
         raise BadLine("'outcome' must be null or an object with a text 'code'")
+    # Version 2 keeps the whole record; its "answers" are already the effective ones.
+    record = data.get("record") or []
+    if not isinstance(record, list) or not all(isinstance(e, dict) for e in record):
+        raise BadLine("'record' must be a list of objects")
+    abandoned = next((e.get("code") for e in record if e.get("kind") == "abandon"), None)
+    if abandoned is not None and not isinstance(abandoned, str):
+        raise BadLine("an abandon entry's 'code' must be text")
+    corrections = [e for e in record if e.get("kind") == "correction"]
     return RecordedCall(
         file=file,
         line=number,
@@ -317,7 +335,19 @@ def _saved_call(file: str, number: int, data: dict[str, Any]) -> RecordedCall:
         answers=tuple(pairs),
         outcome=outcome["code"] if outcome else None,
         data=data_of(outcome.get("data", {})) if outcome else None,
+        corrections=_corrected(corrections, "record"),
+        abandoned=abandoned,
     )
+
+
+def _corrected(corrections: list[Any], where: str) -> tuple[str, ...]:
+    """The question of each correction; the rest of an entry is not QA's to judge."""
+    questions = []
+    for index, item in enumerate(corrections):
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise BadLine(f"{where}[{index}] must be an object with a text 'question'")
+        questions.append(item["question"])
+    return tuple(questions)
 
 
 def _id(value: object, *, required: bool) -> str | None:

@@ -24,6 +24,9 @@ class RecordedCall:
 
     ``data`` is None when the source does not record the report's data at all (a CSV
     without a ``data`` column), so nothing can be said about what the report carried.
+    ``answers`` are the effective ones (as corrected); ``corrections`` names the question
+    of each correction made during the call, and ``abandoned`` the wrap-up code of a call
+    that ended without an outcome.
     """
 
     file: str
@@ -36,6 +39,8 @@ class RecordedCall:
     answers: tuple[tuple[str, object], ...]
     outcome: str | None
     data: Mapping[str, object] | None
+    corrections: tuple[str, ...] = ()
+    abandoned: str | None = None
 
 
 @attrs.frozen(slots=True)

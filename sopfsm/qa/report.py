@@ -82,6 +82,14 @@ def summary_text(summary: Summary) -> str:
         worst = summary.worst_agents(5)
         lines.append("worst agents (deviating calls / calls):")
         lines += [f"  {plain(a):<20} {d}/{n} ({_pct(d, n)})" for a, d, n in worst]
+    if summary.abandoned:
+        lines.append(f"abandoned calls (not unfinished): {sum(summary.abandoned.values())}")
+        lines += [f"  {plain(code):<20} {n}" for code, n in _ranked(summary.abandoned)]
+    if summary.corrected:
+        lines.append(f"corrected calls: {summary.corrected}; corrections by question:")
+        lines += [f"  {plain(q):<20} {n}" for q, n in _ranked(summary.corrections_by_question)]
+        lines.append("corrections by agent:")
+        lines += [f"  {plain(a):<20} {n}" for a, n in _ranked(summary.corrections_by_agent)[:10]]
     return "\n".join(lines)
 
 

@@ -5,6 +5,13 @@ as CSOs type them ("ya", "Tidak", "skema 2", "12.345"). Exactly ``round(calls * 
 calls, spread by selection sampling so the generator streams, carry one injected
 deviation each; the codes take turns, so every code that the chosen SOPs allow appears.
 What was injected is written in the ``_injected`` field, which the checker never reads.
+
+With a ``corrections`` share, that many calls (or a few fewer: a call whose every answer
+has a single accepted class has nothing to correct to; drawn apart, so the deviations of
+a seed stay the same) also carry a correction: an answer first given with another value
+and then corrected to the one the call keeps, labelled ``{"code": "corrected",
+"question": ...}`` in ``_injected``. A correction is no deviation: the call is judged on
+its effective answers, and the checker counts the correction by agent and question.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from sopfsm.qa.verdict import CODES
 from sopfsm.questions import Question
 
 INJECTED: Final = "_injected"
+CORRECTED: Final = "corrected"
 NOT_ALLOWED: Final = "ARAHKAN_KE_UNIT"  # "direct the customer to the unit": clause 4 forbids it
 UNKNOWN_SOP: Final = "sop-tidak-ada"
 UNKNOWN_VERSION: Final = "2019-01-01"
@@ -117,11 +125,20 @@ def _injectable(code: str, sop: _Sop) -> bool:
 
 
 def simulate(
-    sops: Sequence[str] = (), calls: int = 1000, seed: int = 0, deviations: float = 0.1
+    sops: Sequence[str] = (),
+    calls: int = 1000,
+    seed: int = 0,
+    deviations: float = 0.1,
+    corrections: float = 0.0,
 ) -> Iterator[dict[str, Any]]:
     """``calls`` recorded calls on ``sops`` (default: every catalogue SOP), as dicts."""
     if not 0 <= deviations <= 1:
         raise ValueError(f"the deviation rate must be between 0 and 1, not {deviations}")
+    if not 0 <= corrections <= 1:
+        raise ValueError(f"the correction rate must be between 0 and 1, not {corrections}")
+    correcting = random.Random(f"{seed}:corrections")
+    wanted_corrections = round(calls * corrections)
+    corrected = 0
     chosen = [_Sop(compiled(s)) for s in (sops or sop_ids())]
     for sop_id in sops:
         get_sop(sop_id)  # UnknownSop names the known ones
@@ -153,7 +170,33 @@ def simulate(
         if code is not None:
             label = _inject(code, record, sop=sop, step=step, all_questions=all_questions, rng=rng)
             record[INJECTED] = [label]
+        if correcting.random() * (calls - index) < wanted_corrections - corrected:
+            correction = _correction(record, sop, correcting)
+            if correction is not None:  # else a later call takes the turn
+                corrected += 1
+                record.setdefault(INJECTED, []).append(correction)
         yield record
+
+
+def _correction(record: dict[str, Any], sop: _Sop, rng: random.Random) -> dict[str, Any] | None:
+    """Mark one answer of ``record`` as corrected: first given as another accepted value."""
+    choices = [
+        (answer, others)
+        for answer in record["answers"]
+        if answer["question"] in sop.spellings
+        and (
+            others := [
+                w[0] for _, w in sop.spellings[answer["question"]] if answer["value"] not in w
+            ]
+        )
+    ]
+    if not choices:
+        return None  # a call that answered nothing has nothing to correct
+    answer, others = rng.choice(choices)
+    record["corrections"] = [
+        {"question": answer["question"], "value": answer["value"], "replaces": rng.choice(others)}
+    ]
+    return {"code": CORRECTED, "question": answer["question"]}
 
 
 def _inject(

@@ -51,6 +51,10 @@ class Summary:
     by_month: Counter[str] = attrs.Factory(Counter)
     deviating_by_month: Counter[str] = attrs.Factory(Counter)
     examples: dict[str, Example] = attrs.Factory(dict)
+    abandoned: Counter[str] = attrs.Factory(Counter)  # by wrap-up code
+    corrected: int = 0  # calls with at least one correction
+    corrections_by_agent: Counter[str] = attrs.Factory(Counter)
+    corrections_by_question: Counter[str] = attrs.Factory(Counter)
 
     @property
     def deviating(self) -> int:
@@ -69,6 +73,12 @@ class Summary:
         self.by_sop[call.sop] += 1
         self.by_agent[agent] += 1
         self.by_month[month] += 1
+        if call.abandoned is not None:
+            self.abandoned[call.abandoned] += 1
+        if call.corrections:
+            self.corrected += 1
+            self.corrections_by_agent[agent] += len(call.corrections)
+            self.corrections_by_question.update(call.corrections)
         if not verdict.deviations:
             self.conforming += 1
             return
@@ -100,6 +110,7 @@ class Summary:
         self.calls += later.calls
         self.conforming += later.conforming
         self.unreadable += later.unreadable
+        self.corrected += later.corrected
         room = MAX_UNREADABLE_SHOWN - len(self.unreadable_shown)
         self.unreadable_shown += later.unreadable_shown[: max(room, 0)]
         for name in (
@@ -111,6 +122,9 @@ class Summary:
             "deviating_by_agent",
             "by_month",
             "deviating_by_month",
+            "abandoned",
+            "corrections_by_agent",
+            "corrections_by_question",
         ):
             getattr(self, name).update(getattr(later, name))
         for code, example in later.examples.items():
@@ -148,6 +162,16 @@ class Summary:
             ],
             "examples": {
                 code: attrs.asdict(example) for code, example in sorted(self.examples.items())
+            },
+            "abandoned": {
+                "calls": sum(self.abandoned.values()),
+                "by_code": dict(sorted(self.abandoned.items())),
+            },
+            "corrections": {
+                "calls": self.corrected,
+                "total": sum(self.corrections_by_question.values()),
+                "by_agent": dict(sorted(self.corrections_by_agent.items())),
+                "by_question": dict(sorted(self.corrections_by_question.items())),
             },
         }
 

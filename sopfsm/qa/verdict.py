@@ -1,14 +1,17 @@
 """The verdict on one recorded call: its answers replayed through the SOP version it names.
 
 A call conforms, or deviates with one or more :class:`Deviation`, each citing the clause
-concerned. The replay follows the SOP's path, taking at each question the answer the call
-recorded for it (CRM exports do not keep the order answers were given in), so:
+concerned. A corrected call is judged on its effective answers (as corrected). The
+replay follows the SOP's path, taking at each question the answer the call recorded for
+it (CRM exports do not keep the order answers were given in), so:
 
 - ``missing_answer``: the path asks a question the call never answered (the replay stops);
 - ``invalid_answer``: the question refuses the recorded value, with the reason (stops);
 - ``extra_answer``: an answer to a question the SOP does not ask, or, once the path is
   known, one the path never asks, or a second answer to the same question;
-- ``unfinished``: no outcome recorded (the replay says which was due, when it got there);
+- ``unfinished``: no outcome recorded (the replay says which was due, when it got there),
+  unless the call was abandoned (a wrap-up code: the line dropped, the customer hung up,
+  ...), which the summary counts apart;
 - ``outcome_not_allowed``: an outcome this SOP never ends in: another SOP's (citing this
   SOP's clause), or one no SOP has, such as sending the customer to the unit (clause 4);
 - ``wrong_outcome``: an allowed outcome that is not where the answers lead;
@@ -100,6 +103,10 @@ class Verdict:
             "expected_outcome": self.expected,
             "path": list(self.path),
             "deviations": [d.to_dict(lang) for d in self.deviations],
+            # Shown only when there is something to show, so other calls' lines stay as
+            # they were.
+            **({"corrections": list(call.corrections)} if call.corrections else {}),
+            **({"abandoned": call.abandoned} if call.abandoned else {}),
         }
 
 
@@ -220,6 +227,8 @@ def _outcome_deviations(
     complete = step.outcome is not None
     expected = step.outcome
     recorded = call.outcome
+    if recorded is None and call.abandoned is not None:
+        return []  # ended early on purpose, counted apart from unfinished calls
     if recorded is None:
         return [Deviation("unfinished", step.clause if complete else sop.clause, expected=expected)]
     if recorded not in sop.outcomes:

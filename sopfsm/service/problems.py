@@ -20,11 +20,14 @@ from starlette.responses import Response
 
 from sopfsm.errors import (
     AnswererError,
+    CallClosed,
     CallFinished,
     InvalidAnswer,
     InvalidArgument,
+    InvalidDetail,
     MissingDependency,
     NoBranch,
+    NotAnswered,
     NotPending,
     ReentrantAnswer,
     SavedCallError,
@@ -42,6 +45,7 @@ from sopfsm.errors import (
     UnknownSop,
     UnreachedAnswers,
     UsageError,
+    WrongStatus,
 )
 from sopfsm.text import Text
 
@@ -70,6 +74,10 @@ STATUS: dict[type[SopfsmError], int] = {
     ReentrantAnswer: 409,
     InvalidArgument: 400,
     SopFileError: 500,  # the service never reads a SOP file a client names
+    InvalidDetail: 422,
+    NotAnswered: 409,
+    CallClosed: 409,
+    WrongStatus: 409,
     UsageError: 400,  # the CLI's: a malformed command line
     UnknownMachine: 400,  # the CLI's: a module:Class that is no SOP class
 }

@@ -86,7 +86,7 @@ def test_json_lines_refuse_what_is_not_a_call() -> None:
         (2, "'sop' is missing"),
         (3, "answers[0] must be an object with a text 'question'"),
         (4, "'call_id' must be non-empty text or a whole number"),
-        (5, "saved call format version 9 is not supported; supported: 1"),
+        (5, "saved call format version 9 is not supported; supported: 1, 2"),
         (6, "not JSON: nested too deeply"),
     ]
 
