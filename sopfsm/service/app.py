@@ -63,8 +63,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
-            *practice_api.api_routes(),  # before the /v1 mount, which takes all of /v1
-            Mount("/v1", routes=api.routes()),
+            Mount("/v1", routes=[*api.routes(), *practice_api.api_routes()]),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
             *page_routes(),
             *practice_api.page_routes(),

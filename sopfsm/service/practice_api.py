@@ -15,6 +15,7 @@ and practice results kept in the store for a trainer's view of a cohort by claus
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import Any
 
@@ -31,10 +32,11 @@ from sopfsm.service.requests import field, only_fields, only_params, read_object
 from sopfsm.store.base import CallStore, ClauseScore, PracticeResult
 from sopfsm.text import Text
 
-BODY_LIMIT = 64 * 1024  # a run has a few dozen picks; nothing near this
+BODY_LIMIT = 64 * 1024  # the typed check's body: one short value
 MAX_SEED = 2**53 - 1  # what a browser's Number holds exactly
 MAX_PICKS = 200
 MAX_NAME = 200
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # openapi.json's "pattern" of a name
 
 
 def page_routes() -> list[BaseRoute]:
@@ -46,9 +48,9 @@ def page_routes() -> list[BaseRoute]:
 
 
 def api_routes() -> list[BaseRoute]:
-    """The practice results under ``/v1``, authenticated like every ``/v1`` route."""
+    """The practice results, mounted under ``/v1`` and authenticated like its routes."""
     return [
-        Route("/v1/practice/results", _results, methods=["GET", "POST"], name="practice_results"),
+        Route("/practice/results", _results, methods=["GET", "POST"], name="practice_results"),
     ]
 
 
@@ -99,11 +101,14 @@ async def _results(request: Request) -> Response:
     agent = agent_of(request)
     store: CallStore = request.app.state.store
     if request.method == "POST":
-        result = _result_of(await read_object(request, BODY_LIMIT), agent)
+        limit = request.app.state.config.max_body_bytes
+        result = _result_of(await read_object(request, limit), agent)
         kept = await run_in_threadpool(store.add_practice_result, result)
         return JSONResponse({"seq": kept.seq, "cohort": kept.cohort}, status_code=201)
     only_params(request, ("cohort",))
     cohort = request.query_params.get("cohort")
+    if cohort is not None:
+        _check_name("cohort", cohort)
     results = await run_in_threadpool(store.practice_results, cohort)
     return JSONResponse(by_clause(results, cohort))
 
@@ -114,14 +119,10 @@ def _result_of(data: dict[str, Any], agent: str) -> PracticeResult:
     seed = field(data, "seed", int, Text(id="bilangan bulat", en="a whole number"))
     cohort = data.get("cohort", "")
     picks = field(data, "picks", list, Text(id="daftar langkah", en="a list of picks"))
-    if not isinstance(cohort, str) or len(cohort) > MAX_NAME:
-        raise _bad(
-            f"'cohort' must be text of at most {MAX_NAME} characters",
-            f"'cohort' harus teks paling banyak {MAX_NAME} karakter",
-            field="cohort",
-        )
-    if len(scenario) > MAX_NAME * 5:
-        raise _bad("'scenario' is too long", "'scenario' terlalu panjang", field="scenario")
+    if not isinstance(cohort, str):
+        raise _bad("'cohort' must be text", "'cohort' harus teks", field="cohort")
+    _check_name("cohort", cohort)
+    _check_name("scenario", scenario)
     if not 0 <= seed <= MAX_SEED:
         raise _bad(
             f"'seed' must be from 0 to {MAX_SEED}",
@@ -139,7 +140,8 @@ def _result_of(data: dict[str, Any], agent: str) -> PracticeResult:
     for pick in picks:
         clause = pick.get("clause") if isinstance(pick, dict) else None
         hit = pick.get("right") if isinstance(pick, dict) else None
-        if clause not in CLAUSE_NAMES or not isinstance(hit, bool) or len(pick) != 2:
+        known = isinstance(clause, str) and clause in CLAUSE_NAMES
+        if not known or not isinstance(hit, bool) or len(pick) != 2:
             raise _bad(
                 'each pick must be {"clause", "right"}: a clause of '
                 f"{', '.join(CLAUSE_NAMES)} and true or false, not {str(pick)[:80]}",
@@ -159,6 +161,17 @@ def _result_of(data: dict[str, Any], agent: str) -> PracticeResult:
         at=dt.datetime.now(dt.UTC),
         scores=scores,
     )
+
+
+def _check_name(name: str, value: str) -> None:
+    """A cohort or scenario name: text without control characters (which no store should
+    keep, and PostgreSQL cannot), of at most MAX_NAME characters."""
+    if len(value) > MAX_NAME or _CONTROL.search(value):
+        raise _bad(
+            f"{name!r} must be text without control characters, at most {MAX_NAME} long",
+            f"{name!r} harus teks tanpa karakter kontrol, paling banyak {MAX_NAME} karakter",
+            field=name,
+        )
 
 
 def by_clause(results: list[PracticeResult], cohort: str | None) -> dict[str, Any]:

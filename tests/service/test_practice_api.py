@@ -127,6 +127,8 @@ def test_results_need_a_token(base_url: str) -> None:
         {**_run("b1", ("5A", True)), "picks": []},
         {**_run("b1", ("5A", True)), "picks": [{"clause": "1b", "right": True}]},
         {**_run("b1", ("5A", True)), "picks": [{"clause": "5A", "right": 1}]},
+        {**_run("b1", ("5A", True)), "picks": [{"clause": {"5A": 1}, "right": True}]},
+        {**_run("b1", ("5A", True)), "cohort": "kelas\u0000april"},
         {**_run("b1", ("5A", True)), "seed": -1},
         {**_run("b1", ("5A", True)), "cohort": 5},
         {**_run("b1", ("5A", True)), "agent": "someone-else"},

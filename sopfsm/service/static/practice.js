@@ -117,8 +117,10 @@ function renderList() {
         }, `${word("practice_n")} ${n + 1}`, scenario.id in done ? h("span", { class: "tick" }, ` ✓ ${word("practised")}`) : null),
       ))),
     )),
-    h("button", { type: "button", class: "secondary", "data-reset": "", onclick: () => { localStorage.removeItem(PROGRESS_KEY); renderList(); renderIntro(); } }, word("reset")),
-    h("button", { type: "button", class: "secondary", "data-open-trainer": "", onclick: openTrainer }, word("trainer")),
+    h("p", { class: "list-actions" },
+      h("button", { type: "button", class: "secondary", "data-reset": "", onclick: () => { localStorage.removeItem(PROGRESS_KEY); renderList(); renderIntro(); } }, word("reset")),
+      " ",
+      h("button", { type: "button", class: "secondary", "data-open-trainer": "", onclick: openTrainer }, word("trainer"))),
   );
 }
 
