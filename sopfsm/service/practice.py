@@ -26,7 +26,7 @@ from sopfsm.audit import PathRow, audit
 from sopfsm.catalogue import all_sops, get_sop
 from sopfsm.clauses import CLAUSES
 from sopfsm.compose import part_of
-from sopfsm.errors import InvalidAnswer, SopfsmError
+from sopfsm.errors import InvalidAnswer
 from sopfsm.model import BranchSpec, SopSpec, StepSpec
 from sopfsm.provenance import Assumption, Clause, Provenance
 from sopfsm.questions import Question
@@ -226,10 +226,12 @@ TEMPTING: dict[str, tuple[dict[str, Any], ...]] = {
 # Words that tell no sentence of a clause from another (the scoring of
 # :func:`deciding_sentence` counts the rest).
 _COMMON = frozenset(
-    "yang dan atau di ke dari untuk dengan pada ini itu tsb maka jika apabila akan dapat "
-    "sesuai bahwa kepada oleh saat juga agar telah ada sudah harus kami anda bapak "
-    "ibu pelanggan pln sampaikan the a an to of and or is are be it for on in at by with "
-    "that this as if customer".split()
+    (  # noqa: SIM905 - a list of words reads best as words
+        "yang dan atau di ke dari untuk dengan pada ini itu tsb maka jika apabila akan dapat "
+        "sesuai bahwa kepada oleh saat juga agar telah ada sudah harus kami anda bapak "
+        "ibu pelanggan pln sampaikan the a an to of and or is are be it for on in at by with "
+        "that this as if customer"
+    ).split()
 )
 
 
@@ -397,7 +399,7 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
     opening = both_languages({lang: f"{CALLS.in_(lang)}: {sop.title.in_(lang)}." for lang in LANGS})
     story: list[dict[str, str]] = [opening.as_json()]
     answers: list[dict[str, str]] = []
-    moves = [_move(sop, scenario_id, source=None, heard=None, right=sop.initial, branch=None)]
+    moves = [_move(sop, source=None, heard=None, right=sop.initial, branch=None)]
     hops = zip(row.steps, row.steps[1:], strict=False)
     for (question_id, class_label), (source, target) in zip(row.answers, hops, strict=True):
         question = sop.step(source).asks
@@ -420,9 +422,7 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
                 "value": value,
                 "per": clause_of(sop.step(source).per),
             }
-        moves.append(
-            _move(sop, scenario_id, source=source, heard=line, right=sop.step(target), branch=branch)
-        )
+        moves.append(_move(sop, source=source, heard=line, right=sop.step(target), branch=branch))
         moves[-1]["typed"] = typed
     return {
         "id": scenario_id,
@@ -457,7 +457,6 @@ def _distractors(sop: SopSpec, source: str | None, right: StepSpec) -> list[tupl
 
 def _move(
     sop: SopSpec,
-    scenario_id: str,
     *,
     source: str | None,
     heard: Text | None,
@@ -538,5 +537,3 @@ def check_typed(sop_id: str, question_id: str, raw: str) -> Any:
 
 _NOT_TYPED = Text(id="bukan pertanyaan yang diketik", en="not a typed question")
 _TYPED_WORDS = Text(id=", ".join(sorted(TYPED)), en=", ".join(sorted(TYPED)))
-
-__all__ = ["SopfsmError", "attempt", "check_typed", "practice_document", "scenario"]

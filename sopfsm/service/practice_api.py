@@ -140,8 +140,9 @@ def _result_of(data: dict[str, Any], agent: str) -> PracticeResult:
     for pick in picks:
         clause = pick.get("clause") if isinstance(pick, dict) else None
         hit = pick.get("right") if isinstance(pick, dict) else None
-        known = isinstance(clause, str) and clause in CLAUSE_NAMES
-        if not known or not isinstance(hit, bool) or len(pick) != 2:
+        if not isinstance(clause, str) or clause not in CLAUSE_NAMES:
+            clause = None
+        if clause is None or not isinstance(hit, bool) or len(pick) != 2:
             raise _bad(
                 'each pick must be {"clause", "right"}: a clause of '
                 f"{', '.join(CLAUSE_NAMES)} and true or false, not {str(pick)[:80]}",

@@ -284,9 +284,11 @@ class SqliteStore(SqlReads):
 
     def practice_results(self, cohort: str | None = None) -> list[PracticeResult]:
         where, params = ("WHERE cohort = ?", [cohort]) if cohort is not None else ("", [])
-        rows = self._reader().execute(
-            f"SELECT * FROM practice_results {where} ORDER BY seq", params
-        ).fetchall()
+        rows = (
+            self._reader()
+            .execute(f"SELECT * FROM practice_results {where} ORDER BY seq", params)
+            .fetchall()
+        )
         return [practice_result(row) for row in rows]
 
     # -- health ------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def _open(page: Page, scenario_id: str, seed: int = SEED) -> dict[str, Any]:
 def test_a_run_with_a_wrong_pick_explained_by_the_documents_sentence(page: Page) -> None:
     page.goto(f"/practice?seed={SEED}")
     page.wait_for_selector("body[data-ready]")
-    first = page.get_attribute("[data-next-scenario]", "data-next-scenario")
+    first = page.get_attribute("[data-next-scenario]", "data-next-scenario") or ""
     assert first in SCENARIOS
     page.keyboard.press("N")
     run = attempt(first, SEED)

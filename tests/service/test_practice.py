@@ -21,6 +21,7 @@ from sopfsm.service.practice import (
 )
 
 SCENARIOS = practice_document()["scenarios"]
+SCENARIOS_BY_ID = {s["id"]: s for s in SCENARIOS}
 SEEDS = range(40)
 MARGIN = 0.04  # 40 seeds x 169 moves: a fixed key's rate strays from chance by ~0.01
 
@@ -112,7 +113,7 @@ def test_the_quote_is_the_sentence_that_decides_the_move() -> None:
 
 def test_a_clause_heading_is_quoted_by_its_condition_not_its_colon() -> None:
     assert sentences(CLAUSES["5B"].id)[1] == "Jika Pelanggan menerima, maka buat APKT ISSUE CLOSED."
-    assert all("No." != s[-3:] for s in sentences(CLAUSES["5A.2a"].id))  # "No. NIK" ends none
+    assert all(s[-3:] != "No." for s in sentences(CLAUSES["5A.2a"].id))  # "No. NIK" ends none
     heading = quotable(CLAUSES["1"].id)
     assert heading.endswith("melebihi waktu TMP penyambungan …")
     assert "antara lain" not in heading
@@ -128,7 +129,7 @@ def test_every_move_is_scored_under_a_named_clause() -> None:
             if move["per"] and not move["per"].startswith("A:"):
                 assert move["per"].startswith(move["clause"])
     assert names["5B"]["id"] == "5B Lebih Tagih"
-    used = {m["clause"] for m in _moves()}  # type: ignore[misc]
+    used = {m["clause"] for m in _moves()}
     assert used == set(CLAUSE_NAMES)
 
 
@@ -152,7 +153,11 @@ def test_the_nik_and_the_reading_are_typed_as_the_customer_gave_them() -> None:
         assert question is not None
         assert question.coerce(item["said"]) == item["value"], scenario_id
         assert item["said"] in next(
-            m["heard"]["id"] for s in SCENARIOS if s["id"] == scenario_id for m in s["moves"] if m["typed"]
+            m["heard"]["id"]
+            for s in SCENARIOS
+            if s["id"] == scenario_id
+            for m in s["moves"]
+            if m["typed"]
         )
     no_nik = [s for s in SCENARIOS if "no NIK" in s["id"]]
     assert no_nik and all(m["typed"] is None for s in no_nik for m in s["moves"])
