@@ -413,7 +413,8 @@ def scenario(sop: SopSpec, row: PathRow) -> dict[str, Any]:
         line = story_line(question, class_label)
         story.append(line.as_json())
         typed = None
-        if question.id in TYPED and not class_label.startswith("<no "):
+        # Only a value the customer gives is typed ("<valid NIK>"), never "no NIK at hand".
+        if question.id in TYPED and class_label.startswith("<valid"):
             typed = {
                 "sop": sop.sop_id,
                 "question": question.id,
