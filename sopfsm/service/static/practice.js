@@ -26,6 +26,8 @@ Object.assign(WORDS, {
   enough_known: { id: "Tidak ada lagi yang perlu ditanyakan: jawaban Pelanggan sudah menentukan hasilnya.", en: "Nothing more needs asking: the customer's answers already decide the outcome." },
   other_question: { id: "Pertanyaan itu bukan yang ditentukan dokumen pada tahap ini.", en: "That is not the question the document sets at this point." },
   other_end: { id: "Hasil itu bukan yang ditentukan dokumen untuk jawaban Pelanggan.", en: "That is not the outcome the document sets for the customer's answers." },
+  ask_now: { id: "Yang ditanyakan sekarang:", en: "What to ask now:" },
+  end_with: { id: "Hasil yang ditentukan:", en: "The outcome it sets:" },
   you_heard: { id: "Yang baru dikatakan Pelanggan", en: "What the customer just said" },
   right_move: { id: "Langkah yang benar", en: "The right move" },
   continue: { id: "Lanjut", en: "Continue" },
@@ -256,10 +258,12 @@ function pick(n) {
 
 // Why the right move is right, in plain words: what kind of mistake the pick was.
 function plainWords(picked, right) {
-  if (picked.outcome && !right.outcome) return word("too_soon");
-  if (!picked.outcome && right.outcome) return word("enough_known");
-  if (right.outcome) return word("other_end");
-  return word("other_question");
+  const asks = right.asks ? ` ${word("ask_now")} “${t(right.asks)}”` : "";
+  const ends = right.outcome ? ` ${word("end_with")} ${right.outcome}${state.doc.outcomes[right.outcome] ? ` (${t(state.doc.outcomes[right.outcome])})` : ""}.` : "";
+  if (picked.outcome && !right.outcome) return word("too_soon") + asks;
+  if (!picked.outcome && right.outcome) return word("enough_known") + ends;
+  if (right.outcome) return word("other_end") + ends;
+  return word("other_question") + asks;
 }
 
 function renderFeedback(move, feedback) {
