@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sopfsm.answers import Value
-from sopfsm.store.base import CallState, LoggedAnswer, StoredCall
+from sopfsm.store.base import CallState, ClauseScore, LoggedAnswer, PracticeResult, StoredCall
 
 
 def time_text(at: dt.datetime) -> str:
@@ -67,3 +67,21 @@ def assemble(
 
 def _same(value: Any) -> Any:
     return value
+
+
+def scores_json(scores: Iterable[ClauseScore]) -> str:
+    """A practice run's scores by clause as JSON text: [[clause, right, total], ...]."""
+    return json.dumps([[s.clause, s.right, s.total] for s in scores], ensure_ascii=False)
+
+
+def practice_result(row: Mapping[str, Any]) -> PracticeResult:
+    """A kept practice run from its row."""
+    return PracticeResult(
+        agent=row["agent"],
+        cohort=row["cohort"],
+        scenario=row["scenario"],
+        seed=int(row["seed"]),
+        at=parse_time(row["at"]),
+        scores=tuple(ClauseScore(c, int(r), int(t)) for c, r, t in json.loads(row["scores"])),
+        seq=int(row["seq"]),
+    )

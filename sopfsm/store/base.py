@@ -88,6 +88,30 @@ class CallFilter:
         )
 
 
+@attrs.frozen
+class ClauseScore:
+    """A trainee's moves of one practice run that one clause decides, and how many were right."""
+
+    clause: str
+    right: int
+    total: int
+
+
+@attrs.frozen
+class PracticeResult:
+    """One finished practice run: who ran it, in which cohort, and its score by clause.
+
+    ``seq`` orders results store-wide (assigned when kept)."""
+
+    agent: str
+    cohort: str
+    scenario: str
+    seed: int
+    at: dt.datetime
+    scores: tuple[ClauseScore, ...]
+    seq: int = 0
+
+
 class CallStore(Protocol):
     """A durable home for calls. Every method is safe to call from many threads."""
 
@@ -122,6 +146,12 @@ class CallStore(Protocol):
 
     def calls(self, where: CallFilter | None = None) -> Iterator[StoredCall]:
         """Every matching call with its log, oldest first, read in batches (for QA)."""
+
+    def add_practice_result(self, result: PracticeResult) -> PracticeResult:
+        """Keep a finished practice run (its ``seq`` is assigned), durably before returning."""
+
+    def practice_results(self, cohort: str | None = None) -> list[PracticeResult]:
+        """Every kept practice run, of ``cohort`` when given, oldest first."""
 
     def check(self) -> None:
         """Raise :class:`~sopfsm.errors.StoreError` unless the store answers now."""

@@ -18,6 +18,7 @@ from sopfsm.store.base import (
     CallFilter,
     CallState,
     LoggedAnswer,
+    PracticeResult,
     StoredCall,
     check_page,
 )
@@ -30,6 +31,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._calls: dict[str, StoredCall] = {}
         self._order: list[str] = []
+        self._practice: list[PracticeResult] = []
         self._closed = False
 
     @property
@@ -99,6 +101,18 @@ class MemoryStore:
                 return
             after += len(batch)
             yield from (call for call in batch if where.matches(call))
+
+    def add_practice_result(self, result: PracticeResult) -> PracticeResult:
+        with self._lock:
+            self._open()
+            kept = attrs.evolve(result, seq=len(self._practice) + 1)
+            self._practice.append(kept)
+            return kept
+
+    def practice_results(self, cohort: str | None = None) -> list[PracticeResult]:
+        with self._lock:
+            self._open()
+            return [r for r in self._practice if cohort is None or r.cohort == cohort]
 
     def check(self) -> None:
         with self._lock:

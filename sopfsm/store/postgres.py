@@ -26,11 +26,18 @@ import attrs
 
 from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
-from sopfsm.store._codec import assemble, path_json, value_json
+from sopfsm.store._codec import (
+    assemble,
+    path_json,
+    practice_result,
+    scores_json,
+    value_json,
+)
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
     LoggedAnswer,
+    PracticeResult,
     StoredCall,
 )
 
@@ -217,6 +224,41 @@ class PostgresStore(SqlReads):
             except psycopg.Error as error:
                 raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
             return assemble(rows, answers, json_text=True)
+
+    # -- practice results --------------------------------------------------------------
+
+    def add_practice_result(self, result: PracticeResult) -> PracticeResult:
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    row = db.execute(
+                        "INSERT INTO practice_results (agent, cohort, scenario, seed, at, scores)"
+                        " VALUES (%s, %s, %s, %s, %s, %s) RETURNING seq",
+                        (
+                            result.agent,
+                            result.cohort,
+                            result.scenario,
+                            result.seed,
+                            result.at,
+                            scores_json(result.scores),
+                        ),
+                    ).fetchone()
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"result not kept: {_first_line(error)}") from None
+        assert row is not None
+        return attrs.evolve(result, seq=int(row["seq"]))
+
+    def practice_results(self, cohort: str | None = None) -> list[PracticeResult]:
+        where, params = ("WHERE cohort = %s", [cohort]) if cohort is not None else ("", [])
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    rows = db.execute(
+                        f"SELECT * FROM practice_results {where} ORDER BY seq", params
+                    ).fetchall()
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
+        return [practice_result(row) for row in rows]
 
     # -- health ------------------------------------------------------------------------
 

@@ -23,11 +23,19 @@ import attrs
 
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
-from sopfsm.store._codec import assemble, path_json, time_text, value_json
+from sopfsm.store._codec import (
+    assemble,
+    path_json,
+    practice_result,
+    scores_json,
+    time_text,
+    value_json,
+)
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
     LoggedAnswer,
+    PracticeResult,
     StoredCall,
 )
 
@@ -252,6 +260,36 @@ class SqliteStore(SqlReads):
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         return db
+
+    # -- practice results --------------------------------------------------------------
+
+    def add_practice_result(self, result: PracticeResult) -> PracticeResult:
+        def insert(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "INSERT INTO practice_results (agent, cohort, scenario, seed, at, scores)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    result.agent,
+                    result.cohort,
+                    result.scenario,
+                    result.seed,
+                    time_text(result.at),
+                    scores_json(result.scores),
+                ),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+        return attrs.evolve(result, seq=self._write(insert))
+
+    def practice_results(self, cohort: str | None = None) -> list[PracticeResult]:
+        where, params = ("WHERE cohort = ?", [cohort]) if cohort is not None else ("", [])
+        rows = (
+            self._reader()
+            .execute(f"SELECT * FROM practice_results {where} ORDER BY seq", params)
+            .fetchall()
+        )
+        return [practice_result(row) for row in rows]
 
     # -- health ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from sopfsm.service.practice import attempt
 from tests.browser.conftest import AGENT, ROOT, VIEWPORT
 from tests.browser.driving import answer_by_key, open_call_screen, start_by_key
 
@@ -97,9 +98,12 @@ def test_every_screen_is_labelled_contrasted_and_shows_its_focus(page: Page) -> 
     page.goto("/practice")
     page.wait_for_selector("body[data-ready]")
     page.keyboard.press("N")
+    page.wait_for_selector('[data-move="0"]')
     page.keyboard.press("1")
     page.wait_for_selector("[data-feedback]")
     assert accessible(page) == []
+    _practise_to_the_typed_nik(page)
+    assert accessible(page) == []  # the typed NIK and its refusal
 
 
 def test_the_screen_check_finds_a_faint_text_and_a_lost_focus(page: Page) -> None:
@@ -166,16 +170,39 @@ def test_screenshots_of_the_call_screen(page: Page, screenshot_dir: Path | None)
     _shoot(page, "call-outcome", screenshot_dir)
 
 
-def test_screenshot_of_the_practice_room(page: Page, screenshot_dir: Path | None) -> None:
-    page.goto("/practice")
+PRACTICE_SEED = 3
+PRACTICE_SCENARIO = "turun-daya:target_tariff=subsidized,nik=<valid NIK>,nik_eligible=yes"
+
+
+def _practise_to_the_typed_nik(page: Page) -> None:
+    """A turun-daya run, right up to the NIK the customer gives, mistyped once."""
+    run = attempt(PRACTICE_SCENARIO, PRACTICE_SEED)
+    page.goto(f"/practice?seed={PRACTICE_SEED}")
     page.wait_for_selector("body[data-ready]")
-    page.click('[data-scenario^="turun-daya:target_tariff=subsidized"]')
-    page.keyboard.press("1")
+    page.click(f'[data-scenario="{PRACTICE_SCENARIO}"]')
+    for n in range(2):
+        page.wait_for_selector(f'[data-move="{n}"]')
+        page.keyboard.press(str(run["moves"][n]["right"] + 1))
+        page.wait_for_selector("[data-feedback]")
+        page.keyboard.press("Enter")
+    page.wait_for_selector("[data-field]:focus")
+    page.keyboard.type("3171 0101 0190")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-refusal]:not(:empty)")
+
+
+def test_screenshot_of_the_practice_room(page: Page, screenshot_dir: Path | None) -> None:
+    run = attempt(PRACTICE_SCENARIO, PRACTICE_SEED)
+    page.goto(f"/practice?seed={PRACTICE_SEED}")
+    page.wait_for_selector("body[data-ready]")
+    page.click(f'[data-scenario="{PRACTICE_SCENARIO}"]')
+    page.wait_for_selector('[data-move="0"]')
+    page.keyboard.press(str(run["moves"][0]["right"] + 1))
     page.wait_for_selector("[data-feedback]")
     page.keyboard.press("Enter")
     page.wait_for_selector('[data-move="1"]')
-    choices = page.evaluate("document.querySelectorAll('[data-choice]').length")
-    assert choices >= 2
-    page.keyboard.press("1")
-    page.wait_for_selector("[data-feedback]")
+    move = run["moves"][1]
+    wrong = next(n for n in range(len(move["choices"])) if n != move["right"])
+    page.keyboard.press(str(wrong + 1))
+    page.wait_for_selector('[data-feedback="wrong"]')
     _shoot(page, "practice-room", screenshot_dir)
