@@ -130,9 +130,10 @@ def diff_sops(old: SopSpec, new: SopSpec, *, max_paths: int = MAX_LISTED_PATHS) 
     old_graph, new_graph = _graph(old), _graph(new)
     walk = _PairWalk(old_graph, new_graph)
     counts = walk.counts()
-    listed = sum(old_graph.count_paths().values()) <= max_paths and sum(
-        new_graph.count_paths().values()
-    ) <= max_paths
+    listed = (
+        sum(old_graph.count_paths().values()) <= max_paths
+        and sum(new_graph.count_paths().values()) <= max_paths
+    )
     return SopDiff(
         old_id=old.sop_id,
         old_version=old.version,
@@ -197,7 +198,11 @@ def _field_changes(old: StepSpec, new: StepSpec) -> list[Change]:
     if not _same_question(old.asks, new.asks):
         changes.append(Change("asks", _question(old.asks), _question(new.asks)))
     for before, after in itertools.zip_longest(old.says, new.says):
-        if before is None or after is None or (before.kind, before.text) != (after.kind, after.text):
+        if (
+            before is None
+            or after is None
+            or (before.kind, before.text) != (after.kind, after.text)
+        ):
             changes.append(
                 Change(
                     "says",
@@ -205,11 +210,20 @@ def _field_changes(old: StepSpec, new: StepSpec) -> list[Change]:
                     None if after is None else _script(after),
                 )
             )
-    old_cites = [_label(old.per)] + [_label(s.per) for s in old.says]
-    new_cites = [_label(new.per)] + [_label(s.per) for s in new.says]
-    if old_cites != new_cites:
-        changes.append(Change("cites", ", ".join(map(str, old_cites)), ", ".join(map(str, new_cites))))
+    if _cites(old) != _cites(new):
+        changes.append(Change("cites", _cites(old), _cites(new)))
     return changes
+
+
+def _said(script: Script) -> tuple[object, ...]:
+    return (script.kind, script.text)
+
+
+def _cites(step: StepSpec) -> str:
+    """What a step and each of its scripts cite: ``step 5B; script 1 A:name``."""
+    parts = [f"step {_label(step.per)}"]
+    parts += [f"script {n} {_label(s.per)}" for n, s in enumerate(step.says, 1)]
+    return "; ".join(parts)
 
 
 def _step_changes(old: SopSpec, new: SopSpec) -> Iterator[StepChange]:
@@ -313,7 +327,11 @@ class _PairWalk:
             return [], [b.target for b in before.values()], [a.target for a in after.values()]
         if old_step.asks.id != new_step.asks.id:
             return [], [b.target for b in before.values()], [a.target for a in after.values()]
-        both = [(answer, (b.target, after[answer].target)) for answer, b in before.items() if answer in after]
+        both = [
+            (answer, (b.target, after[answer].target))
+            for answer, b in before.items()
+            if answer in after
+        ]
         gone = [b.target for answer, b in before.items() if answer not in after]
         new = [a.target for answer, a in after.items() if answer not in before]
         return both, gone, new
@@ -366,9 +384,7 @@ class _PairWalk:
     def paths(self) -> Iterator[PathDiff]:
         """Every path of either version, answer classes in order."""
         start = (self.old.sop.initial.id, self.new.sop.initial.id)
-        stack: list[tuple[Pair, Answers, tuple[str, ...], tuple[str, ...]]] = [
-            (start, (), (), ())
-        ]
+        stack: list[tuple[Pair, Answers, tuple[str, ...], tuple[str, ...]]] = [(start, (), (), ())]
         while stack:
             pair, answers, changes, at = stack.pop()
             old_step, new_step = self.old.sop.step(pair[0]), self.new.sop.step(pair[1])
@@ -378,9 +394,7 @@ class _PairWalk:
                 at = (*at, _place(*pair))
             if old_step.final and new_step.final:
                 status = "changed" if changes else "unchanged"
-                yield PathDiff(
-                    answers, status, old_step.outcome, new_step.outcome, changes, at
-                )
+                yield PathDiff(answers, status, old_step.outcome, new_step.outcome, changes, at)
                 continue
             both, _, _ = self.joint(pair)
             shared = {answer for answer, _ in both}
@@ -453,8 +467,18 @@ def format_diff(diff: SopDiff) -> str:
     if diff.same:
         lines.append("No difference: every answer path, step, question and citation is the same.")
         return "\n".join(lines) + "\n"
+    for section in (_path_lines, _step_lines, _branch_lines, _question_lines, _citation_lines):
+        lines += section(diff)
+    return "\n".join(lines) + "\n"
+
+
+def _both(old: str | None, new: str | None, indent: str) -> list[str]:
+    return [f"{indent}{sign} {text}" for sign, text in (("-", old), ("+", new)) if text is not None]
+
+
+def _path_lines(diff: SopDiff) -> list[str]:
     counts = ", ".join(f"{diff.path_counts[s]} {s}" for s in PATH_STATUSES)
-    lines += ["", f"Answer paths: {counts}"]
+    lines = ["", f"Answer paths: {counts}"]
     if diff.paths is None:
         lines.append("  (too many to list; the steps and branches below say what changed)")
     for path in diff.paths or ():
@@ -466,38 +490,45 @@ def format_diff(diff: SopDiff) -> str:
             lines.append(f"            {detail}")
         else:
             lines.append(f"            -> {path.old_outcome or path.new_outcome}")
-    if diff.steps:
-        lines += ["", "Steps:"]
-        for step in diff.steps:
-            lines.append(f"  {step.status:<9} {step.step}")
-            for change in step.changes:
-                lines.append(f"    {change.what}:")
-                if change.old is not None:
-                    lines.append(f"      - {change.old}")
-                if change.new is not None:
-                    lines.append(f"      + {change.new}")
-    if diff.branches:
-        lines += ["", "Branches:"]
-        for branch in diff.branches:
-            lines.append(
-                f"  {branch.step}, {branch.answer}: to {branch.old_target} -> "
-                f"{branch.new_target}; per {branch.old_per} -> {branch.new_per}"
-            )
-    if diff.questions:
-        lines += ["", "Questions:"]
-        for question in diff.questions:
-            lines.append(f"  {question.status:<9} {question.question}")
-            if question.old is not None:
-                lines.append(f"      - {question.old}")
-            if question.new is not None:
-                lines.append(f"      + {question.new}")
-    if diff.cites_removed or diff.cites_added:
-        lines += ["", "Citations:"]
-        if diff.cites_removed:
-            lines.append(f"  no longer cited: {', '.join(diff.cites_removed)}")
-        if diff.cites_added:
-            lines.append(f"  newly cited: {', '.join(diff.cites_added)}")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _step_lines(diff: SopDiff) -> list[str]:
+    lines = ["", "Steps:"] if diff.steps else []
+    for step in diff.steps:
+        lines.append(f"  {step.status:<9} {step.step}")
+        for change in step.changes:
+            lines += [f"    {change.what}:", *_both(change.old, change.new, "      ")]
+    return lines
+
+
+def _branch_lines(diff: SopDiff) -> list[str]:
+    lines = ["", "Branches:"] if diff.branches else []
+    lines += [
+        f"  {b.step}, {b.answer}: to {b.old_target} -> {b.new_target}; "
+        f"per {b.old_per} -> {b.new_per}"
+        for b in diff.branches
+    ]
+    return lines
+
+
+def _question_lines(diff: SopDiff) -> list[str]:
+    lines = ["", "Questions:"] if diff.questions else []
+    for question in diff.questions:
+        lines.append(f"  {question.status:<9} {question.question}")
+        lines += _both(question.old, question.new, "      ")
+    return lines
+
+
+def _citation_lines(diff: SopDiff) -> list[str]:
+    if not (diff.cites_removed or diff.cites_added):
+        return []
+    lines = ["", "Citations:"]
+    if diff.cites_removed:
+        lines.append(f"  no longer cited: {', '.join(diff.cites_removed)}")
+    if diff.cites_added:
+        lines.append(f"  newly cited: {', '.join(diff.cites_added)}")
+    return lines
 
 
 def diff_document(diff: SopDiff) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sopfsm.answers import AnswerKind, Value
 from sopfsm.declare import ANSWER_EVENT
-from sopfsm.errors import SopFileError, SopFileProblem
+from sopfsm.errors import SopFileError, SopFileProblem, one_line
 from sopfsm.formats.kinds import CATALOGUE_QUESTIONS, answer_word, named_values, type_name
 from sopfsm.model import BranchSpec, SopSpec, StepSpec
 from sopfsm.questions import Question
@@ -189,9 +189,12 @@ def read_scxml(text: str, file: str = "<sop>") -> SopSpec:
         line, column = error.position
         problem = SopFileProblem(file, line, column + 1, f"not valid XML: {error}")
         raise SopFileError(file, [problem]) from None
-    except (KeyError, ValueError, SyntaxError) as error:
+    except KeyError as error:
         problem = SopFileProblem(file, 1, 1, f"not an SCXML export of a SOP: missing {error}")
         raise SopFileError(file, [problem]) from None
+    except (ValueError, SyntaxError) as error:  # a datamodel expr that is not a literal
+        message = f"not an SCXML export of a SOP: a value that is not a literal ({error})"
+        raise SopFileError(file, [SopFileProblem(file, 1, 1, one_line(message))]) from None
     return spec_from_document(located)
 
 
