@@ -202,4 +202,5 @@ class Sop(StateMachine):
     # state it with the SOP.
     scope: ClassVar[Text | None] = None
     version: ClassVar[str] = EFFECTIVE_DATE
+    effective: ClassVar[str | None] = None  # when it takes effect; None: its version's date, WIT
     source: ClassVar[str] = SOURCE_DOCUMENT

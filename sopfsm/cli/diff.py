@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from sopfsm.cli._common import print_json
+from sopfsm.cli._common import print_json, sop_of
 from sopfsm.cli.exit import ExitCode
 
 
@@ -25,17 +25,16 @@ def add_commands(commands: Any) -> None:
         diff.add_argument(
             name,
             metavar=name.upper(),
-            help="a SOP id, SOP@VERSION, or a SOP file (.yaml, .scxml)",
+            help="a SOP id (the version in force now), SOP@VERSION, or a SOP file",
         )
     diff.add_argument("--json", action="store_true", help="the diff as JSON, for tools")
     diff.set_defaults(handler=_diff)
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from sopfsm.catalogue import get_sop
     from sopfsm.diff import diff_document, diff_sops, format_diff
 
-    old, new = get_sop(args.old), get_sop(args.new)
+    old, new = sop_of(args.old), sop_of(args.new)
     result = diff_sops(old, new)
     if args.json:
         print_json(diff_document(result))

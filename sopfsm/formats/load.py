@@ -17,16 +17,9 @@ def _read_yaml(text: str, file: str) -> SopSpec:
     return read_yaml(text, file)
 
 
-def _read_scxml(text: str, file: str) -> SopSpec:
-    from sopfsm.formats.scxml import read_scxml
-
-    return read_scxml(text, file)
-
-
 READERS: Final[Mapping[str, Callable[[str, str], SopSpec]]] = {
     ".yaml": _read_yaml,
     ".yml": _read_yaml,
-    ".scxml": _read_scxml,
 }
 
 # A file read once per content: a CLI command or a call does not parse it twice.

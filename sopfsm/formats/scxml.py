@@ -75,6 +75,7 @@ def sop_to_scxml(sop: SopSpec) -> str:
         ("sop_id", sop.sop_id),
         ("sop_clause", sop.clause),
         ("sop_version", sop.version),
+        *((("sop_effective", sop.effective),) if sop.effective is not None else ()),
         ("sop_source", sop.source),
     )
     out += [f"    <data id={quoteattr(k)} expr={quoteattr(literal(v))}/>" for k, v in identity]
@@ -219,6 +220,8 @@ def _document(root: ET.Element) -> dict[str, object]:
         "version": data["sop_version"],
         "source": data["sop_source"],
     }
+    if "sop_effective" in data:
+        doc["effective"] = data["sop_effective"]
     if scope := _texts(sop, "scope"):
         doc["scope"] = scope
     states = [
