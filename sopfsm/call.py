@@ -327,7 +327,7 @@ def start(
     """
     if isinstance(sop, str) and sop in all_sop_ids():
         # The real now, not ``clock``: a test's clock ticks for answers alone.
-        spec: object = find_sop(sop, version=version, at=at)
+        spec: SopSpec = find_sop(sop, version=version, at=at)
     elif isinstance(sop, str):  # a SOP file, or an unknown id refused naming the known
         spec = get_sop(sop)
     elif isinstance(sop, SopSpec) and (at is not None or version is not None):

@@ -51,9 +51,10 @@ def _main(argv: Sequence[str] | None) -> int:
     folder = args.sop_folder or os.environ.get("SOPFSM_SOPS") or None
     try:
         if folder is not None:
-            from sopfsm.formats.folder import use_sop_folder
+            from sopfsm.catalogue import add_versions
+            from sopfsm.formats.folder import load_sop_folder
 
-            use_sop_folder(folder)
+            add_versions(load_sop_folder(folder), folder=folder)
         handler: Callable[[argparse.Namespace], int] = args.handler
         code = handler(args)
         sys.stdout.flush()  # a full disk or a closed pipe fails here, not at exit

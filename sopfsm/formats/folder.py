@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 from typing import Final
 
-from sopfsm.catalogue import add_versions
 from sopfsm.errors import SopFileError, SopFolderError
 from sopfsm.formats.load import READERS, load_sop
 from sopfsm.model import SopSpec
@@ -35,7 +34,8 @@ def sop_files(folder: str | os.PathLike[str]) -> list[Path]:
 
 def load_sop_folder(folder: str | os.PathLike[str]) -> list[tuple[SopSpec, str]]:
     """Every SOP of ``folder`` with its file; :class:`SopFolderError` listing each
-    mistake of each broken file, and naming the files left unloaded because of them."""
+    mistake of each broken file, and naming the files left unloaded because of them.
+    :func:`sopfsm.catalogue.add_versions` takes what it returns (and refuses conflicts)."""
     loaded: list[tuple[SopSpec, str]] = []
     problems: list[str] = []
     broken: set[Path] = set()
@@ -49,11 +49,3 @@ def load_sop_folder(folder: str | os.PathLike[str]) -> list[tuple[SopSpec, str]]
     if problems:
         raise SopFolderError(str(folder), problems, [str(f) for f in files if f not in broken])
     return loaded
-
-
-def use_sop_folder(folder: str | os.PathLike[str]) -> list[tuple[SopSpec, str]]:
-    """Add the versions in ``folder`` to the catalogue (see
-    :func:`sopfsm.catalogue.add_versions` for what is refused); the versions added."""
-    entries = load_sop_folder(folder)
-    add_versions(entries, folder=str(folder))
-    return entries
