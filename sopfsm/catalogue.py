@@ -205,6 +205,11 @@ def add_versions(entries: Sequence[tuple[SopSpec, str]], *, folder: str = "") ->
     _generation[0] += 1
 
 
+def added_versions() -> tuple[tuple[SopSpec, str], ...]:
+    """Every added version with where it came from (a file, for a SOP folder's)."""
+    return tuple(entry for versions in _added.values() for entry in versions.values())
+
+
 def clear_added_versions() -> None:
     """Forget every added version: the catalogue is the bundled SOPs again."""
     _added.clear()

@@ -132,3 +132,14 @@ def test_a_file_of_the_bundled_version_overrides_it() -> None:
     add_versions([(own, "own.yaml")])
     assert sopfsm.get_sop("lebih-tagih") is own
     assert sop_versions("lebih-tagih") == (own,)
+
+
+def test_an_effective_moment_survives_export_to_yaml_and_scxml() -> None:
+    from sopfsm.formats.scxml import sop_to_scxml
+    from sopfsm.formats.yaml import sop_to_yaml
+
+    update = _update()
+    assert update.effective == "2026-12-01T08:00 WITA"
+    assert effective_moment(update) == TAKES_EFFECT
+    assert read_yaml(sop_to_yaml(update), "again.yaml") == update
+    assert """<data id="sop_effective" expr="'2026-12-01T08:00 WITA'"/>""" in sop_to_scxml(update)

@@ -96,10 +96,11 @@ def test_check_calls_with_a_sop_folder_judges_each_call_by_its_own_version(
     ]  # fmt: skip
     calls = tmp_path / "calls.jsonl"
     calls.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    code = main(["--sops", str(folder), "check-calls", str(calls), "--format", "jsonl"])
-    *judged, _ = (json.loads(line) for line in capsys.readouterr().out.splitlines())
-    found = {c.get("call_id") or "saved": [d["code"] for d in c["deviations"]] for c in judged}
-    assert code == 1
-    assert found["before"] == [] and found["after"] == []
-    assert found["stale"] == ["outcome_not_allowed"]
-    assert list(found.values())[3] == []  # the saved call names 2020-04-10: judged by it
+    for jobs in ("1", "2"):  # a worker process reads the folder's files again
+        command = ["--sops", str(folder), "check-calls", str(calls), "--format", "jsonl"]
+        code = main([*command, "--jobs", jobs])
+        *judged, _ = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+        found = [[d["code"] for d in c["deviations"]] for c in judged]
+        assert code == 1
+        # before, after, stale, and the saved call, which names 2020-04-10: judged by it
+        assert found == [[], [], ["outcome_not_allowed"], []], jobs
