@@ -7,7 +7,10 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sopfsm
 from sopfsm.catalogue import add_versions, clear_added_versions, sop_in_force, sop_versions
@@ -143,3 +146,32 @@ def test_an_effective_moment_survives_export_to_yaml_and_scxml() -> None:
     assert effective_moment(update) == TAKES_EFFECT
     assert read_yaml(sop_to_yaml(update), "again.yaml") == update
     assert """<data id="sop_effective" expr="'2026-12-01T08:00 WITA'"/>""" in sop_to_scxml(update)
+
+
+@given(
+    dates=st.lists(
+        st.dates(dt.date(2020, 4, 11), dt.date(2100, 1, 1)), min_size=1, max_size=5, unique=True
+    ),
+    at=st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2101, 1, 1), timezones=st.just(dt.UTC)),
+)
+def test_the_version_in_force_is_the_latest_whose_date_has_begun_in_wit(
+    dates: list[dt.date], at: dt.datetime
+) -> None:
+    bundled = sop_versions("lebih-tagih")[0]
+    wit = dt.timezone(dt.timedelta(hours=9))
+    versions = [attrs.evolve(bundled, version=d.isoformat()) for d in dates]
+    try:
+        add_versions([(v, f"{v.version}.yaml") for v in versions])
+        begun = [
+            v.version
+            for v in (bundled, *versions)
+            if dt.datetime.combine(dt.date.fromisoformat(v.version), dt.time(0), wit) <= at
+        ]
+        if begun:
+            assert sop_in_force("lebih-tagih", at).version == max(begun)
+            assert sopfsm.start("lebih-tagih", at=at).sop.version == max(begun)
+        else:
+            with pytest.raises(NoVersionInForce):
+                sop_in_force("lebih-tagih", at)
+    finally:
+        clear_added_versions()
