@@ -7,6 +7,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from sopfsm.catalogue import all_sops, get_sop, sop_ids, sop_versions
@@ -135,7 +136,7 @@ def _load(name: str) -> SopSpec | type[Sop]:
     return machine
 
 
-def _earlier(sops: list[SopSpec], version: str) -> dict[str, SopSpec]:
+def _earlier(sops: Sequence[SopSpec], version: str) -> dict[str, SopSpec]:
     """Version ``version`` of each SOP that has it (a bad version refused by name)."""
     from sopfsm.versions import version_date
 
