@@ -6,8 +6,8 @@ import argparse
 import importlib
 import json
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sopfsm.catalogue import all_sops, get_sop, sop_ids, sop_versions
