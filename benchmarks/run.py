@@ -369,6 +369,7 @@ def main() -> None:
     import sop_files  # benchmarks/sop_files.py, beside this script: its own section
 
     sop_files.main()
+    __import__("diff").main()  # benchmarks/diff.py: the diff of a 2,000-step SOP
     __import__("qa").main()  # benchmarks/qa.py appends QA's section to RESULTS.md
 
 

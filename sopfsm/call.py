@@ -30,7 +30,7 @@ from statemachine import StateMachine
 from statemachine.exceptions import InvalidDefinition
 
 from sopfsm.answers import Value
-from sopfsm.catalogue import FRONT_DOOR, get_sop
+from sopfsm.catalogue import FRONT_DOOR, all_sop_ids, find_sop, get_sop
 from sopfsm.declare import ANSWER_EVENT, Script
 from sopfsm.details import check_details, missing_details
 from sopfsm.errors import (
@@ -661,18 +661,31 @@ def start(
     *,
     answerers: Mapping[str, Answerer] | None = None,
     clock: Clock = utc_now,
+    at: dt.datetime | None = None,
+    version: str | None = None,
 ) -> Call:
     """Start a guided call on the SOP ``sop`` (a catalogue id, or a :class:`SopSpec`);
     by default at the front door, which asks the customer's matter first. An id is looked
     up in the catalogue only, never read as a file (load one with
     :func:`sopfsm.formats.load_sop`).
 
-    ``answerers`` maps question ids to call software's own answers (e.g. the DTKS check
-    for ``nik_eligible``); those questions are not put to the CSO.
-    Raises :class:`UnknownSop` or, for an answerer of an unknown question,
-    :class:`UnknownQuestion`.
+    A catalogue id takes the version in force now, or at ``at``, or the version
+    ``version``; the call keeps it to its end, whatever takes effect meanwhile.
+    A :class:`SopSpec` is taken as it is, unless ``at`` or ``version`` asks for another
+    version of its id. ``answerers`` maps question ids to call software's own answers
+    (e.g. the DTKS check for ``nik_eligible``); those questions are not put to the CSO.
+    Raises :class:`UnknownSop`, :class:`NoVersionInForce`, :class:`InvalidVersion` or,
+    for an answerer of an unknown question, :class:`UnknownQuestion`.
     """
-    spec = get_sop(sop) if isinstance(sop, str) else sop
+    if isinstance(sop, str) and sop in all_sop_ids():
+        # The real now, not ``clock``: a test's clock ticks for answers alone.
+        spec: SopSpec = find_sop(sop, version=version, at=at)
+    elif isinstance(sop, str):  # a SOP file, or an unknown id refused naming the known
+        spec = get_sop(sop)
+    elif isinstance(sop, SopSpec) and (at is not None or version is not None):
+        spec = find_sop(sop.sop_id, version=version, at=at)
+    else:
+        spec = sop
     call = Call(spec, answerers=answerers, clock=clock)  # refuses anything but a SopSpec
     call.run_answerers()
     return call

@@ -203,4 +203,5 @@ class Sop(StateMachine):
     # state it with the SOP.
     scope: ClassVar[Text | None] = None
     version: ClassVar[str] = EFFECTIVE_DATE
+    effective: ClassVar[str | None] = None  # when it takes effect; None: its version's date, WIT
     source: ClassVar[str] = SOURCE_DOCUMENT

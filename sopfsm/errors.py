@@ -32,7 +32,10 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     ├── WrongStatus           RuntimeError  closing an open call, abandoning a finished one
     ├── SopFileError          ValueError    a SOP file with mistakes, each located
     ├── UsageError            ValueError    a command line that is malformed
-    └── UnknownMachine        LookupError   a ``module:Class`` that is no SOP class
+    ├── UnknownMachine        LookupError   a ``module:Class`` that is no SOP class
+    ├── InvalidVersion        ValueError    a SOP version or effective date that is no date
+    ├── NoVersionInForce      LookupError   no version of a SOP fits a version or a moment
+    └── SopFolderError        ValueError    a folder of SOP files refused, its files named
 
     UncheckedSignature        (a UserWarning) a signed save restored without its key
     OutcomeChanged            (a UserWarning) a correction changed a finished call's outcome
@@ -536,6 +539,76 @@ class UnknownMachine(SopfsmError, LookupError):
 # Internal signals: raised and caught inside sopfsm, each turned into a SopfsmError (an
 # InvalidAnswer, an unreadable line) before it reaches a caller, so they stay plain
 # ValueErrors that carry their reason.
+
+
+class InvalidVersion(SopfsmError, ValueError):
+    """A SOP version that is not a date (YYYY-MM-DD), or an effective moment that cannot
+    be read: ``value`` and what is accepted."""
+
+    ACCEPTED = (
+        "a version is a date YYYY-MM-DD; an effective moment is YYYY-MM-DD, optionally with "
+        "THH:MM and a zone (WIB, WITA, WIT or +HH:MM; WIT when none)"
+    )
+
+    def __init__(self, value: object, what: str = "version") -> None:
+        self.value = value
+        self.what = what
+        super().__init__(f"{what} {shown(value)} is not a date; {self.ACCEPTED}")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"{self.what} {shown(self.value)} bukan tanggal; versi ditulis YYYY-MM-DD, "
+                "saat berlaku YYYY-MM-DD (boleh dengan THH:MM dan zona WIB, WITA, WIT atau "
+                "+HH:MM; WIT bila tanpa zona)"
+            )
+        return str(self)
+
+
+class NoVersionInForce(SopfsmError, LookupError):
+    """No version of SOP ``sop_id`` fits: none is ``version``, or none had taken effect
+    at the moment ``at``. ``known`` lists the versions with their effective moments."""
+
+    def __init__(
+        self, sop_id: str, known: Sequence[str], *, version: str | None = None, at: str = ""
+    ) -> None:
+        self.sop_id = sop_id
+        self.known = tuple(known)
+        self.version = version
+        self.at = at
+        wanted = (
+            f"no version {shown(version)}"
+            if version is not None
+            else f"no version in force at {at}"
+        )
+        super().__init__(f"SOP {shown(sop_id)} has {wanted}; its versions: {', '.join(self.known)}")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            wanted = (
+                f"tidak punya versi {shown(self.version)}"
+                if self.version is not None
+                else f"tidak punya versi yang berlaku pada {self.at}"
+            )
+            return f"SOP {shown(self.sop_id)} {wanted}; versinya: {', '.join(self.known)}"
+        return str(self)
+
+
+class SopFolderError(SopfsmError, ValueError):
+    """A folder of SOP files refused as a whole: ``problems`` says what is wrong, each line
+    naming its files (a broken file's mistakes located), and ``not_loaded`` names the
+    other files, which are not loaded either."""
+
+    def __init__(self, folder: str, problems: Sequence[str], not_loaded: Sequence[str]) -> None:
+        self.folder = folder
+        self.problems = tuple(problems)
+        self.not_loaded = tuple(not_loaded)
+        count = len(self.problems)
+        self.headline = (
+            f"SOP folder {folder} refused ({count} problem{'s' if count != 1 else ''}); "
+            f"not loaded: {', '.join(self.not_loaded) or 'no other file'}"
+        )
+        super().__init__("\n".join([self.headline, *self.problems]))
 
 
 class Rejected(ValueError):

@@ -37,6 +37,7 @@ def build_machine(
     source: str = SOURCE_DOCUMENT,
     class_name: str | None = None,
     scope: Text | None = None,
+    effective: str | None = None,
 ) -> type[Sop]:
     """A :class:`~sopfsm.declare.Sop` subclass with these steps and branches.
 
@@ -54,6 +55,7 @@ def build_machine(
         "version": version,
         "source": source,
         "scope": scope,
+        "effective": effective,
         "__module__": __name__,
         # python-statemachine's own check is quadratic in the steps; the linear one below
         # refuses the same machines.

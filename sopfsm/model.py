@@ -71,6 +71,9 @@ class SopSpec:
     branches: tuple[BranchSpec, ...]
     machine: type[StateMachine] = attrs.field(eq=False, repr=False)
     scope: Text | None = None  # when the SOP applies; None: whenever its matter is raised
+    # When this version takes effect, as written (sopfsm.versions reads it); None: at the
+    # start of its version's date, WIT.
+    effective: str | None = None
     _steps_by_id: dict[str, StepSpec] = attrs.field(init=False, eq=False, repr=False)
     _out: dict[str, tuple[BranchSpec, ...]] = attrs.field(init=False, eq=False, repr=False)
     _questions: dict[str, Question] = attrs.field(init=False, eq=False, repr=False)
@@ -157,6 +160,7 @@ def _spec_of(machine: type[StateMachine]) -> SopSpec:
         branches=tuple(branches),
         machine=machine,
         scope=getattr(machine, "scope", None),
+        effective=getattr(machine, "effective", None),
     )
 
 

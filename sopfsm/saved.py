@@ -10,6 +10,7 @@ is signed and restored with its key (:mod:`sopfsm.signing`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -34,9 +35,11 @@ from sopfsm.call import (
     entry_dict,
     utc_now,
 )
-from sopfsm.catalogue import get_sop
+from sopfsm.catalogue import get_sop, sop_version
 from sopfsm.errors import (
     InvalidArgument,
+    InvalidVersion,
+    NoVersionInForce,
     SavedCallError,
     SopfsmError,
     UncheckedSignature,
@@ -293,6 +296,10 @@ def _sop_of(data: Mapping[str, Any], sop: SopSpec | None) -> SopSpec:
             sop = get_sop(sop_id)
         except UnknownSop as error:
             raise SavedCallError(str(error), "sop") from None
+        # A call is restored under the version it was saved with, if the catalogue has it.
+        if isinstance(data["version"], str) and data["version"] != sop.version:
+            with contextlib.suppress(NoVersionInForce, InvalidVersion):  # refused below
+                sop = sop_version(sop_id, data["version"])
     elif not isinstance(sop, SopSpec):
         raise InvalidArgument("sop", sop, "a SopSpec or None")
     elif sop.sop_id != sop_id:

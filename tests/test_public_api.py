@@ -48,7 +48,7 @@ def test_every_error_is_a_sopfsm_error() -> None:
         )
     ]
     classes = [e for e in errors if isinstance(e, type) and issubclass(e, Exception)]
-    assert len(classes) == 17
+    assert len(classes) == 18
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)
 
 
@@ -76,5 +76,5 @@ def test_every_exported_exception_is_a_sopfsm_error() -> None:
         for e in exported
         if isinstance(e, type) and issubclass(e, Exception) and not issubclass(e, Warning)
     ]
-    assert len(classes) == 25
+    assert len(classes) == 28
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)

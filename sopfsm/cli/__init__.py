@@ -15,12 +15,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from sopfsm.cli import calls, files, qa, review, serve
+from sopfsm.cli import calls, diff, files, qa, review, serve
 from sopfsm.cli.exit import ExitCode
-from sopfsm.errors import SopFileError, SopfsmError, one_line
+from sopfsm.errors import SopFileError, SopFolderError, SopfsmError, one_line
 from sopfsm.text import Lang
 
-COMMAND_MODULES = (calls, review, files, serve, qa)
+COMMAND_MODULES = (calls, review, diff, files, serve, qa)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,12 +48,18 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     lang: Lang = getattr(args, "lang", "en")
+    folder = args.sop_folder or os.environ.get("SOPFSM_SOPS") or None
     try:
+        if folder is not None:
+            from sopfsm.catalogue import add_versions
+            from sopfsm.formats.folder import load_sop_folder
+
+            add_versions(load_sop_folder(folder), folder=folder)
         handler: Callable[[argparse.Namespace], int] = args.handler
         code = handler(args)
         sys.stdout.flush()  # a full disk or a closed pipe fails here, not at exit
         return code
-    except SopFileError as error:  # one line per located problem, as compilers print them
+    except (SopFileError, SopFolderError) as error:  # one line per problem, as compilers do
         _error(f"error: {error.headline}")
         for problem in error.problems if sys.stderr is not None else ():
             sys.stderr.write(f"{one_line(str(problem), 2000)}\n")
@@ -66,6 +72,11 @@ def _main(argv: Sequence[str] | None) -> int:
         _error(f"error: {error.strerror or error}{where}")
         if error.filename is None:
             _abandon_stdout()
+    finally:
+        if folder is not None:  # main() called again in one process starts afresh
+            from sopfsm.catalogue import clear_added_versions
+
+            clear_added_versions()
     return ExitCode.BAD_INPUT
 
 
@@ -88,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sopfsm",
         description="PLN 123 SOPs as finite-state machines: guided calls, audits, flowcharts.",
+    )
+    parser.add_argument(
+        "--sops",
+        metavar="DIR",
+        dest="sop_folder",
+        help="a folder of SOP files that adds SOP versions to the bundled ones or overrides "
+        "them (also the environment variable SOPFSM_SOPS)",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:

@@ -14,7 +14,8 @@ class ExitCode(enum.IntEnum):
     OK = 0
     """Done: an outcome was reached, a listing printed, every audit check passed."""
     CHECK_FAILED = 1
-    """An audit (or a QA check) found a fault; the output names it."""
+    """An audit (or a QA check) found a fault; the output names it. For ``diff``: the
+    SOPs differ, as diff(1) says it."""
     BAD_INPUT = 2
     """Bad input or a failure that is not a finding, with one line on stderr."""
     ANSWER_NEEDED = 3

@@ -6,14 +6,15 @@ import argparse
 import importlib
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sopfsm.catalogue import all_sops, sop_ids
+from sopfsm.catalogue import all_sops, sop_ids, sop_versions
 from sopfsm.cli._common import lang_option
 from sopfsm.cli.exit import ExitCode
 from sopfsm.declare import Sop
-from sopfsm.errors import UnknownMachine, UsageError, one_line
+from sopfsm.errors import UnknownMachine, UnknownSop, UsageError, one_line
 from sopfsm.formats.load import sop_from_argument
 from sopfsm.model import SopSpec
 
@@ -49,6 +50,11 @@ def add_commands(commands: Any) -> None:
         "sops", nargs="*", metavar="SOP", help="SOP ids or SOP files (default: all bundled)"
     )
     booklet.add_argument("--out", help="output file (default: booklet-LANG.html)")
+    booklet.add_argument(
+        "--since",
+        metavar="VERSION",
+        help="add what changed since this version (YYYY-MM-DD) to each SOP that has it",
+    )
     lang_option(booklet)
     booklet.set_defaults(handler=_booklet)
 
@@ -89,7 +95,8 @@ def _booklet(args: argparse.Namespace) -> int:
         _check_out(args.out)
     out = Path(args.out or f"booklet-{args.lang}.html")
     sops = [sop_from_argument(name) for name in args.sops] if args.sops else all_sops()
-    out.write_text(booklet_html(sops, args.lang), encoding="utf-8")
+    since = _earlier(sops, args.since) if args.since is not None else None
+    out.write_text(booklet_html(sops, args.lang, since), encoding="utf-8")
     print(out)
     return ExitCode.OK
 
@@ -128,3 +135,17 @@ def _load(name: str) -> SopSpec | type[Sop]:
             name, f"it names {what}, not a Sop class (a bundled SOP is named by its id alone)"
         )
     return machine
+
+
+def _earlier(sops: Sequence[SopSpec], version: str) -> dict[str, SopSpec]:
+    """Version ``version`` of each SOP that has it (a bad version refused by name)."""
+    from sopfsm.versions import version_date
+
+    version_date(version)
+    found: dict[str, SopSpec] = {}
+    for sop in sops:
+        try:
+            found.update((v.sop_id, v) for v in sop_versions(sop.sop_id) if v.version == version)
+        except UnknownSop:  # a SOP file outside the catalogue: no earlier version to show
+            continue
+    return found

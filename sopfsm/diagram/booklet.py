@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from sopfsm.assumptions import ASSUMPTIONS
@@ -16,6 +16,7 @@ from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, ScriptKind
 from sopfsm.diagram.dot import render
 from sopfsm.diagram.words import WORDS
+from sopfsm.diff import diff_sops, format_diff
 from sopfsm.model import SopSpec
 from sopfsm.provenance import Assumption
 from sopfsm.text import Lang, Text
@@ -40,6 +41,7 @@ _HEADINGS: Final = {
         en="Clause 4 applies to every SOP: the customer is never sent to the unit.",
     ),
     "contents": Text(id="Isi", en="Contents"),
+    "changed": Text(id="Yang berubah sejak versi", en="What changed since version"),
 }
 
 _STYLE: Final = """
@@ -54,6 +56,7 @@ table.paths td, table.paths th {
 .flowchart svg { max-width: 100%; height: auto; }
 .cite { color: #555; font-size: .85em; } .translation { color: #444; }
 li.done { list-style-type: square; } li.note { color: #555; }
+pre.changed { background: #f4f4f4; padding: .6em; white-space: pre-wrap; }
 @media print {
   body { margin: 0; }
   section.sop { page-break-before: always; }
@@ -74,7 +77,7 @@ def _inline_svg(sop: SopSpec, lang: Lang) -> str:
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
 
 
-def _section(sop: SopSpec, lang: Lang) -> str:
+def _section(sop: SopSpec, lang: Lang, since: SopSpec | None = None) -> str:
     h = {k: v.in_(lang) for k, v in _HEADINGS.items()}
     parts = [f'<section class="sop" id="{_e(sop.sop_id)}">']
     parts.append(
@@ -141,18 +144,29 @@ def _section(sop: SopSpec, lang: Lang) -> str:
             f"<tr><td>{answers}</td><td><b>{_e(row.outcome)}</b></td>"
             f"<td>{_e(', '.join(row.cites))}</td></tr>"
         )
-    parts.append("</table></section>")
+    parts.append("</table>")
+    if since is not None and since.version != sop.version:
+        # For trainers: the diff, path by path, against the version they trained on.
+        parts.append(
+            f"<h3>{h['changed']} {_e(since.version)}</h3>"
+            f'<pre class="changed">{_e(format_diff(diff_sops(since, sop)))}</pre>'
+        )
+    parts.append("</section>")
     return "\n".join(parts)
 
 
-def booklet_html(sops: Sequence[SopSpec], lang: Lang = "id") -> str:
-    """The booklet of ``sops`` in ``lang``, as one HTML document."""
+def booklet_html(
+    sops: Sequence[SopSpec], lang: Lang = "id", since: Mapping[str, SopSpec] | None = None
+) -> str:
+    """The booklet of ``sops`` in ``lang``, as one HTML document; for each SOP with an
+    earlier version in ``since`` (by SOP id), what changed since it."""
     h = {k: v.in_(lang) for k, v in _HEADINGS.items()}
     contents = "".join(
         f'<li><a href="#{_e(s.sop_id)}">{_e(s.clause)} — {_e(s.title.in_(lang))}</a></li>'
         for s in sops
     )
-    body = "\n".join(_section(sop, lang) for sop in sops)
+    earlier = since or {}
+    body = "\n".join(_section(sop, lang, earlier.get(sop.sop_id)) for sop in sops)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{h['title']}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"

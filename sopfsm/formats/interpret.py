@@ -159,6 +159,7 @@ class _Reader:
                 title=title,
                 scope=Text(**doc["scope"]) if "scope" in doc else None,
                 version=doc["version"],
+                effective=doc.get("effective"),
                 source=doc["source"],
                 steps=[s for s in steps if s is not None],
                 branches=branches,

@@ -70,10 +70,10 @@ def document_of(sop: SopSpec) -> dict[str, Any]:
     }
     if sop.scope is not None:
         doc["scope"] = sop.scope.as_json()
-    doc |= {
-        "version": sop.version,
-        "source": sop.source,
-    }
+    doc["version"] = sop.version
+    if sop.effective is not None:
+        doc["effective"] = sop.effective
+    doc["source"] = sop.source
     clauses, assumptions = _own_provenance(sop)
     if clauses:
         doc["clauses"] = clauses

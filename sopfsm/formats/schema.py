@@ -23,9 +23,16 @@ SCHEMA_FILE: Final = "sop.schema.json"
 
 _STEP_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
 _SOP_ID = "^[a-z0-9]+(-[a-z0-9]+)*$"
+_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_MOMENT = (
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?( ?(WIB|WITA|WIT)|[+-][0-9]{2}:[0-9]{2}|Z)?$"
+)
 _PATTERNS = {
     _STEP_ID: "a name of letters, digits and _ that does not start with a digit",
     _SOP_ID: "lowercase letters and digits in words joined by -, like lebih-tagih",
+    _DATE: "a date YYYY-MM-DD, like 2020-04-10",
+    _MOMENT: "a date YYYY-MM-DD, optionally with THH:MM and a zone (WIB, WITA, WIT or +HH:MM)",
 }
 
 
@@ -85,9 +92,20 @@ def sop_schema() -> dict[str, Any]:
             ),
             "version": {
                 "type": "string",
+                "pattern": _DATE,
                 "title": "Version",
-                "description": "The SOP's version: the effective date of the update it "
-                "implements (YYYY-MM-DD). Saved calls of another version are refused.",
+                "description": "The SOP's version: the date of the update it implements "
+                "(YYYY-MM-DD). A call keeps the version it started under; saved calls "
+                "name it.",
+            },
+            "effective": {
+                "type": "string",
+                "pattern": _MOMENT,
+                "title": "Effective from",
+                "description": "When this version takes effect: YYYY-MM-DD, optionally "
+                "with THH:MM and a zone (WIB, WITA, WIT or +HH:MM; WIT when none). Leave it "
+                "out for the start of the version's date, WIT. It must come after the "
+                "effective moment of the version before it.",
             },
             "source": {
                 "type": "string",

@@ -18,6 +18,7 @@ every answer path of the audit where ``sopfsm run`` does, SCION with the same ou
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -26,8 +27,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sopfsm.answers import AnswerKind, Value
 from sopfsm.declare import ANSWER_EVENT
-from sopfsm.formats.kinds import answer_word, named_values, type_name
+from sopfsm.errors import SopFileError, SopFileProblem, one_line
+from sopfsm.formats.kinds import CATALOGUE_QUESTIONS, answer_word, named_values, type_name
 from sopfsm.model import BranchSpec, SopSpec, StepSpec
+from sopfsm.questions import Question
 
 SCXML_NAMESPACE: Final = "http://www.w3.org/2005/07/scxml"
 NAMESPACE: Final = "urn:sopfsm:scxml:1"
@@ -84,6 +87,7 @@ def sop_to_scxml(sop: SopSpec) -> str:
         ("sop_id", sop.sop_id),
         ("sop_clause", sop.clause),
         ("sop_version", sop.version),
+        *((("sop_effective", sop.effective),) if sop.effective is not None else ()),
         ("sop_source", sop.source),
     )
     out += [f"    <data id={quoteattr(k)} expr={quoteattr(literal(v))}/>" for k, v in identity]
@@ -185,3 +189,104 @@ def outcome_codes(document: str) -> dict[str, str]:
         for final in root.iter(f"{{{SCXML_NAMESPACE}}}final")
         if (outcome := final.find(f"{_SOP}outcome")) is not None
     }
+
+
+def read_scxml(text: str, file: str = "<sop>") -> SopSpec:
+    """The SOP an SCXML document exported by sopfsm describes, read back from its
+    ``sop:`` elements; :class:`SopFileError` when it is not such a document, or the SOP
+    it describes has mistakes (a SOP citing clauses of its own cannot be read back: the
+    export names the clauses it cites, not their texts)."""
+    from sopfsm.formats.interpret import spec_from_document
+    from sopfsm.formats.located import Located
+
+    located = Located(file)
+    try:
+        located.data = _document(ET.fromstring(text))
+    except ET.ParseError as error:
+        line, column = error.position
+        problem = SopFileProblem(file, line, column + 1, f"not valid XML: {error}")
+        raise SopFileError(file, [problem]) from None
+    except KeyError as error:
+        problem = SopFileProblem(file, 1, 1, f"not an SCXML export of a SOP: missing {error}")
+        raise SopFileError(file, [problem]) from None
+    except (ValueError, SyntaxError) as error:  # a datamodel expr that is not a literal
+        message = f"not an SCXML export of a SOP: a value that is not a literal ({error})"
+        raise SopFileError(file, [SopFileProblem(file, 1, 1, one_line(message))]) from None
+    return spec_from_document(located)
+
+
+def _texts(element: ET.Element, tag: str) -> dict[str, str]:
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    return {t.attrib[lang]: t.text or "" for t in element.findall(f"{_SOP}{tag}")}
+
+
+def _document(root: ET.Element) -> dict[str, object]:
+    data = {
+        d.attrib["id"]: ast.literal_eval(d.attrib["expr"])
+        for d in root.iter(f"{{{SCXML_NAMESPACE}}}data")
+    }
+    sop = root.find(f"{_SOP}sop")
+    if sop is None:
+        raise KeyError("sop:sop")
+    doc: dict[str, object] = {
+        "sopfsm": 1,
+        "id": data["sop_id"],
+        "clause": data["sop_clause"],
+        "title": _texts(sop, "title"),
+        "version": data["sop_version"],
+        "source": data["sop_source"],
+    }
+    if "sop_effective" in data:
+        doc["effective"] = data["sop_effective"]
+    if scope := _texts(sop, "scope"):
+        doc["scope"] = scope
+    states = [
+        e for e in root if e.tag in (f"{{{SCXML_NAMESPACE}}}state", f"{{{SCXML_NAMESPACE}}}final")
+    ]
+    # The first step is the initial one in a SOP file.
+    states.sort(key=lambda e: e.attrib["id"] != root.attrib["initial"])
+    doc["steps"] = [_step_document(state) for state in states]
+    return doc
+
+
+def _step_document(state: ET.Element) -> dict[str, object]:
+    step = state.find(f"{_SOP}step")
+    doc: dict[str, object] = {"id": state.attrib["id"]}
+    if step is not None and "per" in step.attrib:
+        doc["per"] = step.attrib["per"]
+    says = [
+        {"kind": say.attrib["kind"], "per": say.attrib["per"], **_texts(say, "text")}
+        for say in state.findall(f"{_SOP}say")
+    ]
+    if says:
+        doc["say"] = says
+    ask = state.find(f"{_SOP}ask")
+    if ask is not None:
+        question_id, type_ = ask.attrib["question"], ask.attrib["type"]
+        prompt = _texts(ask, "prompt")
+        known = CATALOGUE_QUESTIONS.get(question_id)
+        same = known is not None and type_name(known.kind) == type_ and _text_of(known) == prompt
+        doc["ask"] = question_id if same else {"id": question_id, "type": type_, "prompt": prompt}
+        doc["branches"] = [
+            _branch_document(t) for t in state.findall(f"{{{SCXML_NAMESPACE}}}transition")
+        ]
+    outcome = state.find(f"{_SOP}outcome")
+    if outcome is not None:
+        doc["outcome"] = outcome.attrib["code"]
+        carries = [c.attrib["question"] for c in outcome.findall(f"{_SOP}carries")]
+        if carries:
+            doc["carries"] = carries
+    return doc
+
+
+def _text_of(question: Question) -> dict[str, str]:
+    return {"id": question.prompt.id, "en": question.prompt.en}
+
+
+def _branch_document(transition: ET.Element) -> dict[str, object]:
+    words = transition.attrib[f"{_SOP}answer"].split(" ")
+    answer: object = words[0] if len(words) == 1 else words
+    doc = {"answer": answer, "to": transition.attrib["target"]}
+    if f"{_SOP}per" in transition.attrib:
+        doc["per"] = transition.attrib[f"{_SOP}per"]
+    return doc

@@ -19,6 +19,7 @@ from typing import Final
 
 import attrs
 
+from sopfsm.catalogue import add_versions, added_versions
 from sopfsm.qa.read import (
     Chunk,
     InputFormat,
@@ -85,6 +86,13 @@ def check_chunk(chunk: Chunk, want_lines: bool = False, lang: Lang = "en") -> Ch
     return ChunkResult(summary, lines, problems)
 
 
+def _add_versions(files: tuple[str, ...]) -> None:
+    from sopfsm.formats.load import load_sop
+
+    if files:
+        add_versions([(load_sop(file), file) for file in files])
+
+
 def check_chunks(
     chunks: Iterable[Chunk], jobs: int = 1, want_lines: bool = False, lang: Lang = "en"
 ) -> Iterator[ChunkResult]:
@@ -95,7 +103,9 @@ def check_chunks(
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sopfsm.qa.check"])
-    with context.Pool(jobs) as pool:
+    # A worker starts from a fresh interpreter: it reads the added SOP versions' files again.
+    files = tuple(origin for _, origin in added_versions())
+    with context.Pool(jobs, initializer=_add_versions, initargs=(files,)) as pool:
         pending: deque[AsyncResult[ChunkResult]] = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(check_chunk, (chunk, want_lines, lang)))

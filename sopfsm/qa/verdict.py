@@ -17,23 +17,28 @@ it (CRM exports do not keep the order answers were given in), so:
 - ``wrong_outcome``: an allowed outcome that is not where the answers lead;
 - ``missing_data``: the right outcome, whose report lacks an answer its step carries (the
   NIK for 5A.2b, the stand APP for 5B);
-- ``unknown_sop`` and ``unknown_version``: nothing else can be judged.
+- ``unknown_sop`` and ``unknown_version`` (the version it names is not in the catalogue,
+  or, naming none, no version was in force at its time): nothing else can be judged.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
 
-from sopfsm.catalogue import sop_ids
+from sopfsm.catalogue import catalogue_generation, sop_ids, sop_versions
 from sopfsm.declare import OUTCOME_CODES
 from sopfsm.errors import Rejected, UnknownSop
-from sopfsm.qa.compile import CompiledSop, CompiledStep, compiled
+from sopfsm.model import SopSpec
+from sopfsm.qa.compile import CompiledSop, CompiledStep, compile_sop, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.text import Lang, Text
+from sopfsm.versions import WIT, effective_moment
 
 CODES: Final = (
     "wrong_outcome",
@@ -125,6 +130,69 @@ def sop_for(sop_id: str) -> CompiledSop | None:
         return None
 
 
+_compiled_versions: dict[tuple[str, str], tuple[SopSpec, CompiledSop]] = {}
+
+
+def _compiled_version(spec: SopSpec) -> CompiledSop:
+    key = (spec.sop_id, spec.version)
+    hit = _compiled_versions.get(key)
+    if hit is None or hit[0] is not spec:
+        hit = _compiled_versions[key] = (spec, compile_sop(spec))
+    return hit[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _timeline(sop_id: str, generation: int) -> tuple[tuple[dt.datetime, SopSpec], ...]:
+    """The versions of ``sop_id`` by effective moment (``generation``: the catalogue's)."""
+    del generation  # part of the cache key only
+    return tuple(sorted(((effective_moment(s), s) for s in sop_versions(sop_id)), key=_first))
+
+
+def _first(entry: tuple[dt.datetime, SopSpec]) -> dt.datetime:
+    return entry[0]
+
+
+def _version_judged(call: RecordedCall, sop: CompiledSop) -> CompiledSop | Deviation:
+    """The version a call is judged against: the one it names, else the one in force at
+    its ``at`` (now, when it has none); an ``unknown_version`` deviation when none fits."""
+    try:
+        timeline = _timeline(call.sop, catalogue_generation())
+    except UnknownSop:  # a SOP file named by its path: the one version it has
+        timeline = ()
+    if not timeline:
+        if call.version is not None and call.version != sop.version:
+            return Deviation(
+                "unknown_version", sop.clause, expected=sop.version, recorded=call.version
+            )
+        return sop
+    known = ", ".join(spec.version for _, spec in timeline)
+    if call.version is not None:
+        named = [spec for _, spec in timeline if spec.version == call.version]
+        if not named:
+            return Deviation("unknown_version", sop.clause, expected=known, recorded=call.version)
+        return _compiled_version(named[0])
+    at = _moment(call.at)
+    taken = [spec for moment, spec in timeline if moment <= at]
+    if not taken:
+        reason = Text(
+            id=f"tidak ada versi yang berlaku pada {at.isoformat()}; versi: {known}",
+            en=f"no version was in force at {at.isoformat()}; versions: {known}",
+        )
+        return Deviation(
+            "unknown_version", sop.clause, expected=known, recorded=call.at, reason=reason
+        )
+    return _compiled_version(taken[-1])
+
+
+def _moment(at: str | None) -> dt.datetime:
+    """A call's recorded time (a zone-less time is WIT's); now when absent or unreadable."""
+    if at is not None:
+        with contextlib.suppress(ValueError):
+            moment = dt.datetime.fromisoformat(at)
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=WIT)
+    return dt.datetime.now(dt.UTC)
+
+
 def judge(call: RecordedCall) -> Verdict:
     """Replay ``call`` through the compiled SOP it names; never raises for what it recorded."""
     sop = sop_for(call.sop)
@@ -134,11 +202,10 @@ def judge(call: RecordedCall) -> Verdict:
         return Verdict(
             call, (), None, (Deviation("unknown_sop", None, recorded=call.sop, reason=reason),)
         )
-    if call.version is not None and call.version != sop.version:
-        deviation = Deviation(
-            "unknown_version", sop.clause, expected=sop.version, recorded=call.version
-        )
-        return Verdict(call, (), None, (deviation,))
+    chosen = _version_judged(call, sop)
+    if isinstance(chosen, Deviation):
+        return Verdict(call, (), None, (chosen,))
+    sop = chosen
 
     deviations: list[Deviation] = []
     answers: dict[str, object] = dict(call.answers)
