@@ -2,7 +2,8 @@
 
 The call drives the SOP's python-statemachine machine and keeps the history that QA
 audits: the steps visited, the scripts said, and every answer with its time and who gave
-it. Every check runs before anything changes, so a refused answer leaves the call as it was.
+it. Answers are ordered by when they were applied, never by a clock: an answer's time is
+the clock's, or the previous answer's if the clock reads earlier. Every check runs before anything changes, so a refused answer leaves the call as it was.
 
 A call is safe to share between threads: answers are applied one at a time under a lock,
 so of two answers to one question one wins and the other raises :class:`NotPending`.
@@ -199,7 +200,7 @@ class Call:
         its ``applied`` says, and that question stays pending for the CSO.
         """
         with self._lock, self._applying_answer(question_id):
-            self._apply(question_id, value, self._now(), BY_CSO)
+            self._apply(question_id, value, self._answer_time(), BY_CSO)
             self._run_answerers([question_id])
         return self
 
@@ -224,6 +225,10 @@ class Call:
             raise InvalidArgument("the clock's time", at, "an aware datetime")
         return at
 
+    def _answer_time(self) -> dt.datetime:
+        """The clock's time, never before the last answer's: see :func:`in_answer_order`."""
+        return in_answer_order(self._now(), self._answers[-1].at if self._answers else None)
+
     def _apply(self, question_id: str, value: object, at: dt.datetime, by: str) -> None:
         coerced, branch = self.check(question_id, value)
         self._machine.send(ANSWER_EVENT, value=coerced)
@@ -243,7 +248,7 @@ class Call:
                 raw = self._answerers[question.id](self)
                 if raw is None:
                     return
-                self._apply(question.id, raw, self._now(), BY_ANSWERER)
+                self._apply(question.id, raw, self._answer_time(), BY_ANSWERER)
             except Exception as error:  # an answerer is foreign code; name its failure
                 raise AnswererError(question.id, error, applied) from error
             applied.append(question.id)
@@ -304,6 +309,17 @@ class Call:
 
     def __repr__(self) -> str:
         return f"<Call {self._sop.sop_id} at {self._step.id!r}>"
+
+
+def in_answer_order(at: dt.datetime, previous: dt.datetime | None) -> dt.datetime:
+    """The time an answer is recorded at: ``at``, or ``previous`` if ``at`` is before it.
+
+    A call's answers are ordered by when they were applied (their revision), never by a
+    clock: two servers on one store read two clocks, and one clock can step back. So a
+    recorded time is never before the answer it follows; :meth:`Call.answer` and
+    :func:`sopfsm.restore` keep this one rule alike.
+    """
+    return at if previous is None or at >= previous else previous
 
 
 def start(
