@@ -57,6 +57,7 @@ from sopfsm.errors import (
     UnknownSchemaVersion,
     UnknownSop,
     UnreachedAnswers,
+    UnreadableCall,
 )
 from sopfsm.provenance import Assumption, Clause, Provenance, assumption, clause
 from sopfsm.questions import Question
@@ -120,6 +121,7 @@ __all__ = [
     "UnknownSchemaVersion",
     "UnknownSop",
     "UnreachedAnswers",
+    "UnreadableCall",
     "Value",
     "YES",
     "all_sops",

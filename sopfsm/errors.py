@@ -19,6 +19,7 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     ├── NoBranch              no branch (or more than one) of a question matches an answer
     ├── MissingDependency     an optional package (rendering) is not installed
     ├── UnknownCall           a call id that the call store does not hold
+    ├── UnreadableCall        a stored call whose answer log does not replay
     ├── StaleRevision         an answer whose revision is not the call's current one
     ├── UnreachedAnswers      answers given at a call's start that the call never asks
     ├── StoreError            a call store that cannot be opened or used
@@ -252,6 +253,27 @@ class UnknownCall(SopfsmError, LookupError):
     def message(self, lang: Lang = "en") -> str:
         if lang == "id":
             return f"panggilan {self.call_id!r} tidak ada di penyimpanan"
+        return str(self)
+
+
+class UnreadableCall(SopfsmError, ValueError):
+    """Raised when a call in the store does not replay through its SOP (a SOP version
+    this sopfsm no longer bundles, a log edited by hand): ``reason`` says why, ``where``
+    names the field of the log. The call is reported, never changed; other calls are
+    still read and listed."""
+
+    def __init__(self, call_id: str, reason: str, where: str = "") -> None:
+        self.call_id = call_id
+        self.reason = reason
+        self.where = where
+        super().__init__(f"call {call_id!r} cannot be replayed from its answer log: {reason}")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"panggilan {self.call_id!r} tidak dapat diputar ulang dari catatan "
+                f"jawabannya: {self.reason}"
+            )
         return str(self)
 
 

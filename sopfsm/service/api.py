@@ -240,7 +240,7 @@ async def list_calls(request: Request) -> Response:
         shown = found[:limit]
         more = len(found) > limit
         return {
-            "calls": [calls.call_body(s, calls.replay(s), lang) for s in shown],
+            "calls": [calls.listed_body(s, lang) for s in shown],
             "next": cursor_text(shown[-1].seq) if more else None,
         }
 

@@ -41,6 +41,7 @@ from sopfsm.errors import (
     UnknownSchemaVersion,
     UnknownSop,
     UnreachedAnswers,
+    UnreadableCall,
 )
 
 MEDIA_TYPE = "application/problem+json"
@@ -50,6 +51,7 @@ STATUS: dict[type[SopfsmError], int] = {
     SopfsmError: 500,
     UnknownSop: 404,
     UnknownCall: 404,
+    UnreadableCall: 422,  # the call's own problem: the request and the store are fine
     UnknownQuestion: 422,
     InvalidAnswer: 422,
     UnreachedAnswers: 422,
