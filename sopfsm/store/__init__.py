@@ -37,7 +37,9 @@ def open_store(url: str) -> CallStore:
         from sopfsm.store.postgres import PostgresStore
 
         return PostgresStore(url)
-    raise StoreError(url, f"unknown store URL; use one of {', '.join(SCHEMES)}")
+    from sopfsm.store.url import redacted
+
+    raise StoreError(redacted(url), f"unknown store URL; use one of {', '.join(SCHEMES)}")
 
 
 __all__ = [

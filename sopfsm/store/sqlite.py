@@ -30,6 +30,7 @@ from sopfsm.store.base import (
     LoggedAnswer,
     StoredCall,
 )
+from sopfsm.store.url import redacted
 
 T = TypeVar("T")
 Job = tuple[Callable[[sqlite3.Connection], Any], "concurrent.futures.Future[Any]"]
@@ -62,7 +63,7 @@ class SqliteStore(SqlReads):
 
     @property
     def where(self) -> str:
-        return f"sqlite:///{self._path.resolve()}"
+        return redacted(f"sqlite:///{self._path.resolve()}")
 
     # -- writes ------------------------------------------------------------------------
 
