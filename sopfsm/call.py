@@ -3,7 +3,8 @@
 The call drives the SOP's python-statemachine machine and keeps the history that QA
 audits: the steps visited, the scripts said, and every answer with its time and who gave
 it. Answers are ordered by when they were applied, never by a clock: an answer's time is
-the clock's, or the previous answer's if the clock reads earlier. Every check runs before anything changes, so a refused answer leaves the call as it was.
+the clock's, or the previous answer's if the clock reads earlier. Every check runs
+before anything changes, so a refused answer leaves the call as it was.
 
 A call is safe to share between threads: answers are applied one at a time under a lock,
 so of two answers to one question one wins and the other raises :class:`NotPending`.
