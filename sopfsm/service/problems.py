@@ -150,9 +150,20 @@ def _json_safe(value: object) -> Any:
     return str(value)
 
 
+def json_text(body: Any) -> str:
+    """``body`` as JSON text that is always UTF-8: readable Indonesian, and a lone surrogate
+    (never a character) escaped rather than failing the response."""
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body)
+    return text
+
+
 def problem(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     return Response(
-        json.dumps(body, ensure_ascii=False),
+        json_text(body),
         status_code=status,
         media_type=MEDIA_TYPE,
         headers=headers,

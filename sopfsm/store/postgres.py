@@ -32,6 +32,7 @@ from sopfsm.store.base import (
     CallState,
     LoggedAnswer,
     StoredCall,
+    check_storable,
 )
 from sopfsm.store.url import redacted, scrubbed
 
@@ -137,6 +138,7 @@ class PostgresStore(SqlReads):
     # -- writes ------------------------------------------------------------------------
 
     def create(self, call: StoredCall) -> StoredCall:
+        check_storable(self.where, call)
         with self._connection() as db:
             try:
                 with db.transaction():
@@ -172,6 +174,7 @@ class PostgresStore(SqlReads):
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
+        check_storable(self.where, call, answers)
         call_id, revision = call.id, call.revision
         with self._connection() as db:
             try:

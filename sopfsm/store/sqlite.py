@@ -29,6 +29,7 @@ from sopfsm.store.base import (
     CallState,
     LoggedAnswer,
     StoredCall,
+    check_storable,
 )
 from sopfsm.store.url import redacted
 
@@ -68,6 +69,8 @@ class SqliteStore(SqlReads):
     # -- writes ------------------------------------------------------------------------
 
     def create(self, call: StoredCall) -> StoredCall:
+        check_storable(self.where, call)
+
         def insert(db: sqlite3.Connection) -> int:
             cursor = db.execute(
                 "INSERT INTO calls (id, sop, version, agent, created, updated, revision, step,"
@@ -103,6 +106,7 @@ class SqliteStore(SqlReads):
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
+        check_storable(self.where, call, answers)
         call_id, revision = call.id, call.revision
 
         def apply(db: sqlite3.Connection) -> None:
