@@ -326,6 +326,19 @@ class StoreError(SopfsmError):
         self.problem = problem
         super().__init__(f"call store {where}: {problem}")
 
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            found = self.problem.lower()
+            if any(sign in found for sign in _DISK_FULL):
+                reason = "disk penuh; jawaban tidak disimpan dan panggilan tidak berubah"
+            else:
+                reason = "tidak dapat dipakai sekarang"
+            return f"penyimpanan panggilan {self.where}: {reason} ({self.problem})"
+        return str(self)
+
+
+_DISK_FULL = ("disk is full", "no space left", "could not extend file", "disk full")
+
 
 class UnknownSchemaVersion(StoreError):
     """Raised when a call store holds migrations this sopfsm does not know: it was

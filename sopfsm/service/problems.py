@@ -125,7 +125,7 @@ def error_body(error: SopfsmError) -> dict[str, Any]:
         "title": kebab(name).replace("-", " ").capitalize(),
         "status": status,
         "detail": error.message("en") if status < 500 else _server_detail(error),
-        "detail_id": error.message("id") if status < 500 else _server_detail(error),
+        "detail_id": error.message("id"),
     }
     for attribute, field in _FIELDS.items():
         if attribute in vars(error):
