@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import attrs
 import pytest
@@ -16,7 +17,7 @@ T0 = dt.datetime(2020, 4, 10, 8, 0, tzinfo=dt.UTC)
 SURROGATES = ["\ud800", "a\udfffb", "\udc80\ud83d", "teks \ud83d\ude00 \ud800"]
 
 
-def _call(**changes: object) -> StoredCall:
+def _call(**changes: Any) -> StoredCall:
     call = StoredCall(
         id=uuid.uuid4().hex,
         sop="lebih-tagih",
