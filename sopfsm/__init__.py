@@ -10,7 +10,6 @@
 ('APKT_TO_UNIT', 12345.0)
 """
 
-from sopfsm._text import LANGS, Lang, Text
 from sopfsm.answers import AnswerClass, Choice, MeterReading, Nik, Option, Value, yes_no
 from sopfsm.call import Answerer, AnswerRecord, Call, CallOutcome, start
 from sopfsm.catalogue import all_sops, get_sop, sop_ids
@@ -59,11 +58,12 @@ from sopfsm.errors import (
     UnreachedAnswers,
     UnreadableCall,
 )
+from sopfsm.model import BranchSpec, SopSpec, StepSpec, spec_of
 from sopfsm.provenance import Assumption, Clause, Provenance, assumption, clause
 from sopfsm.questions import Question
 from sopfsm.saved import restore
 from sopfsm.signing import SigningKey
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec, spec_of
+from sopfsm.text import LANGS, Lang, Text
 
 __version__ = "0.1.0"
 

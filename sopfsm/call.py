@@ -39,9 +39,9 @@ from sopfsm.errors import (
     SopfsmError,
     UnknownQuestion,
 )
+from sopfsm.model import BranchSpec, SopSpec, StepSpec
 from sopfsm.questions import Question
 from sopfsm.signing import SigningKey, sign
-from sopfsm.spec import BranchSpec, SopSpec, StepSpec
 
 Answerer = Callable[["Call"], object]
 """Call software's own answer to a question (the DTKS check for ``nik_eligible``).

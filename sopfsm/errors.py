@@ -41,7 +41,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sopfsm._text import Lang, Text
+from sopfsm.text import Lang, Text
 
 
 class SopfsmError(Exception):

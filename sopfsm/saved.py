@@ -41,8 +41,8 @@ from sopfsm.errors import (
     UnknownSop,
     shown,
 )
+from sopfsm.model import SopSpec
 from sopfsm.signing import SIGNATURE, Keys, keys_by_id, signature_key, verify
-from sopfsm.spec import SopSpec
 
 SUPPORTED_FORMAT_VERSIONS = (FORMAT_VERSION,)
 MAX_SAVED_SIZE = 1_000_000  # characters; a call has a dozen answers, never megabytes

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from sopfsm.call import FORMAT as SAVED_FORMAT
+from sopfsm.errors import BadLine
 from sopfsm.qa.read_csv import (
     CSV_DATA,
     CSV_FIXED,
@@ -40,7 +41,6 @@ from sopfsm.qa.read_csv import (
 )
 from sopfsm.qa.records import (
     CHUNK_SIZE,
-    BadLine,
     Chunk,
     ChunkFormat,
     InputFormat,

@@ -1,7 +1,7 @@
 """The ``/v1`` API: the catalogue, calls and their answers, over JSON.
 
-Bodies come from :mod:`sopfsm.present` (a call has the keys of ``sopfsm run --json``)
-and :mod:`sopfsm.service.calls`. Every route needs a bearer token; store work runs in
+Bodies come from :mod:`sopfsm.views` (a call has the keys of ``sopfsm run --json``)
+and :mod:`sopfsm.service.stored_calls`. Every route needs a bearer token; store work runs in
 the thread pool, since the stores block.
 """
 
@@ -14,9 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sopfsm._text import Text
 from sopfsm.catalogue import all_sops, get_sop
-from sopfsm.service import calls
+from sopfsm.service import stored_calls
 from sopfsm.service.auth import Tokens, Unauthorized
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.problems import HttpProblem, json_text
@@ -33,6 +32,7 @@ from sopfsm.service.requests import (
 )
 from sopfsm.signing import SigningKey
 from sopfsm.store.base import CallFilter, CallStore
+from sopfsm.text import Text
 
 MAX_PAGE = 200
 LIST_PARAMS = ("sop", "outcome", "agent", "since", "until", "cursor", "limit", "lang")
@@ -93,13 +93,13 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 async def list_sops(request: Request) -> Response:
     agent_of(request)
     only_params(request, ())
-    return _json({"sops": [calls.sop_entry(sop) for sop in all_sops()]})
+    return _json({"sops": [stored_calls.sop_entry(sop) for sop in all_sops()]})
 
 
 async def show_sop(request: Request) -> Response:
     agent_of(request)
     only_params(request, ())
-    return _json(calls.sop_whole(get_sop(request.path_params["sop"], files=False)))
+    return _json(stored_calls.sop_whole(get_sop(request.path_params["sop"], files=False)))
 
 
 async def sop_diagram(request: Request) -> Response:
@@ -126,7 +126,7 @@ async def sop_diagram(request: Request) -> Response:
                     ),
                     field="call",
                 )
-            call = calls.replay(stored)
+            call = stored_calls.replay(stored)
         return call_diagram(sop, lang, call)
 
     return Response(await run_in_threadpool(draw), media_type="image/svg+xml")
@@ -153,10 +153,10 @@ async def start_call(request: Request) -> Response:
     lang = lang_of(request)
     live = request.app.state.live_calls
     stored, call = await run_in_threadpool(
-        calls.start_call, _store(request), sop_id, given, agent, live
+        stored_calls.start_call, _store(request), sop_id, given, agent, live
     )
     location = f"/v1/calls/{stored.id}"
-    return _json(calls.call_body(stored, call, lang), 201, {"Location": location})
+    return _json(stored_calls.call_body(stored, call, lang), 201, {"Location": location})
 
 
 async def calls_root(request: Request) -> Response:
@@ -173,7 +173,7 @@ async def show_call(request: Request) -> Response:
 
     def load() -> dict[str, Any]:
         stored = _store(request).get(request.path_params["call_id"])
-        return calls.call_body(stored, calls.replay(stored), lang)
+        return stored_calls.call_body(stored, stored_calls.replay(stored), lang)
 
     return _json(await run_in_threadpool(load))
 
@@ -193,7 +193,7 @@ async def answer_call(request: Request) -> Response:
         field({"revision": None}, "revision", int, _REVISION)
     lang = lang_of(request)
     stored, call = await run_in_threadpool(
-        calls.answer_call,
+        stored_calls.answer_call,
         _store(request),
         request.path_params["call_id"],
         question,
@@ -202,7 +202,7 @@ async def answer_call(request: Request) -> Response:
         agent=agent,
         live=request.app.state.live_calls,
     )
-    return _json(calls.call_body(stored, call, lang))
+    return _json(stored_calls.call_body(stored, call, lang))
 
 
 async def list_calls(request: Request) -> Response:
@@ -216,16 +216,16 @@ async def list_calls(request: Request) -> Response:
             sop, files=False
         )  # an unknown SOP is a 404 naming the known ones, not an empty list
     outcome = params.get("outcome")
-    if outcome is not None and outcome not in calls.CALL_OUTCOMES:
+    if outcome is not None and outcome not in stored_calls.CALL_OUTCOMES:
         raise HttpProblem(
             400,
             "malformed-request",
             Text(
-                id=f"outcome {outcome!r} tidak dikenal; yang ada: {', '.join(calls.CALL_OUTCOMES)}",
-                en=f"unknown outcome {outcome!r}; outcomes: {', '.join(calls.CALL_OUTCOMES)}",
+                id=f"outcome {outcome!r} tidak dikenal; yang ada: {', '.join(stored_calls.CALL_OUTCOMES)}",
+                en=f"unknown outcome {outcome!r}; outcomes: {', '.join(stored_calls.CALL_OUTCOMES)}",
             ),
             field="outcome",
-            accepted=list(calls.CALL_OUTCOMES),
+            accepted=list(stored_calls.CALL_OUTCOMES),
         )
     where = CallFilter(
         sop=sop,
@@ -242,7 +242,7 @@ async def list_calls(request: Request) -> Response:
         shown = found[:limit]
         more = len(found) > limit
         return {
-            "calls": [calls.listed_body(s, lang) for s in shown],
+            "calls": [stored_calls.listed_body(s, lang) for s in shown],
             "next": cursor_text(shown[-1].seq) if more else None,
         }
 
@@ -257,7 +257,7 @@ async def saved_call(request: Request) -> Response:
 
     def save() -> str:
         stored = _store(request).get(request.path_params["call_id"])
-        return calls.replay(stored).to_json(key=key)
+        return stored_calls.replay(stored).to_json(key=key)
 
     return Response(await run_in_threadpool(save), media_type="application/json")
 

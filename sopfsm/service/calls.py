@@ -16,16 +16,16 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sopfsm._text import Lang, Text
 from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start_answered, utc_now
 from sopfsm.catalogue import get_sop
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
 from sopfsm.errors import SavedCallError, StaleRevision, UnreachedAnswers, UnreadableCall
-from sopfsm.present import call_dict, sop_dict, sop_summary
+from sopfsm.model import SopSpec
 from sopfsm.saved import restore
 from sopfsm.service.problems import error_body
-from sopfsm.spec import SopSpec
 from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
+from sopfsm.text import Lang, Text
+from sopfsm.views import call_dict, sop_dict, sop_summary
 
 CALL_OUTCOMES = (*OUTCOME_CODES, REGULAR_SOP)
 """How a call can end: an APKT outcome, or the front door's hand-off to the regular SOP."""

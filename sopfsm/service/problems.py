@@ -18,7 +18,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sopfsm._text import Text
 from sopfsm.errors import (
     AnswererError,
     CallFinished,
@@ -43,6 +42,7 @@ from sopfsm.errors import (
     UnreachedAnswers,
     UnreadableCall,
 )
+from sopfsm.text import Text
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:sopfsm:problem:"

@@ -13,8 +13,8 @@ from typing import Any
 
 from starlette.requests import Request
 
-from sopfsm._text import LANGS, Lang, Text
 from sopfsm.service.problems import HttpProblem
+from sopfsm.text import LANGS, Lang, Text
 
 DRAIN_LIMIT = 8 * 1024 * 1024  # read (and drop) this much of a too-large body, so the
 # client is reading when the 413 comes, not writing into a closed socket

@@ -27,7 +27,7 @@ def archive() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="sopfsm-archive-"))
     path = folder / "calls.db"
     store = open_store(f"sqlite:///{path}")
-    from sopfsm.service.calls import start_call
+    from sopfsm.service.stored_calls import start_call
 
     for sop in ("lebih-tagih", "turun-daya"):
         start_call(store, sop, {}, "ana")
@@ -101,7 +101,8 @@ def test_a_read_only_open_creates_no_store_and_writes_nothing(tmp_path: Path) ->
 
 
 def test_a_full_disk_is_said_in_indonesian_too(tmp_path: Path) -> None:
-    from sopfsm.service.calls import start_call
+    from sopfsm.service.stored_calls import start_call
+
     from sopfsm.service.problems import error_body
 
     store = open_store(f"sqlite:///{tmp_path / 'calls.db'}")
