@@ -73,6 +73,7 @@ from sopfsm.errors import (
     UnknownSchemaVersion,
     UnknownSop,
     UnreachedAnswers,
+    UnreadableCall,
     WrongStatus,
 )
 from sopfsm.model import BranchSpec, SopSpec, StepSpec, spec_of
@@ -148,6 +149,7 @@ __all__ = [
     "UnknownSchemaVersion",
     "UnknownSop",
     "UnreachedAnswers",
+    "UnreadableCall",
     "Value",
     "WrapUpRecord",
     "WrongStatus",

@@ -2,7 +2,9 @@
 
 The call drives the SOP's python-statemachine machine and keeps the history that QA
 audits: the steps visited, the scripts said, and every answer with its time and who gave
-it. Every check runs before anything changes, so a refused answer leaves the call as it was.
+it. Answers are ordered by when they were applied, never by a clock: an answer's time is
+the clock's, or the previous answer's if the clock reads earlier. Every check runs
+before anything changes, so a refused answer leaves the call as it was.
 
 A call is safe to share between threads: answers are applied one at a time under a lock,
 so of two answers to one question one wins and the other raises :class:`NotPending`.
@@ -349,7 +351,7 @@ class Call:
         and that question stays pending for the CSO.
         """
         with self._lock, self._applying_answer(question_id):
-            self._apply(question_id, value, self._now(), BY_CSO)
+            self._apply(question_id, value, self._answer_time(), BY_CSO)
             self._run_answerers([question_id])
         return self
 
@@ -373,6 +375,14 @@ class Call:
         if not isinstance(at, dt.datetime) or at.tzinfo is None:
             raise InvalidArgument("the clock's time", at, "an aware datetime")
         return at
+
+    def _answer_time(self) -> dt.datetime:
+        """The clock's time, never before the record's last entry (an answer, a correction,
+        details or a wrap-up): see :func:`in_answer_order`."""
+        last = self._entries[-1].at if self._entries else None
+        if self._answers and (last is None or self._answers[-1].at > last):
+            last = self._answers[-1].at
+        return in_answer_order(self._now(), last)
 
     def _apply(self, question_id: str, value: object, at: dt.datetime, by: str) -> None:
         coerced, branch = self.check(question_id, value)
@@ -399,7 +409,7 @@ class Call:
                 raw = self._answerers[question.id](self)
                 if raw is None:
                     return
-                self._apply(question.id, raw, self._now(), BY_ANSWERER)
+                self._apply(question.id, raw, self._answer_time(), BY_ANSWERER)
             except Exception as error:  # an answerer is foreign code; name its failure
                 raise AnswererError(question.id, error, applied) from error
             applied.append(question.id)
@@ -425,7 +435,7 @@ class Call:
         :class:`CallClosed`.
         """
         with self._lock, self._applying_answer(question_id):
-            record = self._correct(question_id, value, reason, self._now(), by)
+            record = self._correct(question_id, value, reason, self._answer_time(), by)
             try:
                 self._run_answerers([])
             finally:
@@ -515,7 +525,7 @@ class Call:
             if raw is not None
         }
         with self._lock:
-            return self._set_details(given, self._now(), by)
+            return self._set_details(given, self._answer_time(), by)
 
     def _set_details(
         self, given: Mapping[str, object], at: dt.datetime, by: object
@@ -543,14 +553,14 @@ class Call:
         over-long note (:class:`InvalidDetail`), a call with its outcome
         (:class:`WrongStatus`: close it) or already closed (:class:`CallClosed`)."""
         with self._lock:
-            return self._end("abandon", code, note, self._now(), by)
+            return self._end("abandon", code, note, self._answer_time(), by)
 
     def close(self, *, by: str = BY_CSO) -> WrapUpRecord:
         """Close a call that has its outcome: no answer, correction or detail after it.
         Refused by :class:`WrongStatus` on an open call (abandon it instead) and by
         :class:`CallClosed` on a closed one."""
         with self._lock:
-            return self._end("close", None, None, self._now(), by)
+            return self._end("close", None, None, self._answer_time(), by)
 
     def _end(
         self, kind: str, code: object, note: object, at: dt.datetime, by: object
@@ -654,6 +664,17 @@ class Call:
 
     def __repr__(self) -> str:
         return f"<Call {self._sop.sop_id} at {self._step.id!r}>"
+
+
+def in_answer_order(at: dt.datetime, previous: dt.datetime | None) -> dt.datetime:
+    """The time an answer is recorded at: ``at``, or ``previous`` if ``at`` is before it.
+
+    A call's answers are ordered by when they were applied (their revision), never by a
+    clock: two servers on one store read two clocks, and one clock can step back. So a
+    recorded time is never before the answer it follows; :meth:`Call.answer` and
+    :func:`sopfsm.restore` keep this one rule alike.
+    """
+    return at if previous is None or at >= previous else previous
 
 
 def start(

@@ -19,6 +19,7 @@ errors a CSO may see also have :meth:`SopfsmError.message` in Indonesian.
     ├── NoBranch              LookupError   no branch (or more than one) matches an answer
     ├── MissingDependency     ImportError   an optional package (rendering) is not installed
     ├── UnknownCall           LookupError   a call id that the call store does not hold
+    ├── UnreadableCall        ValueError    a stored call whose answer log does not replay
     ├── StaleRevision         RuntimeError  an answer whose revision is not the call's current
     ├── UnreachedAnswers      ValueError    answers given at a start that the call never asks
     ├── StoreError            OSError       a call store that cannot be opened or used
@@ -265,6 +266,27 @@ class UnknownCall(SopfsmError, LookupError):
         return str(self)
 
 
+class UnreadableCall(SopfsmError, ValueError):
+    """Raised when a call in the store does not replay through its SOP (a SOP version
+    this sopfsm no longer bundles, a log edited by hand): ``reason`` says why, ``where``
+    names the field of the log. The call is reported, never changed; other calls are
+    still read and listed."""
+
+    def __init__(self, call_id: str, reason: str, where: str = "") -> None:
+        self.call_id = call_id
+        self.reason = reason
+        self.where = where
+        super().__init__(f"call {call_id!r} cannot be replayed from its answer log: {reason}")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return (
+                f"panggilan {self.call_id!r} tidak dapat diputar ulang dari catatan "
+                f"jawabannya: {self.reason}"
+            )
+        return str(self)
+
+
 class StaleRevision(SopfsmError, RuntimeError):
     """Raised when an answer names a revision (the number of answers the sender saw) that
     is not the call's current one: another answer came first, or the sender is ahead.
@@ -313,6 +335,19 @@ class StoreError(SopfsmError, OSError):
         self.where = where
         self.problem = problem
         super().__init__(f"call store {where}: {problem}")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            found = self.problem.lower()
+            if any(sign in found for sign in _DISK_FULL):
+                reason = "disk penuh; jawaban tidak disimpan dan panggilan tidak berubah"
+            else:
+                reason = "tidak dapat dipakai sekarang"
+            return f"penyimpanan panggilan {self.where}: {reason} ({self.problem})"
+        return str(self)
+
+
+_DISK_FULL = ("disk is full", "no space left", "could not extend file", "disk full")
 
 
 class UnknownSchemaVersion(StoreError):

@@ -2,7 +2,10 @@
 
 A saved call is replayed, not trusted: restoring re-applies every answer through the SOP
 and refuses the save unless the replay reaches the same steps, values and outcome it
-claims, with its answers in time order and none in the future. That is consistency, not
+claims, with no answer in the future. The answers' order is their order in the save,
+never their clocks: a time before the previous answer's is read as the previous answer's
+(:func:`sopfsm.call.in_answer_order`), as :meth:`Call.answer` records it, since two
+servers on one store read two clocks. That is consistency, not
 authenticity: an edit that keeps a save consistent (another valid NIK in both places, a
 CSO's answer relabelled as the answerer's, earlier times) is only refused when the save
 is signed and restored with its key (:mod:`sopfsm.signing`).
@@ -33,6 +36,7 @@ from sopfsm.call import (
     Entry,
     WrapUpRecord,
     entry_dict,
+    in_answer_order,
     utc_now,
 )
 from sopfsm.catalogue import get_sop, sop_version
@@ -100,9 +104,10 @@ def restore(
     Refused, with the reason and the field: text that is not JSON, is truncated or repeats
     a key; another format, or a format version other than the integer 1 or 2; an unknown SOP,
     SOP version or step; a malformed answer, an answer the SOP refuses or one not written
-    as saves write it; answer times out of order, before the SOP version's date, or more
-    than :data:`FUTURE_TOLERANCE` after ``clock()``; and a replay that does not reach the
-    saved steps and outcome.
+    as saves write it; answer times before the SOP version's date, or more than
+    :data:`FUTURE_TOLERANCE` after ``clock()``; and a replay that does not reach the saved
+    steps and outcome. An answer timed before the answer it follows is not refused: it is
+    restored at the previous answer's time, the rule :meth:`Call.answer` records by.
 
     With ``key`` (a :class:`sopfsm.SigningKey`, or several for key rotation) the save must
     carry a signature by one of them that matches, or :class:`SignatureError` names the
@@ -412,8 +417,7 @@ def _records(
                 f"({(latest - FUTURE_TOLERANCE).isoformat()})",
                 where,
             )
-        if records and when < records[-1].at:
-            raise SavedCallError(f"at {at} is before the answer it follows", where)
+        when = in_answer_order(when, records[-1].at if records else None)
         records.append(AnswerRecord(question, value, when, by))
     return records
 

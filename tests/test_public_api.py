@@ -76,5 +76,5 @@ def test_every_exported_exception_is_a_sopfsm_error() -> None:
         for e in exported
         if isinstance(e, type) and issubclass(e, Exception) and not issubclass(e, Warning)
     ]
-    assert len(classes) == 28
+    assert len(classes) == 29
     assert all(issubclass(e, sopfsm.SopfsmError) for e in classes)

@@ -69,7 +69,7 @@ EDITS: dict[str, tuple[Edit, str]] = {
     ),
     "answer invalid": (_edit(lambda d: d["answers"][1].update(value="12345")), "answers[1]"),
     "answer dropped": (_edit(lambda d: d["answers"].pop()), "path"),
-    "answers swapped": (_edit(lambda d: d["answers"].reverse()), "answers[1]"),
+    "answers swapped": (_edit(lambda d: d["answers"].reverse()), "answers[0]"),  # not pending
     "time not a time": (_edit(lambda d: d["answers"][0].update(at="yesterday")), "answers[0]"),
     "time without zone": (
         _edit(lambda d: d["answers"][0].update(at="2020-04-10T08:00:00")), "answers[0]"

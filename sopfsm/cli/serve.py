@@ -67,6 +67,14 @@ def _serve(args: argparse.Namespace) -> int:
             secret_file=args.secret,
         )
     )
+    if config.workers > 1 and store_url.startswith("memory:"):
+        from sopfsm.errors import ServiceConfigError
+
+        raise ServiceConfigError(
+            "--workers",
+            f"{config.workers} workers cannot share a memory: store (each process would "
+            "keep calls of its own); use --workers 1, or sqlite:///PATH or postgresql://...",
+        )
     import uvicorn
 
     app = _app(config)  # refuses bad settings and an unknown schema before listening

@@ -172,7 +172,7 @@ def store_chunks(url: str, chunk_size: int = CHUNK_SIZE) -> Iterator[Chunk]:
     store cannot be opened."""
     from sopfsm.store import open_store
 
-    store = open_store(url)
+    store = open_store(url, read_only=True)  # QA writes nothing, even to an archive
     try:
         items: list[tuple[int, Any]] = []
         for stored in store.calls():

@@ -11,14 +11,14 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from sopfsm.catalogue import all_sops, get_sop
 from sopfsm.service import stored_calls
 from sopfsm.service.auth import Tokens, Unauthorized
 from sopfsm.service.config import ServiceConfig
-from sopfsm.service.problems import HttpProblem
+from sopfsm.service.problems import HttpProblem, json_text
 from sopfsm.service.requests import (
     cursor_query,
     cursor_text,
@@ -82,7 +82,9 @@ def _id_reason(reason: str) -> str:
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return JSONResponse(body, status_code=status, headers=headers)
+    return Response(
+        json_text(body), status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 # -- the catalogue ----------------------------------------------------------------------
@@ -242,7 +244,7 @@ async def list_calls(request: Request) -> Response:
         shown = found[:limit]
         more = len(found) > limit
         return {
-            "calls": [stored_calls.call_body(s, stored_calls.replay(s), lang) for s in shown],
+            "calls": [stored_calls.listed_body(s, lang) for s in shown],
             "next": cursor_text(shown[-1].seq) if more else None,
         }
 

@@ -70,10 +70,18 @@ def load_secret(path: Path) -> SigningKey:
 def load_tokens(path: Path) -> Tokens:
     """The tokens of the file at ``path``; :class:`ServiceConfigError` names a bad line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise ServiceConfigError(f"token file {path}", f"cannot read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:  # the message would quote a byte of a token
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ServiceConfigError(
+            f"token file {path}", f"line {line}: not UTF-8 text; save the file as UTF-8"
+        ) from None
     pairs: list[tuple[bytes, str]] = []
+    first_line: dict[bytes, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         fields = raw.split("#", 1)[0].split()
         if not fields:
@@ -83,7 +91,15 @@ def load_tokens(path: Path) -> Tokens:
                 f"token file {path}",
                 f"line {number}: expected `TOKEN AGENT_ID` (agent: letters, digits, ._@:-)",
             )
-        pairs.append((fields[0].encode(), fields[1]))
+        token = fields[0].encode()
+        if token in first_line:  # one token, two agents (or one twice): whose answer is it?
+            raise ServiceConfigError(
+                f"token file {path}",
+                f"line {number}: the token of line {first_line[token]} again; "
+                "each agent needs a token of its own",
+            )
+        first_line[token] = number
+        pairs.append((token, fields[1]))
     if not pairs:
         raise ServiceConfigError(f"token file {path}", "no tokens in the token file")
     return Tokens(tuple(pairs))

@@ -47,6 +47,7 @@ from sopfsm.errors import (
     UnknownSchemaVersion,
     UnknownSop,
     UnreachedAnswers,
+    UnreadableCall,
     UsageError,
     WrongStatus,
 )
@@ -59,6 +60,7 @@ STATUS: dict[type[SopfsmError], int] = {
     SopfsmError: 500,
     UnknownSop: 404,
     UnknownCall: 404,
+    UnreadableCall: 422,  # the call's own problem: the request and the store are fine
     UnknownQuestion: 422,
     InvalidAnswer: 422,
     UnreachedAnswers: 422,
@@ -141,7 +143,7 @@ def error_body(error: SopfsmError) -> dict[str, Any]:
         "title": kebab(name).replace("-", " ").capitalize(),
         "status": status,
         "detail": error.message("en") if status < 500 else _server_detail(error),
-        "detail_id": error.message("id") if status < 500 else _server_detail(error),
+        "detail_id": error.message("id"),
     }
     for attribute, field in _FIELDS.items():
         if attribute in vars(error):
@@ -166,9 +168,20 @@ def _json_safe(value: object) -> Any:
     return str(value)
 
 
+def json_text(body: Any) -> str:
+    """``body`` as JSON text that is always UTF-8: readable Indonesian, and a lone surrogate
+    (never a character) escaped rather than failing the response."""
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body)
+    return text
+
+
 def problem(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     return Response(
-        json.dumps(body, ensure_ascii=False),
+        json_text(body),
         status_code=status,
         media_type=MEDIA_TYPE,
         headers=headers,

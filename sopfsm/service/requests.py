@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 from starlette.requests import Request
@@ -51,11 +52,14 @@ async def read_object(request: Request, limit: int) -> dict[str, Any]:
             await _drain(request, len(body))
             raise _too_large(limit)
     try:
-        data = json.loads(body, parse_constant=_no_constant)
+        data = json.loads(
+            body, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_object
+        )
     except (ValueError, RecursionError) as error:
         raise _bad(
             f"the body is not valid JSON: {error}", f"isi permintaan bukan JSON yang sah: {error}"
         ) from None
+    _refuse_surrogates(data)
     if not isinstance(data, dict):
         raise _bad(
             f"the body must be a JSON object, not {type(data).__name__}",
@@ -66,6 +70,70 @@ async def read_object(request: Request, limit: int) -> dict[str, Any]:
 
 def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: no answer, no revision is that large
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused if it names a key twice: parsers disagree on which one wins
+    (Python keeps the last), so the request is ambiguous, not last-wins."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise _bad(
+            f"the key {_quoted(twice)} appears twice in one object",
+            f"kunci {_quoted(twice)} muncul dua kali dalam satu objek",
+            field=_quoted(twice)[1:-1],
+        )
+    return data
+
+
+def _refuse_surrogates(data: object) -> None:
+    """Refuse a lone surrogate (``"\\ud800"``) anywhere in the body, key or value: it is
+    no character, cannot be UTF-8, and could be neither stored nor answered with."""
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                inside = f"{where}.{_quoted(key)[1:-1]}" if where else _quoted(key)[1:-1]
+                if _has_surrogate(key):
+                    _surrogate(inside)
+                stack.append((inside, value))
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{n}]", value) for n, value in enumerate(item))
+        elif isinstance(item, str) and _has_surrogate(item):
+            _surrogate(where)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _surrogate(where: str) -> None:
+    top = where.split(".", 1)[0].split("[", 1)[0]
+    raise _bad(
+        f"{where or 'the body'} holds a lone surrogate (\\ud800-\\udfff), which is no "
+        "character and cannot be UTF-8 text",
+        f"{where or 'isi permintaan'} memuat surrogate tunggal (\\ud800-\\udfff), yang bukan "
+        "karakter dan bukan teks UTF-8",
+        **({"field": top} if top else {}),
+    )
+
+
+def _quoted(text: str) -> str:
+    """``text`` in double quotes, every character outside printable ASCII escaped."""
+    return json.dumps(text)[:80]
 
 
 async def _drain(request: Request, read: int = 0) -> None:
@@ -162,7 +230,12 @@ def int_query(request: Request, name: str, default: int, low: int, high: int) ->
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+    if (
+        not text.isascii()
+        or not text.isdigit()
+        or len(text) > len(str(high))
+        or not low <= int(text) <= high
+    ):
         raise _bad(
             f"{name} must be a whole number from {low} to {high}, not {text!r}",
             f"{name} harus bilangan bulat {low} sampai {high}, bukan {text!r}",
@@ -180,7 +253,7 @@ def cursor_query(request: Request) -> int | None:
     text = request.query_params.get("cursor")
     if text is None:
         return None
-    if text.isascii() and text.isdigit() and 1 <= int(text) < 10**18:
+    if text.isascii() and text.isdigit() and len(text) <= 18 and 1 <= int(text) < 10**18:
         return int(text)
     raise _bad(
         "cursor is not one this service gave out; use the `next` of a listing",

@@ -19,9 +19,10 @@ from typing import Any
 from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start_answered, utc_now
 from sopfsm.catalogue import get_sop
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
-from sopfsm.errors import StaleRevision, UnreachedAnswers
+from sopfsm.errors import SavedCallError, StaleRevision, UnreachedAnswers, UnreadableCall
 from sopfsm.model import SopSpec
 from sopfsm.saved import restore
+from sopfsm.service.problems import error_body
 from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
 from sopfsm.text import Lang
 from sopfsm.views import call_dict, select, sop_summary, sop_view, view_json
@@ -31,7 +32,8 @@ CALL_OUTCOMES = (*OUTCOME_CODES, REGULAR_SOP)
 
 
 def replay(stored: StoredCall) -> Call:
-    """The live call a stored one replays to; a log that does not replay is refused."""
+    """The live call a stored one replays to; :class:`UnreadableCall` if its log does not
+    replay (a SOP version no longer bundled, a log edited by hand)."""
     state = stored.state
     saved = {
         "format": FORMAT,
@@ -53,7 +55,10 @@ def replay(stored: StoredCall) -> Call:
             "data": {a.question: a.value for a in stored.log},
         },
     }
-    return restore(saved)
+    try:
+        return restore(saved)
+    except SavedCallError as error:
+        raise UnreadableCall(stored.id, error.reason, error.where) from None
 
 
 def state_of(call: Call) -> CallState:
@@ -174,6 +179,26 @@ def call_body(stored: StoredCall, call: Call, lang: Lang) -> dict[str, Any]:
             for a in stored.log
         ],
     }  # fmt: skip
+
+
+def listed_body(stored: StoredCall, lang: Lang) -> dict[str, Any]:
+    """A call as a listing shows it: :func:`call_body`, or, for a call that does not
+    replay, what the store holds of it and ``unreadable``, the problem, so that one such
+    call never hides the others from a listing."""
+    try:
+        call = replay(stored)
+    except UnreadableCall as error:
+        return {
+            "id": stored.id,
+            "sop": stored.sop,
+            "version": stored.version,
+            "revision": stored.revision,
+            "agent": stored.agent,
+            "created": _time(stored.created),
+            "updated": _time(stored.updated),
+            "unreadable": error_body(error),
+        }
+    return call_body(stored, call, lang)
 
 
 def _time(at: dt.datetime) -> str:

@@ -17,8 +17,11 @@ DEFAULT_SQLITE = "sopfsm-calls.db"
 SCHEMES = ("sqlite:///PATH", "postgresql://...", "memory:")
 
 
-def open_store(url: str) -> CallStore:
+def open_store(url: str, *, read_only: bool = False) -> CallStore:
     """The store at ``url``, created and migrated if new; refused if of an unknown schema.
+
+    ``read_only`` (QA reading a store, perhaps an archived read-only file) writes
+    nothing: no file is created, no migration applied; a store that lacks one is refused.
 
     Raises :class:`~sopfsm.errors.StoreError` (or its
     :class:`~sopfsm.errors.UnknownSchemaVersion`) naming the store.
@@ -32,12 +35,14 @@ def open_store(url: str) -> CallStore:
     if url.startswith("sqlite:///"):
         from sopfsm.store.sqlite import SqliteStore
 
-        return SqliteStore(Path(url.removeprefix("sqlite:///")))
+        return SqliteStore(Path(url.removeprefix("sqlite:///")), read_only=read_only)
     if url.startswith(("postgresql://", "postgres://")):
         from sopfsm.store.postgres import PostgresStore
 
         return PostgresStore(url)
-    raise StoreError(url, f"unknown store URL; use one of {', '.join(SCHEMES)}")
+    from sopfsm.store.url import redacted
+
+    raise StoreError(redacted(url), f"unknown store URL; use one of {', '.join(SCHEMES)}")
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from sopfsm.errors import UnknownCall
-from sopfsm.store.base import STREAM_BATCH, CallFilter, StoredCall, check_page
+from sopfsm.store.base import STREAM_BATCH, CallFilter, StoredCall, check_page, is_utf8
 
 
 class SqlReads:
@@ -26,6 +26,8 @@ class SqlReads:
         return at
 
     def get(self, call_id: str) -> StoredCall:
+        if not is_utf8(call_id):  # no call is kept under such an id
+            raise UnknownCall(call_id)
         found = self._read(f"WHERE id = {self.placeholder}", [call_id], "")
         if not found:
             raise UnknownCall(call_id)
@@ -56,7 +58,9 @@ class SqlReads:
         params: list[Any] = []
         for column in ("sop", "outcome", "agent"):
             value = getattr(where, column)
-            if value is not None:
+            if value is not None and not is_utf8(value):
+                clause.append("1 = 0")  # no call is kept with such a name
+            elif value is not None:
                 clause.append(f"{column} = {self.placeholder}")
                 params.append(value)
         if where.since is not None:

@@ -13,6 +13,7 @@ raises :class:`~sopfsm.errors.StaleRevision` and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
@@ -161,6 +162,46 @@ class CallStore(Protocol):
 
     def close(self) -> None:
         """Release connections and threads; the store is unusable afterwards."""
+
+
+def check_storable(where: str, call: StoredCall, answers: Sequence[LoggedAnswer] = ()) -> None:
+    """Refuse (:class:`~sopfsm.errors.StoreError`, nothing kept) any text of a call that is
+    not UTF-8: a lone surrogate (``"\\ud800"``), which is no character, which the HTTP
+    API refuses at its door, and which no database text column holds. JSON would keep it
+    as an escape, but would read a surrogate pair back as the one character it encodes:
+    not the text that was given."""
+    from sopfsm.errors import StoreError
+
+    texts: list[tuple[str, object]] = [
+        ("id", call.id),
+        ("sop", call.sop),
+        ("version", call.version),
+        ("agent", call.agent),
+        ("step", call.state.step),
+        ("outcome", call.state.outcome),
+        *(("path", step) for step in call.state.path),
+    ]
+    for answer in (*call.log, *answers):
+        texts += [
+            ("question", answer.question),
+            (f"value of {answer.question!r}", answer.value),
+            ("agent", answer.agent),
+            ("by", answer.by),
+        ]
+    for name, text in texts:
+        if isinstance(text, str) and not is_utf8(text):
+            raise StoreError(
+                where, f"{name} {json.dumps(text)[:80]} is not UTF-8 text (a lone surrogate)"
+            )
+
+
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: it holds no lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_page(before: int | None, limit: int) -> None:

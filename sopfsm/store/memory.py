@@ -21,6 +21,7 @@ from sopfsm.store.base import (
     PracticeResult,
     StoredCall,
     check_page,
+    check_storable,
 )
 
 
@@ -39,6 +40,7 @@ class MemoryStore:
         return "memory (kept only while the process runs)"
 
     def create(self, call: StoredCall) -> StoredCall:
+        check_storable(self.where, call)
         with self._lock:
             self._open()
             if call.id in self._calls:
@@ -63,6 +65,7 @@ class MemoryStore:
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
+        check_storable(self.where, call, answers)
         with self._lock:
             self._open()
             current = self._calls.get(call.id)

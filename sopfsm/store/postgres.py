@@ -39,7 +39,9 @@ from sopfsm.store.base import (
     LoggedAnswer,
     PracticeResult,
     StoredCall,
+    check_storable,
 )
+from sopfsm.store.url import redacted, scrubbed
 
 try:
     import psycopg
@@ -60,7 +62,8 @@ class PostgresStore(SqlReads):
 
     def __init__(self, url: str, *, connect_timeout: int = 5, pool_size: int = POOL_SIZE) -> None:
         self._conninfo, self._schema = _split_schema(url)
-        self._where = _redacted(url)
+        self._url = url
+        self._where = redacted(url)
         self._connect_timeout = connect_timeout
         self._idle: queue.LifoQueue[psycopg.Connection[dict[str, Any]]] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(pool_size)
@@ -76,6 +79,10 @@ class PostgresStore(SqlReads):
     @property
     def where(self) -> str:
         return self._where
+
+    def _said(self, error: BaseException) -> str:
+        """The driver's message, without any secret of the URL it may quote."""
+        return scrubbed(_first_line(error), self._url)
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
@@ -110,7 +117,7 @@ class PostgresStore(SqlReads):
                     db.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
                     db.execute(f'SET search_path = "{self._schema}"')
         except psycopg.Error as error:
-            raise StoreError(self.where, f"cannot connect: {_first_line(error)}") from None
+            raise StoreError(self.where, f"cannot connect: {self._said(error)}") from None
         with self._lock:
             self._connections.append(db)
         return db
@@ -133,11 +140,12 @@ class PostgresStore(SqlReads):
                             (migration.version, migration.name),
                         )
             except psycopg.Error as error:
-                raise StoreError(self.where, f"cannot migrate: {_first_line(error)}") from None
+                raise StoreError(self.where, f"cannot migrate: {self._said(error)}") from None
 
     # -- writes ------------------------------------------------------------------------
 
     def create(self, call: StoredCall) -> StoredCall:
+        check_storable(self.where, call)
         with self._connection() as db:
             try:
                 with db.transaction():
@@ -163,7 +171,7 @@ class PostgresStore(SqlReads):
             except psycopg.errors.UniqueViolation:
                 raise StoreError(self.where, f"call {call.id!r} already exists") from None
             except psycopg.Error as error:
-                raise StoreError(self.where, f"call not kept: {_first_line(error)}") from None
+                raise StoreError(self.where, f"call not kept: {self._said(error)}") from None
         return self.get(call.id)
 
     def append(
@@ -173,6 +181,7 @@ class PostgresStore(SqlReads):
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
+        check_storable(self.where, call, answers)
         call_id, revision = call.id, call.revision
         with self._connection() as db:
             try:
@@ -202,7 +211,7 @@ class PostgresStore(SqlReads):
                 now = db.execute("SELECT revision FROM calls WHERE id = %s", (call_id,)).fetchone()
                 raise StaleRevision(call_id, revision, now["revision"] if now else -1) from None
             except psycopg.Error as error:
-                raise StoreError(self.where, f"answer not kept: {_first_line(error)}") from None
+                raise StoreError(self.where, f"answer not kept: {self._said(error)}") from None
         return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
 
     # -- reads -------------------------------------------------------------------------
@@ -222,7 +231,7 @@ class PostgresStore(SqlReads):
                         ([r["seq"] for r in rows],),
                     ).fetchall()
             except psycopg.Error as error:
-                raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
+                raise StoreError(self.where, f"cannot read: {self._said(error)}") from None
             return assemble(rows, answers, json_text=True)
 
     # -- practice results --------------------------------------------------------------
@@ -267,7 +276,7 @@ class PostgresStore(SqlReads):
             with self._connection() as db, db.transaction():
                 db.execute(f"SELECT count(*) FROM {migrate.TABLE}").fetchone()
         except psycopg.Error as error:
-            raise StoreError(self.where, f"not answering: {_first_line(error)}") from None
+            raise StoreError(self.where, f"not answering: {self._said(error)}") from None
 
     def durability(self) -> dict[str, str]:
         with self._connection() as db:
@@ -306,18 +315,9 @@ def _split_schema(url: str) -> tuple[str, str | None]:
     query = parse_qsl(parts.query, keep_blank_values=True)
     schema = next((v for k, v in query if k == "schema"), None)
     if schema is not None and not _SCHEMA.match(schema):
-        raise StoreError(_redacted(url), f"schema {schema!r} is not a lower-case SQL name")
+        raise StoreError(redacted(url), f"schema {schema!r} is not a lower-case SQL name")
     rest = urlencode([(k, v) for k, v in query if k != "schema"])
     return urlunsplit(parts._replace(query=rest)), schema
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _first_line(error: BaseException) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import os
 import queue
 import sqlite3
 import threading
@@ -37,7 +38,9 @@ from sopfsm.store.base import (
     LoggedAnswer,
     PracticeResult,
     StoredCall,
+    check_storable,
 )
+from sopfsm.store.url import redacted
 
 T = TypeVar("T")
 Job = tuple[Callable[[sqlite3.Connection], Any], "concurrent.futures.Future[Any]"]
@@ -54,13 +57,19 @@ class SqliteStore(SqlReads):
     def _time_param(self, at: dt.datetime) -> object:
         return time_text(at)
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self._path = Path(path)
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        self._read_only = read_only
+        self._immutable = False
+        if read_only:  # QA reading an archived store: no writer, no migration, no file made
+            self._writer = threading.Thread(target=lambda: None)
+            self._open_read_only()
+            return
         opened: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._writer = threading.Thread(
             target=self._write_loop, args=(opened,), name="sopfsm-sqlite-writer", daemon=True
@@ -70,11 +79,13 @@ class SqliteStore(SqlReads):
 
     @property
     def where(self) -> str:
-        return f"sqlite:///{self._path.resolve()}"
+        return redacted(f"sqlite:///{self._path.resolve()}")
 
     # -- writes ------------------------------------------------------------------------
 
     def create(self, call: StoredCall) -> StoredCall:
+        check_storable(self.where, call)
+
         def insert(db: sqlite3.Connection) -> int:
             cursor = db.execute(
                 "INSERT INTO calls (id, sop, version, agent, created, updated, revision, step,"
@@ -110,6 +121,7 @@ class SqliteStore(SqlReads):
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
+        check_storable(self.where, call, answers)
         call_id, revision = call.id, call.revision
 
         def apply(db: sqlite3.Connection) -> None:
@@ -136,7 +148,34 @@ class SqliteStore(SqlReads):
         self._write(apply)
         return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
 
+    def _open_read_only(self) -> None:
+        try:
+            self._check_schema()
+        except StoreError:
+            if not self._path.is_file():
+                raise
+            # A WAL store in a folder this process cannot write has no -shm file to share:
+            # nobody can be writing it either, so it is read as the unchanging file it is.
+            self._immutable = True
+            self._local = threading.local()
+            self._check_schema()
+
+    def _check_schema(self) -> None:
+        try:
+            rows = self._reader().execute(f"SELECT version, name FROM {migrate.TABLE}").fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(self.where, f"cannot be read: {error}") from None
+        applied = [(int(version), str(name)) for version, name in rows]
+        missing = migrate.pending("sqlite", applied, self.where)
+        if missing:
+            raise StoreError(
+                self.where,
+                f"lacks migration {missing[0].label}, which a read-only store cannot be given",
+            )
+
     def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        if self._read_only:
+            raise StoreError(self.where, "opened read-only")
         if self._closed:
             raise StoreError(self.where, "closed")
         done: concurrent.futures.Future[T] = concurrent.futures.Future()
@@ -153,6 +192,11 @@ class SqliteStore(SqlReads):
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
             self._migrate(db)
+        except sqlite3.Error as error:
+            db.close()
+            self._closed = True
+            opened.set_exception(_unwritable(self.where, self._path, error))
+            return
         except BaseException as error:
             db.close()
             self._closed = True
@@ -184,8 +228,12 @@ class SqliteStore(SqlReads):
                     results.append((True, job(db)))
                     db.execute("RELEASE job")
                 except Exception as error:
+                    if not db.in_transaction:  # SQLite undid it all (a full disk): say why
+                        raise
                     db.execute("ROLLBACK TO job")
                     db.execute("RELEASE job")
+                    if isinstance(error, sqlite3.OperationalError):
+                        error = StoreError(self.where, f"write failed: {error}")
                     results.append((False, error))
             db.execute("COMMIT")
         except Exception as error:  # the commit itself failed: nothing of the batch is kept
@@ -253,7 +301,12 @@ class SqliteStore(SqlReads):
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            if self._read_only:
+                flags = "immutable=1" if self._immutable else "mode=ro"
+                uri = f"{self._path.resolve().as_uri()}?{flags}"
+                db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
             raise StoreError(self.where, f"cannot open: {error}") from None
         db.row_factory = sqlite3.Row
@@ -311,12 +364,25 @@ class SqliteStore(SqlReads):
         if self._closed:
             return
         self._closed = True
-        self._jobs.put(None)
-        self._writer.join()
+        if not self._read_only:
+            self._jobs.put(None)
+            self._writer.join()
         with self._readers_lock:
             for db in self._readers:
                 db.close()
             self._readers.clear()
+
+
+def _unwritable(where: str, path: Path, error: sqlite3.Error) -> StoreError:
+    folder = path.resolve().parent
+    read_only = not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+    if read_only or "readonly" in str(error):
+        return StoreError(
+            where,
+            "is read-only (the file or its folder cannot be written); serve needs a store "
+            "it can write, check-calls --store reads a read-only one",
+        )
+    return StoreError(where, f"cannot be opened for writing: {error}")
 
 
 def _insert_answers(

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -59,3 +64,89 @@ def client(base_url: str) -> Iterator[httpx.Client]:
         base_url=base_url, headers={"Authorization": "Bearer tok-ana-0123456789"}, timeout=PATIENCE
     ) as opened:
         yield opened
+
+
+ROOT = Path(__file__).parent.parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+FAKETIME_LIBRARIES = (
+    "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+    "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1",
+    "/usr/lib/faketime/libfaketimeMT.so.1",
+)
+
+
+def faketime_env(offset: str) -> dict[str, str]:
+    """The environment that runs a process with its clock ``offset`` (``-20s``) off, by
+    Debian's libfaketime preloaded into the process itself (no wrapper to signal)."""
+    library = next((p for p in FAKETIME_LIBRARIES if Path(p).exists()), None)
+    if library is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs libfaketime: apt-get install faketime")
+        pytest.skip("libfaketime is not installed (apt-get install faketime)")
+    return {
+        "LD_PRELOAD": library,
+        "FAKETIME": offset,
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",  # uvicorn's timers keep real time
+    }
+
+
+class Served:
+    """One real ``python -m sopfsm serve`` process: its base URL and what it printed."""
+
+    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+        self.process = process
+        self.url = url
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """Start ``sopfsm serve`` processes (each on a free port, stopped afterwards);
+    ``clock="-20s"`` runs one under libfaketime with its clock that far off."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str, clock: str | None = None) -> Served:
+        port = free_port()
+        command = [sys.executable, "-m", "sopfsm", "serve", "--port", str(port), *args]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        if clock is not None:
+            env.update(faketime_env(clock))
+        process = subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + PATIENCE
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=PATIENCE).status_code == 200:
+                    return Served(process, url)
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    raise AssertionError(process.communicate()[0]) from None
+                time.sleep(0.1)
+        raise AssertionError("the server did not come up")
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.terminate()
+            try:
+                process.communicate(timeout=PATIENCE)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
