@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -50,8 +51,14 @@ def fetch(tmp_path: Path) -> Iterator[Fetch]:
         assert response.status_code in (200, 201), response.text
         return response.json()
 
+    def run(path: str, body: object = None) -> Any:
+        # A thread of its own: the browser tests' Playwright keeps an event loop running
+        # in the main thread, where asyncio.run would refuse to start another.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, get(path, body)).result()
+
     try:
-        yield lambda path, body=None: asyncio.run(get(path, body))
+        yield run
     finally:
         store.close()
 
