@@ -28,7 +28,7 @@ import attrs
 from sopfsm.catalogue import sop_ids
 from sopfsm.declare import OUTCOME_CODES
 from sopfsm.errors import Rejected, UnknownSop
-from sopfsm.qa.compile import CompiledSop, CompiledStep, compiled
+from sopfsm.compiled import CompiledSop, CompiledStep, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.text import Lang, Text
 

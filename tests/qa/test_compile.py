@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import sopfsm
 from sopfsm.errors import SopfsmError
 from sopfsm.model import SopSpec
-from sopfsm.qa.compile import CompiledSop, compile_sop, compiled
+from sopfsm.compiled import CompiledSop, compile_sop, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.qa.verdict import judge
 from sopfsm.strategies import answer_plans, invalid_answers, valid_answers
