@@ -173,7 +173,7 @@ async def show_call(request: Request) -> Response:
 
     def load() -> dict[str, Any]:
         stored = _store(request).get(request.path_params["call_id"])
-        return stored_calls.call_body(stored, stored_calls.replay(stored), lang)
+        return stored_calls.call_body(stored, stored_calls.load(stored), lang)
 
     return _json(await run_in_threadpool(load))
 
@@ -242,7 +242,7 @@ async def list_calls(request: Request) -> Response:
         shown = found[:limit]
         more = len(found) > limit
         return {
-            "calls": [stored_calls.call_body(s, stored_calls.replay(s), lang) for s in shown],
+            "calls": [stored_calls.call_body(s, stored_calls.load(s), lang) for s in shown],
             "next": cursor_text(shown[-1].seq) if more else None,
         }
 
