@@ -15,8 +15,8 @@ alone needs matplotlib). ``sopfsm check-calls`` and ``sopfsm simulate`` drive it
 [('outcome_not_allowed', '4', 'ARAHKAN_KE_UNIT')]
 """
 
-from sopfsm.qa.check import check_files
 from sopfsm.compiled import CompiledSop, CompiledStep, compile_sop, compiled
+from sopfsm.qa.check import check_files
 from sopfsm.qa.read import RecordedCall, Unreadable, read_calls
 from sopfsm.qa.simulate import simulate
 from sopfsm.qa.summary import Summary

@@ -26,9 +26,9 @@ from typing import Any, Final
 import attrs
 
 from sopfsm.catalogue import sop_ids
+from sopfsm.compiled import CompiledSop, CompiledStep, compiled
 from sopfsm.declare import OUTCOME_CODES
 from sopfsm.errors import Rejected, UnknownSop
-from sopfsm.compiled import CompiledSop, CompiledStep, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.text import Lang, Text
 

@@ -65,13 +65,15 @@ def agent_of(request: Request) -> str:
     """The agent whose token the request carries, or 401."""
     tokens: Tokens = request.app.state.tokens
     try:
-        return tokens.agent(request.headers.get("authorization"))
+        agent = tokens.agent(request.headers.get("authorization"))
     except Unauthorized as error:
         raise HttpProblem(
             401,
             "unauthorized",
             Text(id=f"tidak diizinkan: {_id_reason(str(error))}", en=f"unauthorized: {error}"),
         ) from None
+    request.state.agent = agent  # for the request's log line (sopfsm.service.logs)
+    return agent
 
 
 def _id_reason(reason: str) -> str:

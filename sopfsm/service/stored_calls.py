@@ -30,6 +30,7 @@ from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
 from sopfsm.errors import SavedCallError, SopfsmError, StaleRevision, UnreachedAnswers
 from sopfsm.model import SopSpec
 from sopfsm.saved import EARLIEST_ZONE, FUTURE_TOLERANCE, restore
+from sopfsm.service import metrics
 from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
 from sopfsm.text import Lang
 from sopfsm.views import call_dict, select, sop_summary, sop_view, view_json
@@ -85,27 +86,33 @@ def _walk(stored: StoredCall) -> CompiledCall | None:
     if stored.version != table.version:
         return None
     call = CompiledCall(table)
-    earliest, latest = _earliest(table.version), utc_now() + FUTURE_TOLERANCE
-    before = None
-    for logged in stored.log:
-        at = logged.at
-        if (earliest is not None and at < earliest) or at > latest:
-            return None
-        if before is not None and at < before:
-            return None
-        before = at
-        try:
-            call.answer(logged.question, logged.value, at, logged.by)
-        except SopfsmError:
-            return None
-        value = call.answers[-1].value
-        if type(value) is not type(logged.value) or value != logged.value:
-            return None  # not written as a save writes it
+    if not _walks(call, stored.log, _earliest(table.version)):
+        return None
     state = stored.state
     outcome = call.at.outcome
     if call.at.id != state.step or call.path != tuple(state.path) or outcome != state.outcome:
         return None
     return call
+
+
+def _walks(call: CompiledCall, log: tuple[LoggedAnswer, ...], earliest: dt.datetime | None) -> bool:
+    """Whether ``log`` walks on ``call`` as :func:`sopfsm.restore` would replay it: times
+    in order, none before the SOP version or in the future, each answer accepted as written."""
+    latest = utc_now() + FUTURE_TOLERANCE
+    before = earliest
+    for logged in log:
+        at = logged.at
+        if (before is not None and at < before) or at > latest:
+            return False
+        before = at
+        try:
+            call.answer(logged.question, logged.value, at, logged.by)
+        except SopfsmError:
+            return False
+        value = call.answers[-1].value
+        if type(value) is not type(logged.value) or value != logged.value:
+            return False  # not written as a save writes it
+    return True
 
 
 @functools.cache
@@ -189,7 +196,9 @@ def start_call(
         state=state_of(call),
         log=tuple(LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in call.answers),
     )
-    kept = store.create(stored)
+    with metrics.commit_timer(store.where, "create"):
+        kept = store.create(stored)
+    metrics.started(kept.state.outcome)
     if live is not None:
         live.keep(kept, call)
     return kept, call
@@ -216,12 +225,14 @@ def answer_call(
         stored, call = held
     call.answer(question, value, utc_now())  # a refusal leaves the call as it was
     new = call.answers[stored.revision :]
-    kept = store.append(
-        stored,
-        [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],
-        state_of(call),
-        utc_now(),
-    )
+    with metrics.commit_timer(store.where, "answer"):
+        kept = store.append(
+            stored,
+            [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],
+            state_of(call),
+            utc_now(),
+        )
+    metrics.answered(kept.sop, stored.state.outcome, kept.state.outcome)
     if live is not None:
         live.keep(kept, call)
     return kept, call
