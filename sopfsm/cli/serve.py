@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,9 @@ def _serve(args: argparse.Namespace) -> int:
     )
     if config.workers > 1:
         _metrics_folder()  # before prometheus_client is imported: it reads it at import
+    # uvicorn drains on SIGTERM, then raises the signal again through the handler it found:
+    # a stop asked for and carried out is a clean exit (0), not death by signal.
+    signal.signal(signal.SIGTERM, _drained)
     import uvicorn
 
     app = _app(config)  # refuses bad settings and an unknown schema before listening
@@ -117,6 +121,10 @@ def _serve(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=config.shutdown_seconds,
         )
     return ExitCode.OK
+
+
+def _drained(_signal: int, _frame: object) -> None:
+    """SIGTERM once uvicorn has drained its requests and closed the store: exit as asked."""
 
 
 def _metrics_folder() -> None:

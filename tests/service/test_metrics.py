@@ -35,12 +35,14 @@ def test_metrics_count_requests_answers_refusals_and_commits(
     answers = f"/v1/calls/{call['id']}/answers"
     refused = client.post(answers, json={"question": "target_tariff", "value": "?", "revision": 0})
     assert refused.status_code == 422
-    moved = client.post(answers, json={"question": "target_tariff", "value": "subsidi", "revision": 0})
+    moved = client.post(
+        answers, json={"question": "target_tariff", "value": "subsidi", "revision": 0}
+    )
     assert moved.status_code == 200
     after = _samples(client)
 
     route = "/v1/calls/{call_id}/answers"  # the template, never the call's own path
-    ok = dict(method="POST", route=route, status="200")
+    ok = {"method": "POST", "route": route, "status": "200"}
     assert _delta(before, after, "sopfsm_requests_total", **ok) == 1
     assert _delta(before, after, "sopfsm_requests_total", **{**ok, "status": "422"}) == 1
     assert _delta(before, after, "sopfsm_request_seconds_count", method="POST", route=route) == 2
