@@ -32,9 +32,9 @@ from sopfsm.views import call_dict, sample_of
 
 AT = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 UNKNOWN = "no_such_question"
-BUNDLED = [(sop.sop_id, None) for sop in sopfsm.all_sops()]
+BUNDLED: list[tuple[str, str | None]] = [(sop.sop_id, None) for sop in sopfsm.all_sops()]
 # The exports load_sop reads back (SCXML and statechart JSON are written, never read).
-FILES = [(sop.sop_id, "yaml") for sop in sopfsm.all_sops()]
+FILES: list[tuple[str, str | None]] = [(sop.sop_id, "yaml") for sop in sopfsm.all_sops()]
 
 
 @functools.cache
@@ -157,7 +157,7 @@ def test_a_call_started_with_answers_shows_the_same_body_walked_compiled(
             max_size=len(names) + 1,
         )
     )
-    outcomes = []
+    outcomes: list[object] = []
     for start in (
         lambda: machine_start_answered(sop, given_answers, clock=_clock),
         lambda: start_answered(compile_sop(sop), given_answers, _clock),

@@ -94,7 +94,7 @@ def registry() -> CollectorRegistry:
     """Every worker's figures with workers, or this process's alone."""
     if os.environ.get(MULTIPROC_ENV):
         collected = CollectorRegistry()
-        MultiProcessCollector(collected)
+        MultiProcessCollector(collected)  # type: ignore[no-untyped-call]
         return collected
     return REGISTRY
 
