@@ -278,16 +278,17 @@ def profile(folder: Path, calls: int = 100) -> dict[str, Any]:
     from sopfsm.store import open_store
 
     store = open_store(f"sqlite:///{folder / 'profile.db'}")
+    live = stored_calls.LiveCalls()  # as the service holds the calls it answered last
 
     def answer_calls(count: int) -> int:
         answered = 0
         for _ in range(count):
-            stored, call = stored_calls.start_call(store, SOP, {}, "bench")
+            stored, call = stored_calls.start_call(store, SOP, {}, "bench", live)
             orjson.dumps(stored_calls.call_body(stored, call, "id"))
             while (pending := call.pending) is not None:
                 stored, call = stored_calls.answer_call(
                     store, stored.id, pending.id, ANSWERS[pending.id],
-                    revision=stored.revision, agent="bench",
+                    revision=stored.revision, agent="bench", live=live,
                 )  # fmt: skip
                 orjson.dumps(stored_calls.call_body(stored, call, "id"))
                 answered += 1

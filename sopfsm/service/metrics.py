@@ -13,7 +13,6 @@ ids, outcome codes and problem types, a closed set each.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,17 +63,18 @@ CALLS_OPEN = Gauge(
 OPEN = "open"
 
 
-def store_kind(where: str) -> str:
-    """``sqlite``, ``postgresql`` or ``memory``: the store as a label, never its URL."""
-    kind = re.split(r"[:\s]", where, maxsplit=1)[0].lower()
-    return kind if kind in ("sqlite", "postgresql", "memory") else "other"
+def store_kind(store: object) -> str:
+    """``sqlite``, ``postgres`` or ``memory``: the store's module as a label, never its URL
+    (and never ``store.where``, which asks the file system where a SQLite file is)."""
+    kind = type(store).__module__.rpartition(".")[2]
+    return kind if kind in ("sqlite", "postgres", "memory") else "other"
 
 
 @contextmanager
-def commit_timer(where: str, operation: str) -> Iterator[None]:
+def commit_timer(store: object, operation: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
-    COMMIT_SECONDS.labels(store_kind(where), operation).observe(time.perf_counter() - started)
+    COMMIT_SECONDS.labels(store_kind(store), operation).observe(time.perf_counter() - started)
 
 
 def started(outcome: str | None) -> None:

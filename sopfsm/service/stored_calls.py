@@ -196,7 +196,7 @@ def start_call(
         state=state_of(call),
         log=tuple(LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in call.answers),
     )
-    with metrics.commit_timer(store.where, "create"):
+    with metrics.commit_timer(store, "create"):
         kept = store.create(stored)
     metrics.started(kept.state.outcome)
     if live is not None:
@@ -225,7 +225,7 @@ def answer_call(
         stored, call = held
     call.answer(question, value, utc_now())  # a refusal leaves the call as it was
     new = call.answers[stored.revision :]
-    with metrics.commit_timer(store.where, "answer"):
+    with metrics.commit_timer(store, "answer"):
         kept = store.append(
             stored,
             [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],

@@ -48,8 +48,8 @@ def test_metrics_count_requests_answers_refusals_and_commits(
     assert _delta(before, after, "sopfsm_request_seconds_count", method="POST", route=route) == 2
     assert _delta(before, after, "sopfsm_answers_total", sop="turun-daya", outcome="open") == 1
     assert _delta(before, after, "sopfsm_refusals_total", reason="invalid-answer") == 1
-    kind = store_kind(store.where)
-    assert kind in ("sqlite", "postgresql")
+    kind = store_kind(store)
+    assert kind in ("sqlite", "postgres")
     commits = _delta(
         before, after, "sopfsm_store_commit_seconds_count", store=kind, operation="answer"
     )
