@@ -24,8 +24,8 @@ from typing import Any
 
 import sopfsm
 from sopfsm import Value
+from sopfsm.compiled import CompiledSop, compiled
 from sopfsm.model import SopSpec
-from sopfsm.qa.compile import CompiledSop, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.qa.verdict import judge
 

@@ -17,6 +17,7 @@ from sopfsm.answers import AnswerKind, Value
 from sopfsm.assumptions import ASSUMPTIONS
 from sopfsm.call import Call
 from sopfsm.clauses import CLAUSES
+from sopfsm.compiled import CompiledCall
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, Script
 from sopfsm.details import required_details
@@ -131,8 +132,11 @@ def clause_part(step_id: str) -> str | None:
     return name.replace("_", "-") if name is not None else None
 
 
-def call_view(call: Call) -> dict[str, Any]:
+def call_view(call: Call | CompiledCall) -> dict[str, Any]:
     """The call, both languages: where it is, what it asks, what was said on its path.
+
+    A :class:`CompiledCall` (the service's) shows exactly what a ``Call`` given the same
+    answers shows (``tests/test_compiled.py``).
 
     ``continued_into`` names the clause SOP a call from the front door went on into (None
     before it does, for a hand-off, and for a call started on a clause SOP's own id).
@@ -166,7 +170,7 @@ def call_view(call: Call) -> dict[str, Any]:
     }
 
 
-def call_dict(call: Call, lang: Lang) -> dict[str, Any]:
+def call_dict(call: Call | CompiledCall, lang: Lang) -> dict[str, Any]:
     """The call in ``lang``: ``sopfsm run --json``, and the service's call bodies."""
     view = call_view(call)
     head = select(view, ("sop", "continued_into", "version", "source"))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import sopfsm
 from sopfsm import strategies
 from sopfsm.call import Call, CorrectionRecord
+from sopfsm.compiled import compile_sop
 from sopfsm.errors import (
     CallClosed,
     InvalidAnswer,
@@ -23,7 +24,6 @@ from sopfsm.errors import (
 )
 from sopfsm.formats import export_sop, load_sop
 from sopfsm.model import SopSpec
-from sopfsm.qa.compile import compile_sop
 from sopfsm.qa.read import parse_json_line
 from sopfsm.qa.verdict import judge
 

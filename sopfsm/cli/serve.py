@@ -3,7 +3,11 @@
 It opens the store (creating and migrating it, refusing one of an unknown schema),
 refuses a host off loopback without tokens, prints where it listens and where its store
 is, and hands over to uvicorn. With ``--workers N`` each uvicorn worker process opens
-its own store from the same settings.
+its own store from the same settings, and writes its metrics where ``/metrics`` in any
+worker finds them (``$PROMETHEUS_MULTIPROC_DIR``, a fresh folder unless given). SIGTERM
+stops listening, lets requests in flight finish for up to ``--shutdown-seconds``, closes
+the store (the last commits are written) and exits 0. Each request is one JSON line on
+standard error (:mod:`sopfsm.service.logs`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +51,20 @@ def add_commands(commands: Any) -> None:
         help="key that signs saved calls (default: $SOPFSM_SECRET_FILE)",
     )
     serve.add_argument(
+        "--shutdown-seconds",
+        type=int,
+        default=None,
+        metavar="S",
+        help="on SIGTERM, how long requests in flight may take to finish (default: 20)",
+    )
+    serve.add_argument(
         "--dev", action="store_true", help="loopback only: any bearer token, used as the agent id"
     )
     serve.set_defaults(handler=_serve)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from sopfsm.service.config import ServiceConfig, from_environment
+    from sopfsm.service.config import SHUTDOWN_SECONDS, ServiceConfig, from_environment
     from sopfsm.store import DEFAULT_SQLITE
 
     store_url = args.store or f"sqlite:///{Path.cwd() / DEFAULT_SQLITE}"
@@ -65,6 +77,9 @@ def _serve(args: argparse.Namespace) -> int:
             tokens_file=args.tokens,
             dev=args.dev,
             secret_file=args.secret,
+            shutdown_seconds=SHUTDOWN_SECONDS
+            if args.shutdown_seconds is None
+            else max(0, args.shutdown_seconds),
         )
     )
     if config.workers > 1 and store_url.startswith("memory:"):
@@ -75,6 +90,11 @@ def _serve(args: argparse.Namespace) -> int:
             f"{config.workers} workers cannot share a memory: store (each process would "
             "keep calls of its own); use --workers 1, or sqlite:///PATH or postgresql://...",
         )
+    if config.workers > 1:
+        _metrics_folder()  # before prometheus_client is imported: it reads it at import
+    # uvicorn drains on SIGTERM, then raises the signal again through the handler it found:
+    # a stop asked for and carried out is a clean exit (0), not death by signal.
+    signal.signal(signal.SIGTERM, _drained)
     import uvicorn
 
     app = _app(config)  # refuses bad settings and an unknown schema before listening
@@ -89,7 +109,13 @@ def _serve(args: argparse.Namespace) -> int:
     if config.dev:
         print("sopfsm serve: dev mode: any bearer token is accepted as its agent id", flush=True)
     if config.workers == 1:
-        uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=config.host,
+            port=config.port,
+            log_level="warning",
+            timeout_graceful_shutdown=config.shutdown_seconds,
+        )
     else:
         app.state.store.close()
         os.environ[CONFIG_ENV] = _dump(config)
@@ -100,13 +126,37 @@ def _serve(args: argparse.Namespace) -> int:
             port=config.port,
             workers=config.workers,
             log_level="warning",
+            timeout_graceful_shutdown=config.shutdown_seconds,
         )
     return ExitCode.OK
 
 
+def _drained(_signal: int, _frame: object) -> None:
+    """SIGTERM once uvicorn has drained its requests and closed the store: exit as asked."""
+
+
+def _metrics_folder() -> None:
+    """The folder the workers write their metrics to: the one given, emptied, or a new one."""
+    import tempfile
+
+    from sopfsm.service.config import MULTIPROC_ENV  # metrics would import prometheus_client
+
+    given = os.environ.get(MULTIPROC_ENV)
+    if not given:
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="sopfsm-metrics-")
+        return
+    folder = Path(given)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):  # a previous run's figures would be added in
+        stale.unlink()
+
+
 def _app(config: Any) -> Any:
     from sopfsm.service.app import create_app
+    from sopfsm.service.logs import configure
     from sopfsm.store import open_store
+
+    configure()
 
     store = open_store(config.store)
     try:

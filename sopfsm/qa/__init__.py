@@ -1,6 +1,6 @@
 """QA over recorded calls: did the CSOs follow the SOP in force?
 
-Each SOP is compiled once (:mod:`~sopfsm.qa.compile`) into the tables the check walks;
+Each SOP is compiled once (:mod:`sopfsm.compiled`) into the tables the check walks;
 calls are read streaming (:mod:`~sopfsm.qa.read`), judged (:mod:`~sopfsm.qa.verdict`),
 summarised (:mod:`~sopfsm.qa.summary`) and reported (:mod:`~sopfsm.qa.report`, which
 alone needs matplotlib). ``sopfsm check-calls`` and ``sopfsm simulate`` drive it.
@@ -15,8 +15,8 @@ alone needs matplotlib). ``sopfsm check-calls`` and ``sopfsm simulate`` drive it
 [('outcome_not_allowed', '4', 'ARAHKAN_KE_UNIT')]
 """
 
+from sopfsm.compiled import CompiledSop, CompiledStep, compile_sop, compiled
 from sopfsm.qa.check import check_files
-from sopfsm.qa.compile import CompiledSop, CompiledStep, compile_sop, compiled
 from sopfsm.qa.read import RecordedCall, Unreadable, read_calls
 from sopfsm.qa.simulate import simulate
 from sopfsm.qa.summary import Summary

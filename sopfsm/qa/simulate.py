@@ -25,9 +25,9 @@ from typing import Any, Final, TextIO
 
 from sopfsm.answers import Choice, Value
 from sopfsm.catalogue import get_sop, sop_ids
+from sopfsm.compiled import CompiledSop, CompiledStep, compiled
 from sopfsm.declare import OUTCOME_CODES
 from sopfsm.errors import Rejected
-from sopfsm.qa.compile import CompiledSop, CompiledStep, compiled
 from sopfsm.qa.read import CSV_DATA, CSV_FIXED
 from sopfsm.qa.verdict import CODES
 from sopfsm.questions import Question

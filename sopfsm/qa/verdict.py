@@ -32,10 +32,10 @@ from typing import Any, Final
 import attrs
 
 from sopfsm.catalogue import catalogue_generation, sop_ids, sop_versions
+from sopfsm.compiled import CompiledSop, CompiledStep, compile_sop, compiled
 from sopfsm.declare import OUTCOME_CODES
 from sopfsm.errors import Rejected, UnknownSop
 from sopfsm.model import SopSpec
-from sopfsm.qa.compile import CompiledSop, CompiledStep, compile_sop, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.text import Lang, Text
 from sopfsm.versions import WIT, effective_moment

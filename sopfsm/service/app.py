@@ -1,8 +1,10 @@
 """The service as an ASGI app, built by :func:`create_app` (nothing is built at import).
 
 ``/v1`` is the API (:mod:`sopfsm.service.api`); ``/healthz`` (liveness), ``/readyz``
-(readiness, which asks the store) and ``/openapi.json`` need no token; the browser
-screens (:mod:`sopfsm.service.pages`) and ``/static`` sit beside them.
+(readiness, which asks the store), ``/metrics`` (:mod:`sopfsm.service.metrics`) and
+``/openapi.json`` need no token; the browser screens (:mod:`sopfsm.service.pages`) and
+``/static`` sit beside them. Every request gets a request id and one log line
+(:mod:`sopfsm.service.logs`).
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, practice_api, problems, stored_calls
+from sopfsm.service import api, metrics, practice_api, problems, stored_calls
 from sopfsm.service.auth import Tokens, load_secret, load_tokens
 from sopfsm.service.config import ServiceConfig
+from sopfsm.service.logs import RequestLog
 from sopfsm.service.openapi import description
 from sopfsm.service.pages import page_routes
 from sopfsm.store.base import CallStore
@@ -63,6 +67,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
+            Route("/metrics", metrics.metrics, methods=["GET"]),
             Mount("/v1", routes=[*api.routes(), *practice_api.api_routes()]),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
             *page_routes(),
@@ -74,6 +79,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             HTTPException: problems.on_starlette_http,
         },
         lifespan=lifespan,
+        middleware=[Middleware(RequestLog)],
     )
     app.state.config = config
     app.state.store = store

@@ -12,6 +12,8 @@ import attrs
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8123
 MAX_BODY_BYTES = 64 * 1024
+SHUTDOWN_SECONDS = 20
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # where each worker writes its metrics
 TOKENS_ENV = "SOPFSM_TOKENS_FILE"
 SECRET_ENV = "SOPFSM_SECRET_FILE"
 
@@ -46,6 +48,13 @@ class ServiceConfig:
         default=MAX_BODY_BYTES, metadata=_help("largest request body accepted (413 above)")
     )
     page_size: int = attrs.field(default=50, metadata=_help("calls per page of GET /v1/calls"))
+    shutdown_seconds: int = attrs.field(
+        default=SHUTDOWN_SECONDS,
+        metadata=_help(
+            "on SIGTERM, how long requests in flight may take to finish before the server "
+            "closes the store and exits"
+        ),
+    )
 
     @property
     def loopback(self) -> bool:

@@ -1,27 +1,42 @@
 """Calls kept in a store: start, answer, replay, and the bodies the API answers with.
 
-A stored call is its answer log; loading it replays the log through
-:func:`sopfsm.restore`, which also checks that the log reaches the step, path and
-outcome stored beside it. Answering checks the revision, applies the answer to the
-replayed call (so every refusal is the core's, and changes nothing), then asks the store
-to append it only if the call is still at that revision.
+A stored call is its answer log. Loading it (:func:`load`) walks the log on the SOP's
+compiled tables (:mod:`sopfsm.compiled`), a few microseconds where instantiating the
+python-statemachine machine and replaying through :func:`sopfsm.restore` costs a
+millisecond; the walk checks what ``restore`` checks (the SOP version, answer times, each
+answer accepted as written, and the step, path and outcome stored beside the log), and
+whatever it does not accept is handed to ``restore``, so that a log that does not replay
+is refused with the core's own error. ``tests/test_compiled.py`` proves that the walk shows
+what the machine shows. Answering checks the revision, applies the answer to the loaded
+call (so every refusal is the core's, and changes nothing), then asks the store to append
+it only if the call is still at that revision.
 """
 
 from __future__ import annotations
 
 import collections
 import datetime as dt
+import functools
 import threading
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start_answered, utc_now
+from sopfsm import compiled
+from sopfsm.call import FORMAT, FORMAT_VERSION, Call, utc_now
 from sopfsm.catalogue import get_sop
+from sopfsm.compiled import CompiledCall, CompiledSop
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
-from sopfsm.errors import SavedCallError, StaleRevision, UnreachedAnswers, UnreadableCall
+from sopfsm.errors import (
+    SavedCallError,
+    SopfsmError,
+    StaleRevision,
+    UnreachedAnswers,
+    UnreadableCall,
+)
 from sopfsm.model import SopSpec
-from sopfsm.saved import restore
+from sopfsm.saved import EARLIEST_ZONE, FUTURE_TOLERANCE, restore
+from sopfsm.service import metrics
 from sopfsm.service.problems import error_body
 from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
 from sopfsm.text import Lang
@@ -61,9 +76,75 @@ def replay(stored: StoredCall) -> Call:
         raise UnreadableCall(stored.id, error.reason, error.where) from None
 
 
-def state_of(call: Call) -> CallState:
+def load(stored: StoredCall) -> CompiledCall:
+    """The call a stored one walks to on the compiled SOP; a log that does not replay is
+    refused by :func:`sopfsm.restore`, with its error (:class:`SavedCallError`)."""
+    call = _walk(stored)
+    if call is not None:
+        return call
+    replay(stored)  # raises the error naming what is wrong with the log
+    # The machine replays what the compiled walk refuses: they disagree, which the
+    # differential test rules out; never serve either reading.
+    raise SavedCallError(f"call {stored.id!r}: the compiled SOP does not replay its log", "answers")
+
+
+def _walk(stored: StoredCall) -> CompiledCall | None:
+    """The compiled walk of ``stored``, or None where :func:`sopfsm.restore` must judge."""
+    try:
+        table = _table(stored.sop)
+    except SopfsmError:
+        return None
+    if stored.version != table.version:
+        return None
+    call = CompiledCall(table)
+    if not _walks(call, stored.log, _earliest(table.version)):
+        return None
+    state = stored.state
+    outcome = call.at.outcome
+    if call.at.id != state.step or call.path != tuple(state.path) or outcome != state.outcome:
+        return None
+    return call
+
+
+def _walks(call: CompiledCall, log: tuple[LoggedAnswer, ...], earliest: dt.datetime | None) -> bool:
+    """Whether ``log`` walks on ``call`` as :func:`sopfsm.restore` would replay it: times
+    none before the SOP version or in the future, each answer accepted as written."""
+    latest = utc_now() + FUTURE_TOLERANCE
+    for logged in log:
+        at = logged.at
+        if (earliest is not None and at < earliest) or at > latest:
+            return False
+        # A time before the previous answer's is taken as that time (in_answer_order), as
+        # restore takes it: servers whose clocks differ write such logs.
+        try:
+            call.answer(logged.question, logged.value, at, logged.by)
+        except SopfsmError:
+            return False
+        value = call.answers[-1].value
+        if type(value) is not type(logged.value) or value != logged.value:
+            return False  # not written as a save writes it
+    return True
+
+
+@functools.cache
+def _table(sop_id: str) -> CompiledSop:
+    # A stored call names a catalogue SOP; a client never names a file.
+    return compiled.compile_sop(get_sop(sop_id))
+
+
+@functools.cache
+def _earliest(version: str) -> dt.datetime | None:
+    """No call on a SOP version happened before the version's date (as :func:`restore`)."""
+    try:
+        effective = dt.date.fromisoformat(version)
+    except ValueError:
+        return None
+    return dt.datetime.combine(effective, dt.time(0), tzinfo=EARLIEST_ZONE)
+
+
+def state_of(call: Call | CompiledCall) -> CallState:
     outcome = call.outcome
-    return CallState(call.step.id, call.path, outcome.code if outcome else None)
+    return CallState(call.path[-1], call.path, outcome.code if outcome else None)
 
 
 class LiveCalls:
@@ -78,19 +159,19 @@ class LiveCalls:
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
-        self._held: collections.OrderedDict[str, tuple[StoredCall, Call]] = (
+        self._held: collections.OrderedDict[str, tuple[StoredCall, CompiledCall]] = (
             collections.OrderedDict()
         )
         self._lock = threading.Lock()
 
-    def take(self, call_id: str, revision: int) -> tuple[StoredCall, Call] | None:
+    def take(self, call_id: str, revision: int) -> tuple[StoredCall, CompiledCall] | None:
         with self._lock:
             held = self._held.pop(call_id, None)
         if held is None or held[0].revision != revision:
             return None
         return held
 
-    def keep(self, stored: StoredCall, call: Call) -> None:
+    def keep(self, stored: StoredCall, call: CompiledCall) -> None:
         with self._lock:
             self._held[stored.id] = (stored, call)
             self._held.move_to_end(stored.id)
@@ -104,7 +185,7 @@ def start_call(
     given: Mapping[str, object],
     agent: str,
     live: LiveCalls | None = None,
-) -> tuple[StoredCall, Call]:
+) -> tuple[StoredCall, CompiledCall]:
     """Start a call on ``sop_id`` and apply ``given`` answers as each question comes up.
 
     Every given question must exist and every value be accepted, even one the call would
@@ -112,7 +193,7 @@ def start_call(
     since it would otherwise be dropped without a word.
     """
     sop = get_sop(sop_id)  # a client never names a file
-    call, unused = start_answered(sop, given)
+    call, unused = compiled.start_answered(_table(sop.sop_id), given)
     if unused:
         raise UnreachedAnswers(sop.sop_id, unused, call.path)
     now = utc_now()
@@ -126,7 +207,9 @@ def start_call(
         state=state_of(call),
         log=tuple(LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in call.answers),
     )
-    kept = store.create(stored)
+    with metrics.commit_timer(store, "create"):
+        kept = store.create(stored)
+    metrics.started(kept.state.outcome)
     if live is not None:
         live.keep(kept, call)
     return kept, call
@@ -141,30 +224,32 @@ def answer_call(
     revision: int,
     agent: str,
     live: LiveCalls | None = None,
-) -> tuple[StoredCall, Call]:
+) -> tuple[StoredCall, CompiledCall]:
     """Apply one answer to a call still at ``revision``; nothing changes if refused."""
     held = live.take(call_id, revision) if live is not None else None
     if held is None:
         stored = store.get(call_id)
         if revision != stored.revision:
             raise StaleRevision(call_id, revision, stored.revision)
-        call = replay(stored)
+        call = load(stored)
     else:
         stored, call = held
-    call.answer(question, value)  # a refusal leaves the call as it was, and not held
+    call.answer(question, value, utc_now())  # a refusal leaves the call as it was
     new = call.answers[stored.revision :]
-    kept = store.append(
-        stored,
-        [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],
-        state_of(call),
-        utc_now(),
-    )
+    with metrics.commit_timer(store, "answer"):
+        kept = store.append(
+            stored,
+            [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],
+            state_of(call),
+            utc_now(),
+        )
+    metrics.answered(kept.sop, stored.state.outcome, kept.state.outcome)
     if live is not None:
         live.keep(kept, call)
     return kept, call
 
 
-def call_body(stored: StoredCall, call: Call, lang: Lang) -> dict[str, Any]:
+def call_body(stored: StoredCall, call: Call | CompiledCall, lang: Lang) -> dict[str, Any]:
     """``sopfsm run --json``'s keys, and the service's: id, revision, agent, times, log."""
     return {
         **call_dict(call, lang),
@@ -186,7 +271,7 @@ def listed_body(stored: StoredCall, lang: Lang) -> dict[str, Any]:
     replay, what the store holds of it and ``unreadable``, the problem, so that one such
     call never hides the others from a listing."""
     try:
-        call = replay(stored)
+        call = load(stored)
     except UnreadableCall as error:
         return {
             "id": stored.id,

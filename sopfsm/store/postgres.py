@@ -7,6 +7,12 @@ takes the call's row lock and applies only if no other server moved the call on 
 (the primary key on (call, revision) in the answer log is the second guard), so any
 number of ``sopfsm serve`` processes on one database behave as one service.
 
+Speed: connections come from a pool (psycopg_pool), each statement is prepared on the
+server the first time a connection runs it (``prepare_threshold=0``), and the work of a
+request is one statement, so one round trip: an answer is one ``WITH ... UPDATE ...
+INSERT`` (a single statement is its own transaction), a call and its log one ``SELECT``
+(a single statement reads one snapshot).
+
 ``?schema=NAME`` in the URL keeps the tables in that schema (created if missing), which
 the tests use to run against a shared server without touching anything else.
 """
@@ -15,9 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import queue
 import re
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -45,9 +49,10 @@ from sopfsm.store.url import redacted, scrubbed
 
 try:
     import psycopg
+    import psycopg_pool
     from psycopg.rows import dict_row
 except ImportError:  # pragma: no cover - the serve extra is missing
-    raise MissingDependency("psycopg", "serve") from None
+    raise MissingDependency("psycopg and psycopg_pool", "serve") from None
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MIGRATION_LOCK = 0x50F5_0012  # one advisory lock: servers starting together migrate once
@@ -64,13 +69,26 @@ class PostgresStore(SqlReads):
         self._conninfo, self._schema = _split_schema(url)
         self._url = url
         self._where = redacted(url)
-        self._connect_timeout = connect_timeout
-        self._idle: queue.LifoQueue[psycopg.Connection[dict[str, Any]]] = queue.LifoQueue()
-        self._slots = threading.BoundedSemaphore(pool_size)
-        self._connections: list[psycopg.Connection[dict[str, Any]]] = []
-        self._lock = threading.Lock()
-        self._closed = False
+        self._pool = psycopg_pool.ConnectionPool(
+            self._conninfo,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={
+                "row_factory": dict_row,
+                "autocommit": True,
+                "connect_timeout": connect_timeout,
+                "prepare_threshold": 0,  # prepared at first use: the statements are few
+            },
+            configure=self._configure,
+            timeout=POOL_WAIT,
+            name="sopfsm",
+            open=False,
+        )
         try:
+            try:
+                self._pool.open(wait=True, timeout=connect_timeout)
+            except psycopg_pool.PoolTimeout:
+                raise StoreError(self.where, f"cannot connect: {self._why_not()}") from None
             self._migrate()
         except BaseException:
             self.close()
@@ -84,43 +102,31 @@ class PostgresStore(SqlReads):
         """The driver's message, without any secret of the URL it may quote."""
         return scrubbed(_first_line(error), self._url)
 
+    def _configure(self, db: psycopg.Connection[Any]) -> None:
+        db.execute("SET synchronous_commit = on")
+        db.execute("SET TIME ZONE 'UTC'")  # the log's times come back as +00:00 in JSON
+        if self._schema:
+            db.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
+            db.execute(f'SET search_path = "{self._schema}"')
+
+    def _why_not(self) -> str:
+        """Why a connection cannot be made, asked of the server once more, for the message."""
+        try:
+            psycopg.connect(self._conninfo, connect_timeout=2).close()
+        except psycopg.Error as error:
+            return self._said(error)
+        return "no connection within the time allowed"
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
         """A connection of the pool, for one operation; waits while all are in use."""
-        if self._closed or not self._slots.acquire(timeout=POOL_WAIT):
-            raise StoreError(self.where, "closed" if self._closed else "every connection busy")
-        db = None
         try:
-            try:
-                db = self._idle.get_nowait()
-            except queue.Empty:
-                db = self._connect()
-            if db.closed or db.broken:
-                db = self._connect()
-            yield db
-        finally:
-            if db is not None and not self._closed and not db.closed and not db.broken:
-                self._idle.put(db)
-            self._slots.release()
-
-    def _connect(self) -> psycopg.Connection[dict[str, Any]]:
-        try:
-            db = psycopg.connect(
-                self._conninfo,
-                row_factory=dict_row,
-                autocommit=True,
-                connect_timeout=self._connect_timeout,
-            )
-            with db.transaction():
-                db.execute("SET synchronous_commit = on")
-                if self._schema:
-                    db.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
-                    db.execute(f'SET search_path = "{self._schema}"')
-        except psycopg.Error as error:
-            raise StoreError(self.where, f"cannot connect: {self._said(error)}") from None
-        with self._lock:
-            self._connections.append(db)
-        return db
+            with self._pool.connection() as db:
+                yield db
+        except psycopg_pool.PoolClosed:
+            raise StoreError(self.where, "closed") from None
+        except psycopg_pool.PoolTimeout:
+            raise StoreError(self.where, "every connection busy") from None
 
     def _migrate(self) -> None:
         with self._connection() as db:
@@ -134,7 +140,8 @@ class PostgresStore(SqlReads):
                     rows = db.execute(f"SELECT version, name FROM {migrate.TABLE}").fetchall()
                     applied = [(r["version"], r["name"]) for r in rows]
                     for migration in migrate.pending("postgres", applied, self.where):
-                        db.execute(migration.sql.encode())  # several statements, no parameters
+                        # Several statements, no parameters: never prepared.
+                        db.execute(migration.sql.encode(), prepare=False)
                         db.execute(
                             f"INSERT INTO {migrate.TABLE} (version, name) VALUES (%s, %s)",
                             (migration.version, migration.name),
@@ -185,28 +192,32 @@ class PostgresStore(SqlReads):
         call_id, revision = call.id, call.revision
         with self._connection() as db:
             try:
-                with db.transaction():
-                    row = db.execute(
-                        "UPDATE calls SET revision = %s, step = %s, path = %s, outcome = %s,"
-                        " updated = %s WHERE id = %s AND revision = %s RETURNING seq",
-                        (
-                            revision + len(answers),
-                            state.step,
-                            path_json(state.path),
-                            state.outcome,
-                            updated,
-                            call_id,
-                            revision,
-                        ),
+                # One statement, one round trip, one transaction: the row moves on only if
+                # the call is still at ``revision``, and its answers go in with it.
+                row = db.execute(
+                    _APPEND,
+                    {
+                        "revision": revision,
+                        "new": revision + len(answers),
+                        "step": state.step,
+                        "path": path_json(state.path),
+                        "outcome": state.outcome,
+                        "updated": updated,
+                        "id": call_id,
+                        "questions": [a.question for a in answers],
+                        "values": [value_json(a.value) for a in answers],
+                        "agents": [a.agent for a in answers],
+                        "ats": [a.at for a in answers],
+                        "bys": [a.by for a in answers],
+                    },
+                ).fetchone()
+                if row is None or row["seq"] is None:
+                    current = db.execute(
+                        "SELECT revision FROM calls WHERE id = %s", (call_id,)
                     ).fetchone()
-                    if row is None:
-                        current = db.execute(
-                            "SELECT revision FROM calls WHERE id = %s", (call_id,)
-                        ).fetchone()
-                        if current is None:
-                            raise UnknownCall(call_id)
-                        raise StaleRevision(call_id, revision, current["revision"])
-                    _insert_answers(db, row["seq"], revision, answers)
+                    if current is None:
+                        raise UnknownCall(call_id)
+                    raise StaleRevision(call_id, revision, current["revision"])
             except psycopg.errors.UniqueViolation:  # the key on (call, revision) held
                 now = db.execute("SELECT revision FROM calls WHERE id = %s", (call_id,)).fetchone()
                 raise StaleRevision(call_id, revision, now["revision"] if now else -1) from None
@@ -219,20 +230,14 @@ class PostgresStore(SqlReads):
     def _read(self, where: str, params: list[Any], order: str) -> list[StoredCall]:
         with self._connection() as db:
             try:
-                # REPEATABLE READ: the calls and their answers from one snapshot.
-                with db.transaction():
-                    db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                    rows = db.execute(f"SELECT * FROM calls {where} {order}", params).fetchall()
-                    if not rows:
-                        return []
-                    answers = db.execute(
-                        "SELECT * FROM answers WHERE call_seq = ANY(%s)"
-                        " ORDER BY call_seq, revision",
-                        ([r["seq"] for r in rows],),
-                    ).fetchall()
+                # One statement reads one snapshot: the calls and their logs agree.
+                rows = db.execute(f"{_READ} {where} {order}", params).fetchall()
             except psycopg.Error as error:
                 raise StoreError(self.where, f"cannot read: {self._said(error)}") from None
-            return assemble(rows, answers, json_text=True)
+        answers = [
+            {**a, "call_seq": row["seq"], "at": _utc(a["at"])} for row in rows for a in row["log"]
+        ]
+        return assemble(rows, answers, json_text=True)
 
     # -- practice results --------------------------------------------------------------
 
@@ -253,7 +258,7 @@ class PostgresStore(SqlReads):
                         ),
                     ).fetchone()
             except psycopg.Error as error:
-                raise StoreError(self.where, f"result not kept: {_first_line(error)}") from None
+                raise StoreError(self.where, f"result not kept: {self._said(error)}") from None
         assert row is not None
         return attrs.evolve(result, seq=int(row["seq"]))
 
@@ -266,7 +271,7 @@ class PostgresStore(SqlReads):
                         f"SELECT * FROM practice_results {where} ORDER BY seq", params
                     ).fetchall()
             except psycopg.Error as error:
-                raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
+                raise StoreError(self.where, f"cannot read: {self._said(error)}") from None
         return [practice_result(row) for row in rows]
 
     # -- health ------------------------------------------------------------------------
@@ -288,11 +293,38 @@ class PostgresStore(SqlReads):
             return {"synchronous_commit": row["synchronous_commit"], "fsync": fsync["fsync"]}
 
     def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            for db in self._connections:
-                db.close()
-            self._connections.clear()
+        self._pool.close()
+
+
+# An answer: the call moves on only at the revision read, its answers are added with it.
+_APPEND = """
+WITH moved AS (
+    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
+        outcome = %(outcome)s, updated = %(updated)s
+    WHERE id = %(id)s AND revision = %(revision)s
+    RETURNING seq
+), added AS (
+    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
+    SELECT moved.seq, %(revision)s + a.n, a.question, a.value, a.agent, a.at, a.by
+    FROM moved, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
+        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
+        at, by, n)
+    RETURNING 1
+)
+SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added
+"""
+
+# Calls with their logs in order, as JSON (values stay JSON text, as stored).
+_READ = """
+SELECT calls.*, COALESCE((
+    SELECT json_agg(json_build_object('question', a.question, 'value', a.value,
+        'agent', a.agent, 'at', a.at, 'answered_by', a.answered_by) ORDER BY a.revision)
+    FROM answers a WHERE a.call_seq = calls.seq), '[]'::json) AS log
+FROM calls"""
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
 
 
 def _insert_answers(

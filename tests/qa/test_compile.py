@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sopfsm
+from sopfsm.compiled import CompiledSop, compile_sop, compiled
 from sopfsm.errors import SopfsmError
 from sopfsm.model import SopSpec
-from sopfsm.qa.compile import CompiledSop, compile_sop, compiled
 from sopfsm.qa.read import RecordedCall
 from sopfsm.qa.verdict import judge
 from sopfsm.strategies import answer_plans, invalid_answers, valid_answers

@@ -10,10 +10,10 @@ import pytest
 
 import sopfsm
 from sopfsm.cli import main
+from sopfsm.compiled import compiled
 from sopfsm.formats.kinds import QUESTION_TYPES, type_name
 from sopfsm.formats.scxml import cond_of, sop_to_scxml
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
-from sopfsm.qa.compile import compiled
 from sopfsm.questions import METER_READING, NOT_KNOWN
 
 NOT_KNOWN_TYPED = ["tidak tahu", "Tidak Tahu", " tidak diketahui ", "tdk tahu", "unknown"]
