@@ -27,9 +27,19 @@ from typing import Final
 import attrs
 
 from sopfsm.answers import Value
-from sopfsm.call import BY_CSO, AnswerRecord, CallOutcome, Clock, in_answer_order, utc_now
+from sopfsm.call import (
+    BY_CSO,
+    DONE,
+    OPEN,
+    AnswerRecord,
+    CallOutcome,
+    Clock,
+    in_answer_order,
+    utc_now,
+)
 from sopfsm.catalogue import get_sop
 from sopfsm.declare import Branch
+from sopfsm.details import missing_details
 from sopfsm.errors import (
     CallFinished,
     InvalidAnswer,
@@ -261,6 +271,30 @@ class CompiledCall:
             data={record.question: record.value for record in self._answers},
             carries=at.carries,
         )
+
+    # A call the service walks holds answers alone: no correction, detail or wrap-up
+    # (those calls are replayed through sopfsm.Call), so its record reads as an open or
+    # done call with no customer yet, as the same Call would.
+    @property
+    def status(self) -> str:
+        return DONE if self._at.outcome is not None else OPEN
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+    @property
+    def corrections(self) -> tuple[()]:
+        return ()
+
+    @property
+    def customer(self) -> Mapping[str, str]:
+        return {}
+
+    @property
+    def missing_details(self) -> tuple[str, ...]:
+        outcome = self._at.outcome
+        return missing_details(outcome, {}) if outcome else ()
 
     def answer(
         self, question_id: str, raw: object, at: dt.datetime, by: str = BY_CSO
