@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
 from sopfsm.service import api, problems, stored_calls
-from sopfsm.service.auth import Tokens, load_secret, load_tokens
+from sopfsm.service.auth import TokenFile, Tokens, load_secret
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.openapi import description
 from sopfsm.service.pages import page_routes
@@ -82,9 +82,9 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     return app
 
 
-def _tokens(config: ServiceConfig) -> Tokens:
+def _tokens(config: ServiceConfig) -> Tokens | TokenFile:
     if config.tokens_file is not None:
-        return load_tokens(config.tokens_file)
+        return TokenFile(config.tokens_file)
     if config.dev and config.loopback:
         return Tokens(dev=True)
     if config.dev:

@@ -13,7 +13,7 @@ import collections
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start_answered, utc_now
@@ -136,11 +136,23 @@ def answer_call(
     revision: int,
     agent: str,
     live: LiveCalls | None = None,
+    check: Callable[[StoredCall], None] | None = None,
 ) -> tuple[StoredCall, Call]:
-    """Apply one answer to a call still at ``revision``; nothing changes if refused."""
+    """Apply one answer to a call still at ``revision``; nothing changes if refused.
+
+    ``check`` sees the call before anything else is checked, and may refuse the answer
+    (who may answer which call), by raising."""
     held = live.take(call_id, revision) if live is not None else None
+    if held is not None and live is not None and check is not None:
+        try:
+            check(held[0])
+        except BaseException:
+            live.keep(*held)  # a refused answer leaves the call held as it was
+            raise
     if held is None:
         stored = store.get(call_id)
+        if check is not None:
+            check(stored)
         if revision != stored.revision:
             raise StaleRevision(call_id, revision, stored.revision)
         call = replay(stored)

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from sopfsm.service.app import create_app
+from sopfsm.service.auth import TokenEntry, digest_of
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import CallStore, open_store
 from tests.backends import PATIENCE, ServerThread, postgres_url, store_url
@@ -18,9 +19,17 @@ TOKENS = {"tok-ana-0123456789": "ana", "tok-budi-9876543210": "budi"}
 
 @pytest.fixture
 def tokens_file(tmp_path: Path) -> Path:
+    """Ana's and Budi's tokens, hashed, as supervisors: the tests that predate roles race
+    and read each other's calls (tests/service/test_roles.py checks each role's rights)."""
     path = tmp_path / "tokens"
+    salt = bytes(16)
     path.write_text(
-        "# token agent\n" + "".join(f"{t} {a}\n" for t, a in TOKENS.items()), encoding="utf-8"
+        "# hash agent role\n"
+        + "".join(
+            f"{TokenEntry(a, 'supervisor', digest_of(salt, t.encode()), salt).line()}\n"
+            for t, a in TOKENS.items()
+        ),
+        encoding="utf-8",
     )
     return path
 
