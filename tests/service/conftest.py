@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from sopfsm.service.app import create_app
-from sopfsm.service.auth import TokenEntry, digest_of
+from sopfsm.service.auth import TokenEntry, digest_of, new_token
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import CallStore, open_store
 from tests.backends import PATIENCE, ServerThread, postgres_url, store_url
@@ -68,3 +68,49 @@ def client(base_url: str) -> Iterator[httpx.Client]:
         base_url=base_url, headers={"Authorization": "Bearer tok-ana-0123456789"}, timeout=PATIENCE
     ) as opened:
         yield opened
+
+
+ROLE_AGENTS = {"ana": "cso", "budi": "cso", "sari": "supervisor", "quinn": "qa", "adi": "admin"}
+
+
+@pytest.fixture
+def role_tokens(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A tokens file with an agent of every role (two CSOs: Ana and Budi), and each
+    agent's token."""
+    path = tmp_path / "role-tokens"
+    tokens, lines = {}, []
+    for agent, role in ROLE_AGENTS.items():
+        tokens[agent], entry = new_token(agent, role)
+        lines.append(entry.line())
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, tokens
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CallStore]:
+    opened = open_store(store_url(request.param, tmp_path, request))
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def role_clients(
+    any_store: CallStore, role_tokens: tuple[Path, dict[str, str]], secret_file: Path
+) -> Iterator[dict[str, httpx.Client]]:
+    """The service on each store, and a client for each agent of ``role_tokens``."""
+    path, tokens = role_tokens
+    app = create_app(ServiceConfig(tokens_file=path, secret_file=secret_file), any_store)
+    with ServerThread(app) as url:
+        clients = {
+            agent: httpx.Client(
+                base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
+            )
+            for agent, token in tokens.items()
+        }
+        try:
+            yield clients
+        finally:
+            for client in clients.values():
+                client.close()
