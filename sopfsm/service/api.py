@@ -7,6 +7,7 @@ the thread pool, since the stores block.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sopfsm.catalogue import all_sops, get_sop
-from sopfsm.service import roles, stored_calls
+from sopfsm.call import utc_now
+from sopfsm.service import personal, roles, stored_calls
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.problems import HttpProblem
 from sopfsm.service.requests import (
@@ -48,6 +50,7 @@ def routes() -> list[Route]:
         Route("/calls/{call_id}/saved", saved_call, methods=["GET"]),
         Route("/me", show_me, methods=["GET"]),
         Route("/tokens", list_tokens, methods=["GET"]),
+        Route("/personal-reads", list_personal_reads, methods=["GET"]),
     ]
 
 
@@ -158,10 +161,14 @@ async def show_call(request: Request) -> Response:
     only_params(request, ("lang",))
     lang = lang_of(request)
 
-    def load() -> dict[str, Any]:
-        stored = _store(request).get(request.path_params["call_id"])
+    def load() -> Any:
+        store = _store(request)
+        stored = store.get(request.path_params["call_id"])
         roles.check_reads(identity, stored)
-        return stored_calls.call_body(stored, stored_calls.replay(stored), lang)
+        body = stored_calls.call_body(stored, stored_calls.replay(stored), lang)
+        if personal.sees_personal(identity, stored):
+            personal.record_read(store, identity, stored, utc_now())
+        return personal.shown(identity, stored, body)
 
     return _json(await run_in_threadpool(load))
 
@@ -192,7 +199,10 @@ async def answer_call(request: Request) -> Response:
         live=request.app.state.live_calls,
         check=lambda held: roles.check_answers(identity, held),
     )
-    return _json(stored_calls.call_body(stored, call, lang))
+    body = stored_calls.call_body(stored, call, lang)
+    if personal.sees_personal(identity, stored):
+        await run_in_threadpool(personal.record_read, _store(request), identity, stored, utc_now())
+    return _json(personal.shown(identity, stored, body))
 
 
 async def list_calls(request: Request) -> Response:
@@ -233,7 +243,15 @@ async def list_calls(request: Request) -> Response:
         shown = found[:limit]
         more = len(found) > limit
         return {
-            "calls": [stored_calls.call_body(s, stored_calls.replay(s), lang) for s in shown],
+            "calls": [
+                personal.shown(
+                    identity,
+                    s,
+                    stored_calls.call_body(s, stored_calls.replay(s), lang),
+                    listing=True,
+                )
+                for s in shown
+            ],
             "next": cursor_text(shown[-1].seq) if more else None,
         }
 
@@ -247,9 +265,16 @@ async def saved_call(request: Request) -> Response:
     key: SigningKey | None = request.app.state.signing_key
 
     def save() -> str:
-        stored = _store(request).get(request.path_params["call_id"])
+        store = _store(request)
+        stored = store.get(request.path_params["call_id"])
         roles.check_reads(identity, stored)
-        return stored_calls.replay(stored).to_json(key=key)
+        call = stored_calls.replay(stored)
+        if personal.sees_personal(identity, stored):
+            personal.record_read(store, identity, stored, utc_now())
+            return call.to_json(key=key)
+        # A masked save is a record to read, not a call to restore: it carries no signature.
+        saved = json.loads(call.to_json())
+        return json.dumps(personal.shown(identity, stored, saved), ensure_ascii=False)
 
     return Response(await run_in_threadpool(save), media_type="application/json")
 
@@ -272,6 +297,25 @@ async def list_tokens(request: Request) -> Response:
     current = tokens.current() if hasattr(tokens, "current") else tokens
     rows = [{"agent": e.agent, "role": e.role, "hashed": e.salt is not None} for e in current.entries]
     return _json({"tokens": rows})
+
+
+async def list_personal_reads(request: Request) -> Response:
+    """Who read which call's full record, and when, newest first: supervisor and admin."""
+    roles.require(request, "audit_reads")
+    only_params(request, ("call", "limit"))
+    limit = int_query(request, "limit", 100, 1, MAX_PAGE)
+    call_id = request.query_params.get("call")
+
+    def listed() -> dict[str, Any]:
+        found = _store(request).reads(call_id, limit)
+        return {
+            "reads": [
+                {"agent": r.agent, "role": r.role, "call": r.call_id, "at": r.at.isoformat()}
+                for r in found
+            ]
+        }
+
+    return _json(await run_in_threadpool(listed))
 
 
 __all__ = ["agent_of", "routes"]

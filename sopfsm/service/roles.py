@@ -6,7 +6,8 @@
   the answer log names the supervisor, and the service logs the take-over); a supervisor
   standing in on the phones may start calls too.
 - ``qa`` reads every call, personal data included, and answers none.
-- ``admin`` manages tokens; reads no call.
+- ``admin`` manages tokens and sees who read personal data; reads no call.
+- ``supervisor`` and ``admin`` list who read which call's personal data, and when.
 - ``dev`` (``sopfsm serve --dev``, loopback only) may do everything.
 """
 
@@ -23,14 +24,20 @@ from sopfsm.service.problems import HttpProblem
 from sopfsm.store.base import StoredCall
 from sopfsm.text import Text
 
-Right = Literal["start", "answer", "read_all", "read_own", "read_personal", "tokens"]
+Right = Literal[
+    "start", "answer", "read_all", "read_own", "read_personal", "tokens", "audit_reads"
+]
 
 RIGHTS: dict[str, frozenset[Right]] = {
     "cso": frozenset({"start", "answer", "read_own"}),
-    "supervisor": frozenset({"start", "answer", "read_own", "read_all", "read_personal"}),
+    "supervisor": frozenset(
+        {"start", "answer", "read_own", "read_all", "read_personal", "audit_reads"}
+    ),
     "qa": frozenset({"read_own", "read_all", "read_personal"}),
-    "admin": frozenset({"tokens"}),
-    DEV_ROLE: frozenset({"start", "answer", "read_own", "read_all", "read_personal", "tokens"}),
+    "admin": frozenset({"tokens", "audit_reads"}),
+    DEV_ROLE: frozenset(
+        {"start", "answer", "read_own", "read_all", "read_personal", "tokens", "audit_reads"}
+    ),
 }
 
 _WHAT: dict[Right, Text] = {
@@ -40,6 +47,9 @@ _WHAT: dict[Right, Text] = {
     "read_own": Text(id="membaca panggilan", en="read calls"),
     "read_personal": Text(id="membaca data pribadi", en="read personal data"),
     "tokens": Text(id="mengelola token", en="manage tokens"),
+    "audit_reads": Text(
+        id="melihat siapa membaca data pribadi", en="see who read personal data"
+    ),
 }
 
 log = logging.getLogger("sopfsm.service")

@@ -33,6 +33,7 @@ TABLE: dict[str, dict[str, int]] = {
     "POST /v1/calls/{ana}/answers": {"cso": 200, "supervisor": 200, "qa": 403, "admin": 403},
     "POST /v1/calls/{budi}/answers": {"cso": 404, "supervisor": 200, "qa": 403, "admin": 403},
     "GET /v1/tokens": {"cso": 403, "supervisor": 403, "qa": 403, "admin": 200},
+    "GET /v1/personal-reads": {"cso": 403, "supervisor": 200, "qa": 403, "admin": 200},
 }  # fmt: skip
 
 
