@@ -15,12 +15,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from sopfsm.cli import calls, files, qa, review, serve, tokens
+from sopfsm.cli import calls, files, purge, qa, review, serve, tokens
 from sopfsm.cli.exit import ExitCode
 from sopfsm.errors import SopFileError, SopfsmError, one_line
 from sopfsm.text import Lang
 
-COMMAND_MODULES = (calls, review, files, serve, qa, tokens)
+COMMAND_MODULES = (calls, review, files, serve, qa, tokens, purge)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -48,6 +48,13 @@ def add_commands(commands: Any) -> None:
     serve.add_argument(
         "--dev", action="store_true", help="loopback only: any bearer token, used as the agent id"
     )
+    serve.add_argument(
+        "--retain-days",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="purge personal data of calls ended more than DAYS ago, at start and daily",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -65,6 +72,7 @@ def _serve(args: argparse.Namespace) -> int:
             tokens_file=args.tokens,
             dev=args.dev,
             secret_file=args.secret,
+            retain_days=args.retain_days,
         )
     )
     import uvicorn

@@ -7,7 +7,10 @@ screens (:mod:`sopfsm.service.pages`) and ``/static`` sit beside them.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, problems, stored_calls
+from sopfsm.service import api, personal, problems, stored_calls
 from sopfsm.service.auth import TokenFile, Tokens, load_secret
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.openapi import description
@@ -54,7 +57,12 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        retention = None
+        if config.retain_days is not None:
+            retention = asyncio.create_task(_retain(store, config.retain_days))
         yield
+        if retention is not None:
+            retention.cancel()
         if owns_store:
             await run_in_threadpool(store.close)
 
@@ -80,6 +88,24 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     app.state.live_calls = stored_calls.LiveCalls()
     app.state.signing_key = load_secret(config.secret_file) if config.secret_file else None
     return app
+
+
+PURGE_EVERY = 24 * 60 * 60.0
+
+
+async def _retain(store: CallStore, days: int) -> None:
+    """Purge the personal data of calls that ended more than ``days`` ago, now and daily."""
+    log = logging.getLogger("sopfsm.service")
+    while True:
+        now = dt.datetime.now(dt.UTC)
+        try:
+            changed = await run_in_threadpool(
+                personal.purge, store, now - dt.timedelta(days=days), now
+            )
+            log.info("personal data removed from %d call(s) ended over %d days ago", changed, days)
+        except SopfsmError as error:
+            log.error("purge of personal data failed: %s", error)
+        await asyncio.sleep(PURGE_EVERY)
 
 
 def _tokens(config: ServiceConfig) -> Tokens | TokenFile:

@@ -46,6 +46,13 @@ class ServiceConfig:
         default=MAX_BODY_BYTES, metadata=_help("largest request body accepted (413 above)")
     )
     page_size: int = attrs.field(default=50, metadata=_help("calls per page of GET /v1/calls"))
+    retain_days: int | None = attrs.field(
+        default=None,
+        metadata=_help(
+            "purge the personal data of calls that ended more than this many days ago, "
+            "at start and daily (unset: keep)"
+        ),
+    )
 
     @property
     def loopback(self) -> bool:

@@ -104,7 +104,8 @@ def test_the_service_page_names_every_setting() -> None:
     section = (ROOT / "docs" / "service.md").read_text(encoding="utf-8")
     flags = {"host": "--host", "port": "--port", "workers": "--workers", "store": "--store",
              "tokens_file": "--tokens", "dev": "--dev", "secret_file": "--secret",
-             "max_body_bytes": "64 KiB", "page_size": "limit"}  # fmt: skip
+             "max_body_bytes": "64 KiB", "page_size": "limit",
+             "retain_days": "--retain-days"}  # fmt: skip
     assert set(flags) == set(config.settings())
     missing = [name for name, word in flags.items() if not re.search(re.escape(word), section)]
     assert missing == []
