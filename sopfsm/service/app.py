@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, personal, problems, stored_calls
+from sopfsm.service import api, personal, problems, session, stored_calls
 from sopfsm.service.auth import TokenFile, Tokens, load_secret
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.openapi import description
@@ -74,6 +74,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             Mount("/v1", routes=api.routes()),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
             *page_routes(),
+            *session.page_routes(),
         ],
         exception_handlers={
             SopfsmError: problems.on_sopfsm_error,
@@ -87,6 +88,10 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     app.state.tokens = tokens
     app.state.live_calls = stored_calls.LiveCalls()
     app.state.signing_key = load_secret(config.secret_file) if config.secret_file else None
+    # Sessions signed with the service's secret survive a restart and are good on every
+    # worker; without one, each process signs its own and a restart signs everyone out.
+    key = app.state.signing_key
+    app.state.session_secret = key.secret if key is not None else session.new_secret()
     return app
 
 

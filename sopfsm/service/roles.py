@@ -19,6 +19,7 @@ from typing import Literal
 from starlette.requests import Request
 
 from sopfsm.errors import UnknownCall
+from sopfsm.service import session
 from sopfsm.service.auth import DEV_ROLE, Identity, Unauthorized
 from sopfsm.service.problems import HttpProblem
 from sopfsm.store.base import StoredCall
@@ -61,8 +62,13 @@ def identity_of(request: Request) -> Identity:
     known: Identity | None = request.scope.get("sopfsm.identity")
     if known is not None:
         return known
+    header = request.headers.get("authorization")
+    cookie = request.cookies.get(session.COOKIE)
     try:
-        identity: Identity = request.app.state.tokens.identify(request.headers.get("authorization"))
+        if header is None and cookie is not None:
+            identity = _by_cookie(request, cookie)
+        else:
+            identity = request.app.state.tokens.identify(header)
     except Unauthorized as error:
         raise HttpProblem(
             401,
@@ -73,11 +79,30 @@ def identity_of(request: Request) -> Identity:
     return identity
 
 
+def _by_cookie(request: Request, cookie: str) -> Identity:
+    tokens, secret = request.app.state.tokens, request.app.state.session_secret
+    identity = session.identity_of_cookie(tokens, cookie, secret)
+    try:
+        session.check_same_origin(request)
+    except session.CrossSite as error:
+        raise HttpProblem(
+            403,
+            "cross-site",
+            Text(
+                id="permintaan yang mengubah data hanya dari halaman layanan ini",
+                en=f"refused: {error}",
+            ),
+        ) from None
+    return identity
+
+
 def _id_reason(reason: str) -> str:
     if reason.startswith("no Authorization"):
         return "tidak ada header Authorization; kirim Authorization: Bearer TOKEN"
     if reason.startswith("the token is not known"):
         return "token tidak dikenal"
+    if reason.startswith("the session"):
+        return "sesi tidak berlaku; masuk lagi"
     return "header Authorization harus Bearer TOKEN, dengan token"
 
 
