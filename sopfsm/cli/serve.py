@@ -49,6 +49,17 @@ def add_commands(commands: Any) -> None:
         "--dev", action="store_true", help="loopback only: any bearer token, used as the agent id"
     )
     serve.add_argument(
+        "--tls-cert", type=Path, default=None, metavar="FILE", help="serve HTTPS: PEM certificate"
+    )
+    serve.add_argument(
+        "--tls-key", type=Path, default=None, metavar="FILE", help="serve HTTPS: PEM private key"
+    )
+    serve.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="off loopback without TLS: a TLS proxy in front serves HTTPS",
+    )
+    serve.add_argument(
         "--retain-days",
         type=int,
         default=None,
@@ -73,13 +84,17 @@ def _serve(args: argparse.Namespace) -> int:
             dev=args.dev,
             secret_file=args.secret,
             retain_days=args.retain_days,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            behind_proxy=args.behind_proxy,
         )
     )
     import uvicorn
 
     app = _app(config)  # refuses bad settings and an unknown schema before listening
     where = app.state.store.where
-    print(f"sopfsm serve: listening on http://{_hostport(config.host, config.port)}", flush=True)
+    scheme = "https" if config.tls_cert else "http"
+    print(f"sopfsm serve: listening on {scheme}://{_hostport(config.host, config.port)}", flush=True)
     print(f"sopfsm serve: call store {where}", flush=True)
     key = app.state.signing_key
     if key is None:
@@ -88,8 +103,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"sopfsm serve: saved calls signed with key {key.id}", flush=True)
     if config.dev:
         print("sopfsm serve: dev mode: any bearer token is accepted as its agent id", flush=True)
+    tls: dict[str, Any] = {"proxy_headers": config.behind_proxy}
+    if config.tls_cert is not None:
+        tls.update(ssl_certfile=str(config.tls_cert), ssl_keyfile=str(config.tls_key))
     if config.workers == 1:
-        uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+        uvicorn.run(app, host=config.host, port=config.port, log_level="warning", **tls)
     else:
         app.state.store.close()
         os.environ[CONFIG_ENV] = _dump(config)
@@ -100,6 +118,7 @@ def _serve(args: argparse.Namespace) -> int:
             port=config.port,
             workers=config.workers,
             log_level="warning",
+            **tls,
         )
     return ExitCode.OK
 
@@ -121,7 +140,7 @@ def worker_app() -> Any:
     from sopfsm.service.config import ServiceConfig
 
     data = json.loads(os.environ[CONFIG_ENV])
-    for key in ("tokens_file", "secret_file"):
+    for key in ("tokens_file", "secret_file", "tls_cert", "tls_key"):
         data[key] = Path(data[key]) if data[key] else None
     return _app(ServiceConfig(**data))
 

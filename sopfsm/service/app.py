@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -26,6 +27,7 @@ from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
 from sopfsm.service import api, personal, problems, session, stored_calls
 from sopfsm.service.auth import TokenFile, Tokens, load_secret
 from sopfsm.service.config import ServiceConfig
+from sopfsm.service.headers import SecurityHeaders
 from sopfsm.service.openapi import description
 from sopfsm.service.pages import page_routes
 from sopfsm.store.base import CallStore
@@ -40,6 +42,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     off loopback without one (dev mode is loopback only).
     """
     tokens = _tokens(config)
+    _check_transport(config)
     openapi = description()
 
     async def healthz(_request: Request) -> Response:
@@ -82,6 +85,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             HTTPException: problems.on_starlette_http,
         },
         lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
     )
     app.state.config = config
     app.state.store = store
@@ -111,6 +115,20 @@ async def _retain(store: CallStore, days: int) -> None:
         except SopfsmError as error:
             log.error("purge of personal data failed: %s", error)
         await asyncio.sleep(PURGE_EVERY)
+
+
+def _check_transport(config: ServiceConfig) -> None:
+    """Bearer tokens and session cookies cross the network only encrypted: off loopback
+    the service serves TLS itself, or is told it sits behind a proxy that does."""
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise ServiceConfigError("--tls-cert/--tls-key", "give both the certificate and its key")
+    if config.loopback or config.tls_cert is not None or config.behind_proxy:
+        return
+    raise ServiceConfigError(
+        "--host",
+        f"{config.host} is off loopback and tokens would cross the network in clear: give "
+        "--tls-cert FILE --tls-key FILE, or --behind-proxy when a TLS proxy serves it",
+    )
 
 
 def _tokens(config: ServiceConfig) -> Tokens | TokenFile:

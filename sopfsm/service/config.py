@@ -46,6 +46,19 @@ class ServiceConfig:
         default=MAX_BODY_BYTES, metadata=_help("largest request body accepted (413 above)")
     )
     page_size: int = attrs.field(default=50, metadata=_help("calls per page of GET /v1/calls"))
+    tls_cert: Path | None = attrs.field(
+        default=None, metadata=_help("PEM certificate (chain) to serve HTTPS with; with tls_key")
+    )
+    tls_key: Path | None = attrs.field(
+        default=None, metadata=_help("PEM private key of tls_cert")
+    )
+    behind_proxy: bool = attrs.field(
+        default=False,
+        metadata=_help(
+            "off loopback without TLS: a TLS proxy in front serves HTTPS (trusts its "
+            "X-Forwarded-Proto)"
+        ),
+    )
     retain_days: int | None = attrs.field(
         default=None,
         metadata=_help(
