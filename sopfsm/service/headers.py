@@ -3,7 +3,9 @@
 The pages load nothing from outside the service (a browser test checks), so the policy
 allows only the service itself: no inline script or style, no plugin, no framing
 (``frame-ancestors 'none'``, clickjacking), forms posted only here. The flowchart's
-full-size copy is a ``blob:`` the page makes, and images may be ``data:``.
+full-size copy is a ``blob:`` the page makes, and images may be ``data:``. The referrer
+goes to the service alone (``same-origin``, not ``no-referrer``: with no referrer at all a
+browser sends ``Origin: null`` on a form post, and the sign-in's origin check needs it).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ CONTENT_SECURITY_POLICY = (
 HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )

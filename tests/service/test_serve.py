@@ -56,9 +56,9 @@ def test_a_store_of_an_unknown_schema_is_refused(
     path = tmp_path / "calls.db"
     open_store(f"sqlite:///{path}").close()
     with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO sopfsm_migrations VALUES (2, 'later', 'now')")
+        db.execute("INSERT INTO sopfsm_migrations VALUES (99, 'later', 'now')")
     assert main(["serve", "--dev", "--store", f"sqlite:///{path}"]) == 2
-    assert "unknown schema migration 0002_later" in capsys.readouterr().err
+    assert "unknown schema migration 0099_later" in capsys.readouterr().err
 
 
 def test_dev_mode_prints_where_it_listens_and_its_store_and_answers(tmp_path: Path) -> None:

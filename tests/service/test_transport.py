@@ -30,7 +30,7 @@ def assert_strict(response: httpx.Response) -> None:
     assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "http" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
 
 def test_every_page_and_api_response_sends_the_strict_headers(tokens_file: Path) -> None:
     app = create_app(ServiceConfig(tokens_file=tokens_file), open_store("memory:"))
