@@ -94,7 +94,9 @@ def _serve(args: argparse.Namespace) -> int:
     app = _app(config)  # refuses bad settings and an unknown schema before listening
     where = app.state.store.where
     scheme = "https" if config.tls_cert else "http"
-    print(f"sopfsm serve: listening on {scheme}://{_hostport(config.host, config.port)}", flush=True)
+    print(
+        f"sopfsm serve: listening on {scheme}://{_hostport(config.host, config.port)}", flush=True
+    )
     print(f"sopfsm serve: call store {where}", flush=True)
     key = app.state.signing_key
     if key is None:

@@ -60,7 +60,9 @@ def _file_option(parser: argparse.ArgumentParser) -> None:
 def _path(args: argparse.Namespace) -> Path:
     from sopfsm.errors import ServiceConfigError
 
-    path: Path | None = args.file or (Path(os.environ[TOKENS_ENV]) if os.environ.get(TOKENS_ENV) else None)
+    path: Path | None = args.file or (
+        Path(os.environ[TOKENS_ENV]) if os.environ.get(TOKENS_ENV) else None
+    )
     if path is None:
         raise ServiceConfigError("--file", f"no tokens file: give --file F (or ${TOKENS_ENV})")
     return path
@@ -103,9 +105,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     entries = _entries(_path(args))
-    rows = [
-        {"agent": e.agent, "role": e.role, "hashed": e.salt is not None} for e in entries
-    ]
+    rows = [{"agent": e.agent, "role": e.role, "hashed": e.salt is not None} for e in entries]
     if args.json:
         print_json({"tokens": rows})
         return ExitCode.OK
@@ -142,10 +142,11 @@ def _rehash(args: argparse.Namespace) -> int:
     entries = _entries(path)
     done = []
     for entry in entries:
-        if entry.salt is None:
-            salt = secrets.token_bytes(16)
-            entry = attrs.evolve(entry, salt=salt, digest=digest_of(salt, entry.digest))
-        done.append(entry)
+        salt = secrets.token_bytes(16)
+        plain = entry.salt is None
+        done.append(
+            attrs.evolve(entry, salt=salt, digest=digest_of(salt, entry.digest)) if plain else entry
+        )
     _write(path, tuple(done))
     sys.stderr.write(f"sopfsm: {path}: every token kept as a hash\n")
     return ExitCode.OK

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sopfsm.catalogue import all_sops, get_sop
 from sopfsm.call import utc_now
+from sopfsm.catalogue import all_sops, get_sop
 from sopfsm.service import personal, roles, stored_calls
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.problems import HttpProblem
@@ -295,7 +295,9 @@ async def list_tokens(request: Request) -> Response:
     only_params(request, ())
     tokens = request.app.state.tokens
     current = tokens.current() if hasattr(tokens, "current") else tokens
-    rows = [{"agent": e.agent, "role": e.role, "hashed": e.salt is not None} for e in current.entries]
+    rows = [
+        {"agent": e.agent, "role": e.role, "hashed": e.salt is not None} for e in current.entries
+    ]
     return _json({"tokens": rows})
 
 

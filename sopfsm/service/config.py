@@ -49,9 +49,7 @@ class ServiceConfig:
     tls_cert: Path | None = attrs.field(
         default=None, metadata=_help("PEM certificate (chain) to serve HTTPS with; with tls_key")
     )
-    tls_key: Path | None = attrs.field(
-        default=None, metadata=_help("PEM private key of tls_cert")
-    )
+    tls_key: Path | None = attrs.field(default=None, metadata=_help("PEM private key of tls_cert"))
     behind_proxy: bool = attrs.field(
         default=False,
         metadata=_help(

@@ -25,9 +25,7 @@ from sopfsm.service.problems import HttpProblem
 from sopfsm.store.base import StoredCall
 from sopfsm.text import Text
 
-Right = Literal[
-    "start", "answer", "read_all", "read_own", "read_personal", "tokens", "audit_reads"
-]
+Right = Literal["start", "answer", "read_all", "read_own", "read_personal", "tokens", "audit_reads"]
 
 RIGHTS: dict[str, frozenset[Right]] = {
     "cso": frozenset({"start", "answer", "read_own"}),
@@ -48,9 +46,7 @@ _WHAT: dict[Right, Text] = {
     "read_own": Text(id="membaca panggilan", en="read calls"),
     "read_personal": Text(id="membaca data pribadi", en="read personal data"),
     "tokens": Text(id="mengelola token", en="manage tokens"),
-    "audit_reads": Text(
-        id="melihat siapa membaca data pribadi", en="see who read personal data"
-    ),
+    "audit_reads": Text(id="melihat siapa membaca data pribadi", en="see who read personal data"),
 }
 
 log = logging.getLogger("sopfsm.service")

@@ -23,7 +23,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from sopfsm.service.auth import DEV_ROLE, Identity, Tokens, TokenEntry, Unauthorized
+from sopfsm.service.auth import DEV_ROLE, Identity, TokenEntry, Tokens, Unauthorized
 
 COOKIE = "sopfsm_session"
 MAX_AGE = 12 * 60 * 60
@@ -55,7 +55,9 @@ def _entry(tokens: Tokens, agent: str) -> TokenEntry | None:
     return next((e for e in tokens.entries if e.agent == agent), None)
 
 
-def cookie_for(tokens: Any, token: str, secret: bytes, now: float | None = None) -> tuple[Identity, str]:
+def cookie_for(
+    tokens: Any, token: str, secret: bytes, now: float | None = None
+) -> tuple[Identity, str]:
     """The identity ``token`` names and the cookie value of its session, or
     :class:`Unauthorized`."""
     current = _current(tokens)
@@ -75,7 +77,9 @@ def _sign(secret: bytes, body: bytes) -> str:
     return hmac.new(secret, b"sopfsm-session:" + body, hashlib.sha256).hexdigest()
 
 
-def identity_of_cookie(tokens: Any, value: str, secret: bytes, now: float | None = None) -> Identity:
+def identity_of_cookie(
+    tokens: Any, value: str, secret: bytes, now: float | None = None
+) -> Identity:
     """Who a session cookie names, or :class:`Unauthorized` (forged, expired, revoked)."""
     body, _, signature = value.partition(".")
     if not hmac.compare_digest(_sign(secret, body.encode()), signature):
@@ -179,7 +183,9 @@ async def signin(request: Request) -> Any:
     try:
         if not token:
             raise Unauthorized("no token")
-        _identity, value = cookie_for(request.app.state.tokens, token, request.app.state.session_secret)
+        _identity, value = cookie_for(
+            request.app.state.tokens, token, request.app.state.session_secret
+        )
     except Unauthorized:
         return HTMLResponse(_PAGE.replace("{notice}", _UNKNOWN), status_code=401)
     response = RedirectResponse("/", status_code=303)
@@ -198,5 +204,7 @@ async def signout(request: Request) -> Any:
     except CrossSite:
         return HTMLResponse(_PAGE.replace("{notice}", _CROSS_SITE), status_code=403)
     response = RedirectResponse("/signin", status_code=303)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure(request))
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="strict", secure=secure(request)
+    )
     return response

@@ -206,8 +206,7 @@ class PostgresStore(SqlReads):
         with self._connection() as db:
             try:
                 db.execute(
-                    "INSERT INTO personal_reads (agent, role, call_id, at)"
-                    " VALUES (%s, %s, %s, %s)",
+                    "INSERT INTO personal_reads (agent, role, call_id, at) VALUES (%s, %s, %s, %s)",
                     (read.agent, read.role, read.call_id, read.at),
                 )
             except psycopg.Error as error:

@@ -141,12 +141,18 @@ class SqliteStore(SqlReads):
 
     def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
         where, params = ("WHERE call_id = ?", [call_id]) if call_id is not None else ("", [])
-        rows = self._reader().execute(
-            f"SELECT agent, role, call_id, at FROM personal_reads {where}"
-            f" ORDER BY seq DESC LIMIT {int(limit)}",
-            params,
-        ).fetchall()
-        return [PersonalRead(r["agent"], r["role"], r["call_id"], parse_time(r["at"])) for r in rows]
+        rows = (
+            self._reader()
+            .execute(
+                f"SELECT agent, role, call_id, at FROM personal_reads {where}"
+                f" ORDER BY seq DESC LIMIT {int(limit)}",
+                params,
+            )
+            .fetchall()
+        )
+        return [
+            PersonalRead(r["agent"], r["role"], r["call_id"], parse_time(r["at"])) for r in rows
+        ]
 
     def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
         def apply(db: sqlite3.Connection) -> None:

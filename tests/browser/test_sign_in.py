@@ -35,6 +35,7 @@ def tokens(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def served(tmp_path: Path, tokens: dict[str, str]) -> Iterator[str]:
+    assert tokens, "the tokens file is written before the service reads it"
     store = open_store("memory:")
     app = create_app(ServiceConfig(tokens_file=tmp_path / "tokens"), store)
     with ServerThread(app) as url:

@@ -130,9 +130,14 @@ def test_purge_removes_personal_data_and_keeps_qas_verdicts(
     path, tokens = role_tokens
     try:
         app = create_app(ServiceConfig(tokens_file=path), store)
-        with ServerThread(app) as base, httpx.Client(
-            base_url=base, headers={"Authorization": f"Bearer {tokens['ana']}"}, timeout=PATIENCE
-        ) as ana:
+        with (
+            ServerThread(app) as base,
+            httpx.Client(
+                base_url=base,
+                headers={"Authorization": f"Bearer {tokens['ana']}"},
+                timeout=PATIENCE,
+            ) as ana,
+        ):
             ended = close(ana, start(ana, **ANSWERS))
             still_open = start(ana, **ANSWERS)
             unanswered = start(ana, target_tariff="subsidi")

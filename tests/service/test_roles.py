@@ -47,7 +47,9 @@ def start(client: httpx.Client, **answers: object) -> dict[str, Any]:
 def ask(clients: dict[str, httpx.Client], role: str, route: str) -> httpx.Response:
     method, _, path = route.partition(" ")
     client = clients[AGENT_OF_ROLE[role]]
-    calls = {agent: start(clients[agent])["id"] for agent in ("ana", "budi") if f"{{{agent}}}" in path}
+    calls = {
+        agent: start(clients[agent])["id"] for agent in ("ana", "budi") if f"{{{agent}}}" in path
+    }
     path = path.format(**calls)
     if method == "POST" and path.endswith("/answers"):
         body: dict[str, Any] = {"question": "accepts_explanation", "value": "ya", "revision": 0}
@@ -134,9 +136,12 @@ def test_a_refused_answer_changes_nothing(role_clients: dict[str, httpx.Client])
 def test_dev_mode_lets_one_person_on_loopback_do_everything() -> None:
     store = open_store("memory:")
     app = create_app(ServiceConfig(dev=True), store)
-    with ServerThread(app) as url, httpx.Client(
-        base_url=url, headers={"Authorization": "Bearer ana"}, timeout=PATIENCE
-    ) as client:
+    with (
+        ServerThread(app) as url,
+        httpx.Client(
+            base_url=url, headers={"Authorization": "Bearer ana"}, timeout=PATIENCE
+        ) as client,
+    ):
         assert client.get("/v1/me").json() == {"agent": "ana", "role": "dev"}
         call = start(client)
         other = client.get(f"/v1/calls/{call['id']}", headers={"Authorization": "Bearer budi"})

@@ -25,12 +25,14 @@ ROOT = Path(__file__).parent.parent.parent
 ROUTES = ["/", "/signin", "/practice", "/healthz", "/openapi.json", "/static/call.js",
           "/pages/sops.json", "/v1/sops", "/v1/me", "/nowhere", "/static/nothing.js"]  # fmt: skip
 
+
 def assert_strict(response: httpx.Response) -> None:
     policy = response.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "http" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "same-origin"
+
 
 def test_every_page_and_api_response_sends_the_strict_headers(tokens_file: Path) -> None:
     app = create_app(ServiceConfig(tokens_file=tokens_file), open_store("memory:"))
@@ -40,6 +42,7 @@ def test_every_page_and_api_response_sends_the_strict_headers(tokens_file: Path)
                 response = client.get(path, headers=headers)
                 assert_strict(response)
         assert_strict(client.post("/v1/calls", json={}))  # a refusal too
+
 
 def test_off_loopback_without_tls_the_service_refuses_to_start(
     tokens_file: Path, capsys: pytest.CaptureFixture[str]
@@ -52,6 +55,7 @@ def test_off_loopback_without_tls_the_service_refuses_to_start(
         create_app(ServiceConfig(tls_cert=tokens_file, dev=True), open_store("memory:"))
     behind = ServiceConfig(host="0.0.0.0", tokens_file=tokens_file, behind_proxy=True)
     assert create_app(behind, open_store("memory:")) is not None
+
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and its key, made here by ``openssl``."""
@@ -83,7 +87,9 @@ def test_the_service_serves_https_with_the_given_certificate(tmp_path: Path) -> 
     )  # fmt: skip
     base = f"https://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=base, verify=ssl.create_default_context(cafile=cert), timeout=PATIENCE) as client:
+        with httpx.Client(
+            base_url=base, verify=ssl.create_default_context(cafile=cert), timeout=PATIENCE
+        ) as client:
             deadline = time.monotonic() + PATIENCE
             while True:
                 try:
