@@ -107,6 +107,17 @@ def personal_values(stored: StoredCall) -> dict[str, str]:
     return found
 
 
+def mask_answer(question: str, value: object) -> object:
+    """``value`` masked when ``question`` asks for personal data (any text, valid or not)."""
+    kind = _kinds().get(question)
+    name = field_of(kind, question) if kind is not None else None
+    if name is None and question in MASKS:
+        name = question
+    if name is None or not isinstance(value, str):
+        return value
+    return MASKS[name](value)
+
+
 def sees_personal(identity: Identity, stored: StoredCall) -> bool:
     """Whether ``identity`` may see the call's personal data in full."""
     if may(identity, "read_personal"):

@@ -195,3 +195,18 @@ def test_purge_refuses_days_that_are_not_a_whole_number(
         main(["purge", "--older-than", days, "--store", "memory:"])
     assert exited.value.code == 2
     assert "DAYS" in capsys.readouterr().err
+
+
+def test_check_calls_masks_a_recorded_nik_unless_asked_to_show_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = tmp_path / "calls.jsonl"
+    call = {"call_id": "c1", "sop": "turun-daya", "agent": "ana", "outcome": "APKT_TO_UNIT",
+            "answers": [{"question": "target_tariff", "value": "subsidized"},
+                        {"question": "nik", "value": "3273014505850000"}]}  # fmt: skip
+    recorded.write_text(json.dumps(call) + "\n", encoding="utf-8")
+    main(["check-calls", str(recorded), "--format", "jsonl"])
+    masked = capsys.readouterr().out
+    assert "3273 **** **** 0000" in masked and "3273014505850000" not in masked
+    main(["check-calls", str(recorded), "--format", "jsonl", "--show-personal"])
+    assert "3273014505850000" in capsys.readouterr().out
