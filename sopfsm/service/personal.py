@@ -6,7 +6,8 @@ An answer is personal when its question asks for one of these kinds (every NIK q
 and any question or customer detail named ``idpel``, ``phone``, ``name`` or ``address``).
 
 Who sees a full value (:func:`sees_personal`): ``qa`` and ``supervisor`` (and dev mode),
-and the call's own agent while the call is open. Everyone else, and every listing, gets
+and the call's own agent while the call is open, and for the wrap-up after its outcome
+(:data:`WRAP_UP`), when the APKT report is written. Everyone else, and every listing, gets
 the masked value, wherever in a body it appears. Every full record read by ``qa`` or a
 ``supervisor`` is recorded in the store (:class:`~sopfsm.store.base.PersonalRead`).
 
@@ -118,12 +119,21 @@ def mask_answer(question: str, value: object) -> object:
     return MASKS[name](value)
 
 
-def sees_personal(identity: Identity, stored: StoredCall) -> bool:
+WRAP_UP = dt.timedelta(minutes=30)
+"""How long after its outcome a call is still open to its own agent: the APKT report the
+CSO pastes at the outcome must carry the customer's NIK (5A.2b)."""
+
+
+def sees_personal(identity: Identity, stored: StoredCall, now: dt.datetime | None = None) -> bool:
     """Whether ``identity`` may see the call's personal data in full."""
     if may(identity, "read_personal"):
         return True
     own = stored.agent == identity.agent and may(identity, "read_own")
-    return own and stored.state.outcome is None
+    if not own:
+        return False
+    if stored.state.outcome is None:
+        return True
+    return (now or dt.datetime.now(dt.UTC)) - stored.updated < WRAP_UP
 
 
 def masked(body: Any, values: Mapping[str, str]) -> Any:

@@ -16,6 +16,7 @@ import pytest
 from sopfsm.cli import main
 from sopfsm.qa.check import check_chunk
 from sopfsm.qa.read import store_chunks
+from sopfsm.service import personal
 from sopfsm.service.personal import MASKS, mask_nik, purge
 from sopfsm.store import CallStore, open_store
 from tests.backends import store_url
@@ -67,7 +68,9 @@ def everything(client: httpx.Client, call_id: str) -> dict[str, httpx.Response]:
 
 
 def test_only_the_calls_own_agent_while_open_qa_and_supervisors_see_a_full_nik(
-    role_clients: dict[str, httpx.Client], caplog: pytest.LogCaptureFixture
+    role_clients: dict[str, httpx.Client],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     ana = role_clients["ana"]
@@ -77,7 +80,9 @@ def test_only_the_calls_own_agent_while_open_qa_and_supervisors_see_a_full_nik(
     assert not FULL_NIK.search(ana.get("/v1/calls").text)  # a listing never
     assert "3273 **** **** 0002" in ana.get("/v1/calls").text
     closed = close(ana, call)
-    assert not FULL_NIK.search(json.dumps(closed))  # the call ended: masked
+    assert FULL_NIK.search(json.dumps(closed))  # the APKT report at the outcome carries it
+    monkeypatch.setattr(personal, "WRAP_UP", dt.timedelta(0))  # the wrap-up is over
+    assert not FULL_NIK.search(ana.get(f"/v1/calls/{call['id']}").text)
     for agent in ("ana", "budi", "adi"):
         for what, response in everything(role_clients[agent], call["id"]).items():
             assert not FULL_NIK.search(response.text), (agent, what)
