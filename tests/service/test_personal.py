@@ -63,7 +63,8 @@ def everything(client: httpx.Client, call_id: str) -> dict[str, httpx.Response]:
         "saved": client.get(f"/v1/calls/{call_id}/saved"),
         "list": client.get("/v1/calls"),
         "list-en": client.get("/v1/calls", params={"lang": "en"}),
-        "page": client.get(f"/call?call={call_id}"),
+        "page": client.get("/"),
+        "diagram": client.get(f"/v1/sops/turun-daya/diagram.svg?call={call_id}"),
     }
 
 
