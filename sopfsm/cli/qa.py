@@ -45,6 +45,12 @@ def add_commands(commands: Any) -> None:
     check.add_argument("--html", metavar="OUT", help="also write the HTML report to OUT")
     check.add_argument("--jobs", type=_positive, default=1, help="processes (default: 1)")
     check.add_argument(
+        "--show-personal",
+        action="store_true",
+        help="print recorded personal data (a NIK) in full, for QA who may see it "
+        "(default: masked, 3171 **** **** 0001)",
+    )
+    check.add_argument(
         "--lang",
         choices=("en", "id"),
         default="en",
@@ -113,7 +119,8 @@ def _check_calls(args: argparse.Namespace) -> int:
                 bar.write(f"sopfsm: {plain(where)}: skipped: {reason}", file=sys.stderr)
             printed += 1
         if jsonl and result.lines:
-            sys.stdout.write("\n".join(result.lines) + "\n")
+            lines = result.lines if args.show_personal else [_masked(x) for x in result.lines]
+            sys.stdout.write("\n".join(lines) + "\n")
 
     sizes = [_size(name) for name in args.files]
     total = None if None in sizes else sum(s for s in sizes if s is not None)
@@ -139,7 +146,8 @@ def _check_calls(args: argparse.Namespace) -> int:
     if printed > MAX_PROBLEMS_PRINTED:
         print(f"sopfsm: {printed - MAX_PROBLEMS_PRINTED} more lines skipped", file=sys.stderr)
     if jsonl:
-        sys.stdout.write(json_line({"summary": summary.to_dict()}) + "\n")
+        line = json_line({"summary": summary.to_dict()})
+        sys.stdout.write((line if args.show_personal else _masked(line)) + "\n")
     elif args.markdown:
         sys.stdout.write(summary_markdown(summary) + "\n")
     else:
@@ -180,3 +188,23 @@ def _simulate(args: argparse.Namespace) -> int:
     else:
         write(records, sys.stdout)
     return ExitCode.OK
+
+
+def _masked(line: str) -> str:
+    """A verdict line with each recorded personal answer masked, as the service masks it."""
+    import json
+
+    from sopfsm.qa.check import json_line
+    from sopfsm.service.personal import mask_answer
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        if not isinstance(item, dict):
+            return item
+        shown = {key: walk(value) for key, value in item.items()}
+        if isinstance(shown.get("question"), str) and "recorded" in shown:
+            shown["recorded"] = mask_answer(shown["question"], shown["recorded"])
+        return shown
+
+    return json_line(walk(json.loads(line)))

@@ -60,6 +60,24 @@ def add_commands(commands: Any) -> None:
     serve.add_argument(
         "--dev", action="store_true", help="loopback only: any bearer token, used as the agent id"
     )
+    serve.add_argument(
+        "--tls-cert", type=Path, default=None, metavar="FILE", help="serve HTTPS: PEM certificate"
+    )
+    serve.add_argument(
+        "--tls-key", type=Path, default=None, metavar="FILE", help="serve HTTPS: PEM private key"
+    )
+    serve.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="off loopback without TLS: a TLS proxy in front serves HTTPS",
+    )
+    serve.add_argument(
+        "--retain-days",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="purge personal data of calls ended more than DAYS ago, at start and daily",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -80,6 +98,10 @@ def _serve(args: argparse.Namespace) -> int:
             shutdown_seconds=SHUTDOWN_SECONDS
             if args.shutdown_seconds is None
             else max(0, args.shutdown_seconds),
+            retain_days=args.retain_days,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            behind_proxy=args.behind_proxy,
         )
     )
     if config.workers > 1 and store_url.startswith("memory:"):
@@ -99,7 +121,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     app = _app(config)  # refuses bad settings and an unknown schema before listening
     where = app.state.store.where
-    print(f"sopfsm serve: listening on http://{_hostport(config.host, config.port)}", flush=True)
+    scheme = "https" if config.tls_cert else "http"
+    print(
+        f"sopfsm serve: listening on {scheme}://{_hostport(config.host, config.port)}", flush=True
+    )
     print(f"sopfsm serve: call store {where}", flush=True)
     key = app.state.signing_key
     if key is None:
@@ -108,6 +133,9 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"sopfsm serve: saved calls signed with key {key.id}", flush=True)
     if config.dev:
         print("sopfsm serve: dev mode: any bearer token is accepted as its agent id", flush=True)
+    tls: dict[str, Any] = {"proxy_headers": config.behind_proxy}
+    if config.tls_cert is not None:
+        tls.update(ssl_certfile=str(config.tls_cert), ssl_keyfile=str(config.tls_key))
     if config.workers == 1:
         uvicorn.run(
             app,
@@ -115,6 +143,7 @@ def _serve(args: argparse.Namespace) -> int:
             port=config.port,
             log_level="warning",
             timeout_graceful_shutdown=config.shutdown_seconds,
+            **tls,
         )
     else:
         app.state.store.close()
@@ -127,6 +156,7 @@ def _serve(args: argparse.Namespace) -> int:
             workers=config.workers,
             log_level="warning",
             timeout_graceful_shutdown=config.shutdown_seconds,
+            **tls,
         )
     return ExitCode.OK
 
@@ -171,7 +201,7 @@ def worker_app() -> Any:
     from sopfsm.service.config import ServiceConfig
 
     data = json.loads(os.environ[CONFIG_ENV])
-    for key in ("tokens_file", "secret_file"):
+    for key in ("tokens_file", "secret_file", "tls_cert", "tls_key"):
         data[key] = Path(data[key]) if data[key] else None
     return _app(ServiceConfig(**data))
 

@@ -7,6 +7,7 @@ the thread pool, since the stores block.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -15,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sopfsm.call import utc_now
 from sopfsm.catalogue import all_sops, get_sop
-from sopfsm.service import stored_calls
-from sopfsm.service.auth import Tokens, Unauthorized
+from sopfsm.service import personal, roles, stored_calls
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.problems import HttpProblem, json_text
 from sopfsm.service.requests import (
@@ -48,6 +49,9 @@ def routes() -> list[Route]:
         Route("/calls/{call_id}", show_call, methods=["GET"]),
         Route("/calls/{call_id}/answers", answer_call, methods=["POST"]),
         Route("/calls/{call_id}/saved", saved_call, methods=["GET"]),
+        Route("/me", show_me, methods=["GET"]),
+        Route("/tokens", list_tokens, methods=["GET"]),
+        Route("/personal-reads", list_personal_reads, methods=["GET"]),
     ]
 
 
@@ -63,25 +67,9 @@ def _config(request: Request) -> ServiceConfig:
 
 def agent_of(request: Request) -> str:
     """The agent whose token the request carries, or 401."""
-    tokens: Tokens = request.app.state.tokens
-    try:
-        agent = tokens.agent(request.headers.get("authorization"))
-    except Unauthorized as error:
-        raise HttpProblem(
-            401,
-            "unauthorized",
-            Text(id=f"tidak diizinkan: {_id_reason(str(error))}", en=f"unauthorized: {error}"),
-        ) from None
+    agent = roles.identity_of(request).agent
     request.state.agent = agent  # for the request's log line (sopfsm.service.logs)
     return agent
-
-
-def _id_reason(reason: str) -> str:
-    if reason.startswith("no Authorization"):
-        return "tidak ada header Authorization; kirim Authorization: Bearer TOKEN"
-    if reason.startswith("the token is not known"):
-        return "token tidak dikenal"
-    return "header Authorization harus Bearer TOKEN, dengan token"
 
 
 class FastJSONResponse(JSONResponse):
@@ -115,7 +103,7 @@ async def show_sop(request: Request) -> Response:
 
 
 async def sop_diagram(request: Request) -> Response:
-    agent_of(request)
+    identity = roles.identity_of(request)
     only_params(request, ("lang", "call"))
     sop = get_sop(request.path_params["sop"])
     lang = lang_of(request)
@@ -126,7 +114,9 @@ async def sop_diagram(request: Request) -> Response:
 
         if call_id is None:
             return render(sop, "svg", lang)
+        roles.require(request, "read_own")
         stored = _store(request).get(call_id)
+        roles.check_reads(identity, stored)
         call = stored_calls.replay(stored)
         # A front-door call is drawn on its own chart and on the clause's it went into.
         if sop.sop_id not in charted_sops(call.sop):
@@ -158,7 +148,7 @@ _REVISION = Text(
 
 
 async def start_call(request: Request) -> Response:
-    agent = agent_of(request)
+    agent = roles.require(request, "start").agent
     only_params(request, ("lang",))
     data = await read_object(request, _config(request).max_body_bytes)
     only_fields(data, ("sop", "answers"))
@@ -181,19 +171,25 @@ async def calls_root(request: Request) -> Response:
 
 
 async def show_call(request: Request) -> Response:
-    agent_of(request)
+    identity = roles.require(request, "read_own")
     only_params(request, ("lang",))
     lang = lang_of(request)
 
-    def load() -> dict[str, Any]:
-        stored = _store(request).get(request.path_params["call_id"])
-        return stored_calls.call_body(stored, stored_calls.load(stored), lang)
+    def load() -> Any:
+        store = _store(request)
+        stored = store.get(request.path_params["call_id"])
+        roles.check_reads(identity, stored)
+        body = stored_calls.call_body(stored, stored_calls.load(stored), lang)
+        if personal.sees_personal(identity, stored):
+            personal.record_read(store, identity, stored, utc_now())
+        return personal.shown(identity, stored, body)
 
     return _json(await run_in_threadpool(load))
 
 
 async def answer_call(request: Request) -> Response:
-    agent = agent_of(request)
+    identity = roles.identity_of(request)
+    agent = identity.agent
     only_params(request, ("lang",))
     data = await read_object(request, _config(request).max_body_bytes)
     only_fields(data, ("question", "value", "revision"))
@@ -215,12 +211,16 @@ async def answer_call(request: Request) -> Response:
         revision=revision,
         agent=agent,
         live=request.app.state.live_calls,
+        check=lambda held: roles.check_answers(identity, held),
     )
-    return _json(stored_calls.call_body(stored, call, lang))
+    body = stored_calls.call_body(stored, call, lang)
+    if personal.sees_personal(identity, stored):
+        await run_in_threadpool(personal.record_read, _store(request), identity, stored, utc_now())
+    return _json(personal.shown(identity, stored, body))
 
 
 async def list_calls(request: Request) -> Response:
-    agent_of(request)
+    identity = roles.require(request, "read_own")
     only_params(request, LIST_PARAMS)
     lang = lang_of(request)
     params = request.query_params
@@ -241,10 +241,11 @@ async def list_calls(request: Request) -> Response:
             field="outcome",
             accepted=list(stored_calls.CALL_OUTCOMES),
         )
+    agent, any_match = roles.listing_agent(identity, params.get("agent"))
     where = CallFilter(
         sop=sop,
         outcome=outcome,
-        agent=params.get("agent"),
+        agent=agent,
         since=time_query(request, "since"),
         until=time_query(request, "until"),
     )
@@ -252,11 +253,14 @@ async def list_calls(request: Request) -> Response:
     before = cursor_query(request)
 
     def page() -> dict[str, Any]:
-        found = _store(request).page(where, before, limit + 1)
+        found = _store(request).page(where, before, limit + 1) if any_match else []
         shown = found[:limit]
         more = len(found) > limit
         return {
-            "calls": [stored_calls.listed_body(s, lang) for s in shown],
+            "calls": [
+                personal.shown(identity, s, stored_calls.listed_body(s, lang), listing=True)
+                for s in shown
+            ],
             "next": cursor_text(shown[-1].seq) if more else None,
         }
 
@@ -264,16 +268,65 @@ async def list_calls(request: Request) -> Response:
 
 
 async def saved_call(request: Request) -> Response:
-    agent_of(request)
+    identity = roles.require(request, "read_own")
     only_params(request, ())
 
     key: SigningKey | None = request.app.state.signing_key
 
     def save() -> str:
-        stored = _store(request).get(request.path_params["call_id"])
-        return stored_calls.replay(stored).to_json(key=key)
+        store = _store(request)
+        stored = store.get(request.path_params["call_id"])
+        roles.check_reads(identity, stored)
+        call = stored_calls.replay(stored)
+        if personal.sees_personal(identity, stored):
+            personal.record_read(store, identity, stored, utc_now())
+            return call.to_json(key=key)
+        # A masked save is a record to read, not a call to restore: it carries no signature.
+        saved = json.loads(call.to_json())
+        return json.dumps(personal.shown(identity, stored, saved), ensure_ascii=False)
 
     return Response(await run_in_threadpool(save), media_type="application/json")
+
+
+# -- who is asking -----------------------------------------------------------------------
+
+
+async def show_me(request: Request) -> Response:
+    """The agent id and role of the request's token: what the screen shows and uses."""
+    identity = roles.identity_of(request)
+    only_params(request, ())
+    return _json({"agent": identity.agent, "role": identity.role})
+
+
+async def list_tokens(request: Request) -> Response:
+    """The agents of the tokens file and their roles (never a token or its hash): admin."""
+    roles.require(request, "tokens")
+    only_params(request, ())
+    tokens = request.app.state.tokens
+    current = tokens.current() if hasattr(tokens, "current") else tokens
+    rows = [
+        {"agent": e.agent, "role": e.role, "hashed": e.salt is not None} for e in current.entries
+    ]
+    return _json({"tokens": rows})
+
+
+async def list_personal_reads(request: Request) -> Response:
+    """Who read which call's full record, and when, newest first: supervisor and admin."""
+    roles.require(request, "audit_reads")
+    only_params(request, ("call", "limit"))
+    limit = int_query(request, "limit", 100, 1, MAX_PAGE)
+    call_id = request.query_params.get("call")
+
+    def listed() -> dict[str, Any]:
+        found = _store(request).reads(call_id, limit)
+        return {
+            "reads": [
+                {"agent": r.agent, "role": r.role, "call": r.call_id, "at": r.at.isoformat()}
+                for r in found
+            ]
+        }
+
+    return _json(await run_in_threadpool(listed))
 
 
 __all__ = ["agent_of", "routes"]

@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,9 +26,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, metrics, practice_api, problems, stored_calls
-from sopfsm.service.auth import Tokens, load_secret, load_tokens
+from sopfsm.service import api, metrics, personal, practice_api, problems, session, stored_calls
+from sopfsm.service.auth import TokenFile, Tokens, load_secret
 from sopfsm.service.config import ServiceConfig
+from sopfsm.service.headers import SecurityHeaders
 from sopfsm.service.logs import RequestLog
 from sopfsm.service.openapi import description
 from sopfsm.service.pages import page_routes
@@ -41,6 +45,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     off loopback without one (dev mode is loopback only).
     """
     tokens = _tokens(config)
+    _check_transport(config)
     openapi = description()
 
     async def healthz(_request: Request) -> Response:
@@ -58,7 +63,12 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        retention = None
+        if config.retain_days is not None:
+            retention = asyncio.create_task(_retain(store, config.retain_days))
         yield
+        if retention is not None:
+            retention.cancel()
         if owns_store:
             await run_in_threadpool(store.close)
 
@@ -72,6 +82,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
             *page_routes(),
             *practice_api.page_routes(),
+            *session.page_routes(),
         ],
         exception_handlers={
             SopfsmError: problems.on_sopfsm_error,
@@ -79,19 +90,55 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             HTTPException: problems.on_starlette_http,
         },
         lifespan=lifespan,
-        middleware=[Middleware(RequestLog)],
+        middleware=[Middleware(RequestLog), Middleware(SecurityHeaders)],
     )
     app.state.config = config
     app.state.store = store
     app.state.tokens = tokens
     app.state.live_calls = stored_calls.LiveCalls()
     app.state.signing_key = load_secret(config.secret_file) if config.secret_file else None
+    # Sessions signed with the service's secret survive a restart and are good on every
+    # worker; without one, each process signs its own and a restart signs everyone out.
+    key = app.state.signing_key
+    app.state.session_secret = key.secret if key is not None else session.new_secret()
     return app
 
 
-def _tokens(config: ServiceConfig) -> Tokens:
+PURGE_EVERY = 24 * 60 * 60.0
+
+
+async def _retain(store: CallStore, days: int) -> None:
+    """Purge the personal data of calls that ended more than ``days`` ago, now and daily."""
+    log = logging.getLogger("sopfsm.service")
+    while True:
+        now = dt.datetime.now(dt.UTC)
+        try:
+            changed = await run_in_threadpool(
+                personal.purge, store, now - dt.timedelta(days=days), now
+            )
+            log.info("personal data removed from %d call(s) ended over %d days ago", changed, days)
+        except SopfsmError as error:
+            log.error("purge of personal data failed: %s", error)
+        await asyncio.sleep(PURGE_EVERY)
+
+
+def _check_transport(config: ServiceConfig) -> None:
+    """Bearer tokens and session cookies cross the network only encrypted: off loopback
+    the service serves TLS itself, or is told it sits behind a proxy that does."""
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise ServiceConfigError("--tls-cert/--tls-key", "give both the certificate and its key")
+    if config.loopback or config.tls_cert is not None or config.behind_proxy:
+        return
+    raise ServiceConfigError(
+        "--host",
+        f"{config.host} is off loopback and tokens would cross the network in clear: give "
+        "--tls-cert FILE --tls-key FILE, or --behind-proxy when a TLS proxy serves it",
+    )
+
+
+def _tokens(config: ServiceConfig) -> Tokens | TokenFile:
     if config.tokens_file is not None:
-        return load_tokens(config.tokens_file)
+        return TokenFile(config.tokens_file)
     if config.dev and config.loopback:
         return Tokens(dev=True)
     if config.dev:

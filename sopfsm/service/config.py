@@ -55,6 +55,24 @@ class ServiceConfig:
             "closes the store and exits"
         ),
     )
+    tls_cert: Path | None = attrs.field(
+        default=None, metadata=_help("PEM certificate (chain) to serve HTTPS with; with tls_key")
+    )
+    tls_key: Path | None = attrs.field(default=None, metadata=_help("PEM private key of tls_cert"))
+    behind_proxy: bool = attrs.field(
+        default=False,
+        metadata=_help(
+            "off loopback without TLS: a TLS proxy in front serves HTTPS (trusts its "
+            "X-Forwarded-Proto)"
+        ),
+    )
+    retain_days: int | None = attrs.field(
+        default=None,
+        metadata=_help(
+            "purge the personal data of calls that ended more than this many days ago, "
+            "at start and daily (unset: keep)"
+        ),
+    )
 
     @property
     def loopback(self) -> bool:

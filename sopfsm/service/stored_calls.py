@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sopfsm import compiled
@@ -224,11 +224,23 @@ def answer_call(
     revision: int,
     agent: str,
     live: LiveCalls | None = None,
+    check: Callable[[StoredCall], None] | None = None,
 ) -> tuple[StoredCall, CompiledCall]:
-    """Apply one answer to a call still at ``revision``; nothing changes if refused."""
+    """Apply one answer to a call still at ``revision``; nothing changes if refused.
+
+    ``check`` sees the call before anything else is checked, and may refuse the answer
+    (who may answer which call), by raising."""
     held = live.take(call_id, revision) if live is not None else None
+    if held is not None and live is not None and check is not None:
+        try:
+            check(held[0])
+        except BaseException:
+            live.keep(*held)  # a refused answer leaves the call held as it was
+            raise
     if held is None:
         stored = store.get(call_id)
+        if check is not None:
+            check(stored)
         if revision != stored.revision:
             raise StaleRevision(call_id, revision, stored.revision)
         call = load(stored)

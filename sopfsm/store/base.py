@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -67,6 +67,17 @@ class StoredCall:
     def revision(self) -> int:
         """The number of answers applied: what an answer must name to be applied."""
         return len(self.log)
+
+
+@attrs.frozen
+class PersonalRead:
+    """One read of a call's full record (personal data included) by ``qa`` or a
+    ``supervisor``: who, in which role, which call, when."""
+
+    agent: str
+    role: str
+    call_id: str
+    at: dt.datetime
 
 
 @attrs.frozen
@@ -153,6 +164,17 @@ class CallStore(Protocol):
 
     def practice_results(self, cohort: str | None = None) -> list[PracticeResult]:
         """Every kept practice run, of ``cohort`` when given, oldest first."""
+
+    def record_read(self, read: PersonalRead) -> None:
+        """Keep ``read``, committed durably before returning."""
+
+    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
+        """Up to ``limit`` recorded reads (of the call ``call_id``, if given), newest first."""
+
+    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
+        """Replace the values of the answers of ``call`` at the given revisions (purging
+        personal data), recording each redaction and when; the only change ever made to
+        an answer. :class:`~sopfsm.errors.UnknownCall` if there is no such call."""
 
     def check(self) -> None:
         """Raise :class:`~sopfsm.errors.StoreError` unless the store answers now."""

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
+from sopfsm.answers import Value
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store.base import (
     STREAM_BATCH,
     CallFilter,
     CallState,
     LoggedAnswer,
+    PersonalRead,
     PracticeResult,
     StoredCall,
     check_page,
@@ -33,6 +35,7 @@ class MemoryStore:
         self._calls: dict[str, StoredCall] = {}
         self._order: list[str] = []
         self._practice: list[PracticeResult] = []
+        self._reads: list[PersonalRead] = []
         self._closed = False
 
     @property
@@ -116,6 +119,29 @@ class MemoryStore:
         with self._lock:
             self._open()
             return [r for r in self._practice if cohort is None or r.cohort == cohort]
+
+    def record_read(self, read: PersonalRead) -> None:
+        with self._lock:
+            self._open()
+            self._reads.append(read)
+
+    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
+        with self._lock:
+            self._open()
+            found = [r for r in reversed(self._reads) if call_id in (None, r.call_id)]
+            return found[:limit]
+
+    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
+        with self._lock:
+            self._open()
+            current = self._calls.get(call.id)
+            if current is None:
+                raise UnknownCall(call.id)
+            log = tuple(
+                attrs.evolve(a, value=values[n]) if n in values else a
+                for n, a in enumerate(current.log, start=1)
+            )
+            self._calls[call.id] = attrs.evolve(current, log=log)
 
     def check(self) -> None:
         with self._lock:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import attrs
 
+from sopfsm.answers import Value
 from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
@@ -41,6 +42,7 @@ from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
     LoggedAnswer,
+    PersonalRead,
     PracticeResult,
     StoredCall,
     check_storable,
@@ -224,6 +226,51 @@ class PostgresStore(SqlReads):
             except psycopg.Error as error:
                 raise StoreError(self.where, f"answer not kept: {self._said(error)}") from None
         return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
+
+    # -- personal data -----------------------------------------------------------------
+
+    def record_read(self, read: PersonalRead) -> None:
+        with self._connection() as db:
+            try:
+                db.execute(
+                    "INSERT INTO personal_reads (agent, role, call_id, at) VALUES (%s, %s, %s, %s)",
+                    (read.agent, read.role, read.call_id, read.at),
+                )
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"read not recorded: {_first_line(error)}") from None
+
+    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
+        where, params = ("WHERE call_id = %s", [call_id]) if call_id is not None else ("", [])
+        with self._connection() as db:
+            try:
+                rows = db.execute(
+                    f"SELECT agent, role, call_id, at FROM personal_reads {where}"
+                    f" ORDER BY seq DESC LIMIT {int(limit)}",
+                    params,
+                ).fetchall()
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
+        return [PersonalRead(r["agent"], r["role"], r["call_id"], r["at"]) for r in rows]
+
+    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    row = db.execute("SELECT seq FROM calls WHERE id = %s", (call.id,)).fetchone()
+                    if row is None:
+                        raise UnknownCall(call.id)
+                    for revision, value in values.items():
+                        db.execute(
+                            "INSERT INTO redactions (call_seq, revision, at) VALUES (%s, %s, %s)"
+                            " ON CONFLICT (call_seq, revision) DO UPDATE SET at = EXCLUDED.at",
+                            (row["seq"], revision, at),
+                        )
+                        db.execute(
+                            "UPDATE answers SET value = %s WHERE call_seq = %s AND revision = %s",
+                            (value_json(value), row["seq"], revision),
+                        )
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"not redacted: {_first_line(error)}") from None
 
     # -- reads -------------------------------------------------------------------------
 

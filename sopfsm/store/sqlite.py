@@ -16,16 +16,18 @@ import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 
+from sopfsm.answers import Value
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
+    parse_time,
     path_json,
     practice_result,
     scores_json,
@@ -36,6 +38,7 @@ from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
     LoggedAnswer,
+    PersonalRead,
     PracticeResult,
     StoredCall,
     check_storable,
@@ -172,6 +175,47 @@ class SqliteStore(SqlReads):
                 self.where,
                 f"lacks migration {missing[0].label}, which a read-only store cannot be given",
             )
+
+    def record_read(self, read: PersonalRead) -> None:
+        def insert(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT INTO personal_reads (agent, role, call_id, at) VALUES (?, ?, ?, ?)",
+                (read.agent, read.role, read.call_id, time_text(read.at)),
+            )
+
+        self._write(insert)
+
+    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
+        where, params = ("WHERE call_id = ?", [call_id]) if call_id is not None else ("", [])
+        rows = (
+            self._reader()
+            .execute(
+                f"SELECT agent, role, call_id, at FROM personal_reads {where}"
+                f" ORDER BY seq DESC LIMIT {int(limit)}",
+                params,
+            )
+            .fetchall()
+        )
+        return [
+            PersonalRead(r["agent"], r["role"], r["call_id"], parse_time(r["at"])) for r in rows
+        ]
+
+    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
+        def apply(db: sqlite3.Connection) -> None:
+            row = db.execute("SELECT seq FROM calls WHERE id = ?", (call.id,)).fetchone()
+            if row is None:
+                raise UnknownCall(call.id)
+            for revision, value in values.items():
+                db.execute(
+                    "INSERT OR REPLACE INTO redactions (call_seq, revision, at) VALUES (?, ?, ?)",
+                    (row["seq"], revision, time_text(at)),
+                )
+                db.execute(
+                    "UPDATE answers SET value = ? WHERE call_seq = ? AND revision = ?",
+                    (value_json(value), row["seq"], revision),
+                )
+
+        self._write(apply)
 
     def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
         if self._read_only:

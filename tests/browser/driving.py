@@ -20,10 +20,11 @@ TYPED = {
 
 
 def open_call_screen(page: Page, agent: str) -> None:
-    """Load ``/`` and give the agent id by keyboard, as a CSO does on a new browser."""
+    """Load ``/`` and sign in by keyboard, as a CSO does on a new browser (in dev mode
+    the token names its agent)."""
     page.goto("/")
-    page.wait_for_selector("body[data-ready]")
-    assert focused(page, "data-agent"), "a new browser starts at the agent id field"
+    page.wait_for_selector("body[data-page=signin]")
+    assert focused(page, "data-token"), "a new browser starts at the sign-in token field"
     page.keyboard.type(agent)
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-start]:focus")

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from sopfsm.service.app import create_app
+from sopfsm.service.auth import TokenEntry, digest_of, new_token
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import CallStore, open_store
 from tests.backends import PATIENCE, ServerThread, postgres_url, store_url
@@ -23,9 +24,17 @@ TOKENS = {"tok-ana-0123456789": "ana", "tok-budi-9876543210": "budi"}
 
 @pytest.fixture
 def tokens_file(tmp_path: Path) -> Path:
+    """Ana's and Budi's tokens, hashed, as supervisors: the tests that predate roles race
+    and read each other's calls (tests/service/test_roles.py checks each role's rights)."""
     path = tmp_path / "tokens"
+    salt = bytes(16)
     path.write_text(
-        "# token agent\n" + "".join(f"{t} {a}\n" for t, a in TOKENS.items()), encoding="utf-8"
+        "# hash agent role\n"
+        + "".join(
+            f"{TokenEntry(a, 'supervisor', digest_of(salt, t.encode()), salt).line()}\n"
+            for t, a in TOKENS.items()
+        ),
+        encoding="utf-8",
     )
     return path
 
@@ -150,3 +159,49 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.communicate()
+
+
+ROLE_AGENTS = {"ana": "cso", "budi": "cso", "sari": "supervisor", "quinn": "qa", "adi": "admin"}
+
+
+@pytest.fixture
+def role_tokens(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A tokens file with an agent of every role (two CSOs: Ana and Budi), and each
+    agent's token."""
+    path = tmp_path / "role-tokens"
+    tokens, lines = {}, []
+    for agent, role in ROLE_AGENTS.items():
+        tokens[agent], entry = new_token(agent, role)
+        lines.append(entry.line())
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, tokens
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CallStore]:
+    opened = open_store(store_url(request.param, tmp_path, request))
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def role_clients(
+    any_store: CallStore, role_tokens: tuple[Path, dict[str, str]], secret_file: Path
+) -> Iterator[dict[str, httpx.Client]]:
+    """The service on each store, and a client for each agent of ``role_tokens``."""
+    path, tokens = role_tokens
+    app = create_app(ServiceConfig(tokens_file=path, secret_file=secret_file), any_store)
+    with ServerThread(app) as url:
+        clients = {
+            agent: httpx.Client(
+                base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE
+            )
+            for agent, token in tokens.items()
+        }
+        try:
+            yield clients
+        finally:
+            for client in clients.values():
+                client.close()

@@ -105,7 +105,9 @@ def test_the_service_page_names_every_setting() -> None:
     flags = {"host": "--host", "port": "--port", "workers": "--workers", "store": "--store",
              "tokens_file": "--tokens", "dev": "--dev", "secret_file": "--secret",
              "max_body_bytes": "64 KiB", "page_size": "limit",
-             "shutdown_seconds": "--shutdown-seconds"}  # fmt: skip
+             "shutdown_seconds": "--shutdown-seconds", "retain_days": "--retain-days",
+             "tls_cert": "--tls-cert", "tls_key": "--tls-key",
+             "behind_proxy": "--behind-proxy"}  # fmt: skip
     assert set(flags) == set(config.settings())
     missing = [name for name, word in flags.items() if not re.search(re.escape(word), section)]
     assert missing == []

@@ -1,6 +1,7 @@
 // The CSO's call screen: start or resume a call, answer it by keyboard, see the
 // flowchart, and copy the APKT text at the outcome. All call state lives in the
-// service; this page keeps only the agent id, the language and the call id in the URL.
+// service; the page signs in with a session cookie (never a token in the page), and
+// keeps only the language and the call id in the URL.
 import {
   WORDS, fill, getJson, h, installLanguageSwitch, isTyping, lang, onLanguage, scriptLine, t, word,
 } from "./common.js";
@@ -32,18 +33,16 @@ Object.assign(WORDS, {
   now_in: { id: "Sekarang", en: "Now in" },
   diagram_full: { id: "Buka diagram ukuran penuh", en: "Open the flowchart full size" },
   diagram_missing: { id: "Diagram alir tidak tersedia.", en: "The flowchart is not available." },
-  need_agent: { id: "Isi ID agen (token) dulu, lalu tekan Enter.", en: "Fill in the agent id (token) first, then press Enter." },
   stale: { id: "Panggilan ini sudah berubah di layar lain; ditampilkan keadaan terbarunya.", en: "This call changed on another screen; its latest state is shown." },
   keys_hint: { id: "Tombol: huruf/angka pada tombol menjawab, / ke kolom, Alt+L bahasa.", en: "Keys: the key on a button answers, / goes to the field, Alt+L language." },
 });
 
-const AGENT_KEY = "sopfsm.agent";
-const state = { doc: null, call: null, refusal: null, notice: null, draft: "", diagramUrl: null };
+const state = { doc: null, call: null, refusal: null, notice: null, draft: "", diagramUrl: null, me: null };
 const panel = document.querySelector("[data-call-panel]");
 const side = document.querySelector("[data-side-panel]");
-const agentInput = document.querySelector("[data-agent]");
 
-const agent = () => localStorage.getItem(AGENT_KEY) || "";
+// The agent id the service names this session by (GET /v1/me): never the token.
+const agent = () => state.me?.agent || "";
 const sopOf = (id) => state.doc.sops.find((sop) => sop.id === id);
 
 // -- the service ------------------------------------------------------------------------
@@ -65,8 +64,8 @@ class Problem extends Error {
 async function api(method, path, body) {
   const response = await fetch(path, {
     method,
+    credentials: "same-origin",
     headers: {
-      Authorization: `Bearer ${agent()}`,
       Accept: "application/json",
       ...(body ? { "Content-Type": "application/json" } : {}),
     },
@@ -128,7 +127,7 @@ function renderStart() {
     h("p", { class: "hint" }, word("keys_hint")),
   );
   renderRecent();
-  (agent() ? panel.querySelector("[data-start]") : agentInput)?.focus();
+  panel.querySelector("[data-start]")?.focus();
 }
 
 function startButton(sopId, key, label, extra) {
@@ -185,9 +184,7 @@ async function resume(callId) {
 }
 
 function needAgent() {
-  state.notice = WORDS.need_agent;
-  renderStart();
-  agentInput.focus();
+  location.assign("/signin");
 }
 
 function failed(error) {
@@ -416,7 +413,7 @@ async function loadDiagram() {
   fill(side, figure);
   try {
     const response = await fetch(`/v1/sops/${encodeURIComponent(chart.sop.id)}/diagram.svg?call=${encodeURIComponent(call.id)}&lang=${lang()}`, {
-      headers: { Authorization: `Bearer ${agent()}` },
+      credentials: "same-origin",
     });
     if (!response.ok) throw new Error(String(response.status));
     const source = await response.text();
@@ -469,12 +466,6 @@ function fitDiagram(view, nodeId) {
 
 // -- boot -------------------------------------------------------------------------------
 
-document.querySelector("[data-agent-form]").addEventListener("submit", (event) => {
-  event.preventDefault();
-  localStorage.setItem(AGENT_KEY, agentInput.value.trim());
-  state.notice = null;
-  if (state.call) renderCall(); else renderStart();
-});
 
 onLanguage(() => {
   if (!state.doc) return;
@@ -487,7 +478,14 @@ onLanguage(() => {
 
 async function boot() {
   installLanguageSwitch();
-  agentInput.value = agent();
+  try {
+    state.me = await api("GET", "/v1/me");
+  } catch (error) {
+    if (error instanceof Problem && error.status === 401) return needAgent();
+    throw error;
+  }
+  document.querySelector("[data-me-agent]").textContent = state.me.agent;
+  document.querySelector("[data-me-role]").textContent = `(${state.me.role})`;
   state.doc = await getJson("/pages/sops.json");
   const callId = new URLSearchParams(location.hash.slice(1)).get("call");
   if (callId && agent()) await resume(callId);
