@@ -41,11 +41,20 @@ class JsonLines(logging.Formatter):
         return orjson.dumps({"time": at, **fields}).decode()
 
 
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """Standard error as it is when a line is written, not when the log was set up: a
+    redirection or a test's capture replaced since must not leave a closed stream."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr  # not setStream, which flushes the one replaced
+        super().emit(record)
+
+
 def configure(stream: TextIO | None = None) -> None:
     """Send the request log to ``stream`` (standard error) as JSON lines, once."""
     if any(isinstance(h.formatter, JsonLines) for h in LOGGER.handlers):
         return
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _StandardError()
     handler.setFormatter(JsonLines())
     LOGGER.addHandler(handler)
     LOGGER.setLevel(logging.INFO)
