@@ -261,15 +261,20 @@ def parse_tokens(text: str, where: str) -> tuple[TokenEntry, ...]:
         if not fields:
             continue
         entry = _entry(fields, number, where)
+        if entry.salt is None:  # one plain token on two lines: whose answer is it?
+            same = next((e for e in entries if e.salt is None and e.digest == entry.digest), None)
+            if same is not None:
+                raise ServiceConfigError(
+                    where,
+                    f"line {number}: the token of line {agents[same.agent]} again; "
+                    "each agent needs a token of its own",
+                )
         if entry.agent in agents:
             raise ServiceConfigError(
                 where,
                 f"line {number}: agent {entry.agent!r} already has a token on line "
                 f"{agents[entry.agent]}; one token per agent (revoke the old one first)",
             )
-        plain = entry.salt is None
-        if plain and any(e.salt is None and e.digest == entry.digest for e in entries):
-            raise ServiceConfigError(where, f"line {number}: this token is on an earlier line")
         agents[entry.agent] = number
         entries.append(entry)
     return tuple(entries)

@@ -58,6 +58,13 @@ def identity_of(request: Request) -> Identity:
     known: Identity | None = request.scope.get("sopfsm.identity")
     if known is not None:
         return known
+    identity = _identify(request)
+    request.scope["sopfsm.identity"] = identity
+    request.state.agent = identity.agent  # for the request's log line (sopfsm.service.logs)
+    return identity
+
+
+def _identify(request: Request) -> Identity:
     header = request.headers.get("authorization")
     cookie = request.cookies.get(session.COOKIE)
     try:
@@ -71,7 +78,6 @@ def identity_of(request: Request) -> Identity:
             "unauthorized",
             Text(id=f"tidak diizinkan: {_id_reason(str(error))}", en=f"unauthorized: {error}"),
         ) from None
-    request.scope["sopfsm.identity"] = identity
     return identity
 
 

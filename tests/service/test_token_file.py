@@ -28,7 +28,7 @@ HASHED = new_token("ana", "cso")[1].line()
         (HASHED.replace(" cso", " boss") + "\n", "line 1: unknown role 'boss'; roles: cso"),
         (HASHED.replace(" cso", "") + "\n", "line 1: a hashed token needs a ROLE"),
         ("tok-a ana\ntok-b ana\n", "line 2: agent 'ana' already has a token on line 1"),
-        ("tok-a ana\ntok-a budi\n", "line 2: this token is on an earlier line"),
+        ("tok-a ana\ntok-a budi\n", "line 2: the token of line 1 again"),
         ("hmac-sha256:zz:zz ana cso\n", "line 1: expected"),
         ("tok-a ana qa\n", "line 1: expected"),
     ],
