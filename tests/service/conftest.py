@@ -9,11 +9,16 @@ import pytest
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import CallStore, open_store
-from tests.backends import PATIENCE, ServerThread, postgres_url, store_url
+from tests.support.backends import (
+    PATIENCE,
+    SECRET,
+    TOKENS,
+    ServerThread,
+    postgres_url,
+    store_url,
+)
 
 __all__ = ["postgres_url"]
-
-TOKENS = {"tok-ana-0123456789": "ana", "tok-budi-9876543210": "budi"}
 
 
 @pytest.fixture
@@ -23,9 +28,6 @@ def tokens_file(tmp_path: Path) -> Path:
         "# token agent\n" + "".join(f"{t} {a}\n" for t, a in TOKENS.items()), encoding="utf-8"
     )
     return path
-
-
-SECRET = b"a secret of the service, long enough"
 
 
 @pytest.fixture

@@ -207,9 +207,12 @@ def _blocked_reading_stdin(pid: int) -> bool:
 
 def test_ctrl_c_during_a_call_exits_130_with_one_line() -> None:
     # stdin stays open and is never written: the only way out of the read is the signal.
+    # A shell starts a background job (`pytest &`) with SIGINT ignored, and Python keeps an
+    # ignored SIGINT ignored: the child gets the default back, as a terminal would give it.
     child = subprocess.Popen(
         [sys.executable, "-m", "sopfsm", "run", "lebih-tagih"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )  # fmt: skip
     try:
         assert child.stdout is not None
