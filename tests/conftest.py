@@ -10,8 +10,12 @@ from hypothesis import HealthCheck, settings
 
 # `dev` is quick for the edit-test loop; `ci` (chosen when CI is set) explores more than
 # three times as far, sized so that the whole suite stays well inside CI's half hour on
-# two cores (about 150 property tests, the front door's the slowest).
-settings.register_profile("dev", max_examples=60, deadline=None)
+# two cores (about 150 property tests, the front door's the slowest; docs/testing.md).
+# Neither checks how fast examples are drawn: that health check times the wall clock,
+# which a shared two-core machine stretches many times over.
+settings.register_profile(
+    "dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile(
     "ci",
     max_examples=200,
@@ -47,3 +51,12 @@ def _chart_frames(svg: str) -> dict[str, str]:
 @pytest.fixture
 def chart_frames() -> Callable[[str], dict[str, str]]:
     return _chart_frames
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests share one server and one Chromium per process: under pytest-xdist
+    (``--dist loadgroup``) they all run on one worker, so only one of each is started."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
