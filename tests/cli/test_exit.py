@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sopfsm.cli import main
 from sopfsm.cli.exit import ExitCode
 
-CLI = Path(__file__).parent.parent / "sopfsm" / "cli"
+CLI = Path(__file__).parents[2] / "sopfsm" / "cli"
 _names = itertools.count()
 
 
@@ -133,7 +133,7 @@ def test_audit_of_a_string_naming_a_bundled_sop_is_refused(tmp_path: Path) -> No
 
 
 def _path(*extra: Path) -> str:
-    return os.pathsep.join([*map(str, extra), str(Path(__file__).parent.parent)])
+    return os.pathsep.join([*map(str, extra), str(Path(__file__).parents[2])])
 
 
 # -- streams -------------------------------------------------------------------------------

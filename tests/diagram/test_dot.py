@@ -15,7 +15,7 @@ from sopfsm.diagram import DIAGRAM_FORMATS, SUFFIXES, render, to_dot
 from sopfsm.model import SopSpec
 from tests.support import broken_sops
 
-DIAGRAMS = Path(__file__).parent.parent / "diagrams"
+DIAGRAMS = Path(__file__).parents[2] / "diagrams"
 SOPS = sopfsm.all_sops()
 REFRESH = "sopfsm render --out diagrams"
 
