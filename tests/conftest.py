@@ -52,11 +52,3 @@ def _chart_frames(svg: str) -> dict[str, str]:
 def chart_frames() -> Callable[[str], dict[str, str]]:
     return _chart_frames
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser tests share one server and one Chromium per process: under pytest-xdist
-    (``--dist loadgroup``) they all run on one worker, so only one of each is started."""
-    for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
