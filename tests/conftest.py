@@ -51,4 +51,3 @@ def _chart_frames(svg: str) -> dict[str, str]:
 @pytest.fixture
 def chart_frames() -> Callable[[str], dict[str, str]]:
     return _chart_frames
-
