@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,11 @@ def fetch(tmp_path: Path) -> Iterator[Fetch]:
         return response.json()
 
     try:
-        yield lambda path, body=None: asyncio.run(get(path, body))
+        # On a thread of its own: asyncio.run() refuses to start inside a running event loop,
+        # and Playwright's browser tests leave theirs running in a process they share with
+        # this test (one pytest-xdist worker runs both).
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            yield lambda path, body=None: thread.submit(asyncio.run, get(path, body)).result()
     finally:
         store.close()
 
