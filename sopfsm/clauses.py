@@ -16,7 +16,7 @@ SOURCE_TITLE = Text(
 EFFECTIVE_DATE = "2020-04-10"
 
 # Each clause's Indonesian is the document's own words, whole (only line breaks and list
-# markers are left out); tests/test_clause_texts.py checks them against source/. The
+# markers are left out); tests/test_clauses.py checks them against source/. The
 # English is a translation, the reading's (docs/reading.md#the-clauses), always labelled.
 CLAUSES: dict[str, Text] = {
     "1": Text(

@@ -10,6 +10,7 @@ whole calls of a SOP. Importing this module imports Hypothesis; ``import sopfsm`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from hypothesis import strategies as st
 
@@ -148,6 +149,10 @@ def hostile_values() -> st.SearchStrategy[object]:
     )
 
 
+# Built once per question or SOP: Hypothesis validates a strategy the first time it draws
+# from it, and for the front door's fifteen questions building and validating them anew for
+# every example cost more than the call under test (docs/testing.md).
+@functools.cache
 def valid_answers(question: Question) -> st.SearchStrategy[object]:
     """Raw answers ``question`` accepts, spelled the many ways it accepts them."""
     kind = question.kind
@@ -164,6 +169,7 @@ def valid_answers(question: Question) -> st.SearchStrategy[object]:
     raise TypeError(f"no strategy for the answers of {question.id!r}")
 
 
+@functools.cache
 def invalid_answers(question: Question) -> st.SearchStrategy[object]:
     """Raw answers ``question`` refuses: arbitrary text and values, and near misses."""
     near_misses: list[st.SearchStrategy[object]] = [
@@ -193,6 +199,7 @@ def _refused(question: Question, raw: object) -> bool:
     return False
 
 
+@functools.cache
 def answer_plans(sop: SopSpec) -> st.SearchStrategy[dict[str, object]]:
     """A whole call of ``sop``: a valid raw answer for each of its questions."""
     return st.fixed_dictionaries({q.id: valid_answers(q) for q in sop.questions})

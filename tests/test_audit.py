@@ -10,8 +10,8 @@ from statemachine import State, StateMachine
 
 import sopfsm
 from sopfsm.audit import CHECKS, audit, audit_all
-from tests import broken_sops
-from tests.reading import QUESTIONS, combinations, expected
+from tests.support import broken_sops
+from tests.support.reading import QUESTIONS, combinations, expected
 
 # The path counts stated in the documentation (docs/audit.md).
 PATH_COUNTS = {
@@ -132,19 +132,6 @@ def test_a_synthetic_sop_of_2000_question_states_is_counted_without_listing() ->
     # Paths from step i: P(i) = P(i+1) + P(i+2), with one path from each outcome.
     assert report.path_count == _fibonacci(2001)
     assert sum(report.outcome_counts.values()) == report.path_count
-
-
-def test_the_cli_audits_a_users_sop_and_exits_1_with_the_route(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from sopfsm.cli import main
-
-    assert main(["audit", "tests.broken_sops:DeadEnd"]) == 1
-    out = capsys.readouterr().out
-    assert "FAIL    termination" in out
-    assert "route: ask_urgent -> urgent=yes -> ask_access" in out
-    assert main(["audit", "tests.broken_sops:Nothing"]) == 2
-    assert "cannot load SOP class" in capsys.readouterr().err
 
 
 def test_the_cli_audit_passes_every_sop_and_prints_their_path_tables(

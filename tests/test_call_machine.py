@@ -18,7 +18,7 @@ from hypothesis.stateful import (
 
 import sopfsm
 from sopfsm import CallFinished, InvalidAnswer, NotPending, strategies
-from tests.reading import QUESTIONS, endings, expected
+from tests.support.reading import QUESTIONS, endings, expected
 
 SOPS = {sop_id: sopfsm.get_sop(sop_id) for sop_id in QUESTIONS}
 

@@ -110,7 +110,7 @@ def test_a_truncated_saved_call_is_refused_at_every_length(clock: Clock) -> None
 
 
 def test_a_call_on_a_sop_of_ones_own_saves_and_restores_with_that_sop() -> None:
-    from tests.broken_sops import GapInGuard
+    from tests.support.broken_sops import GapInGuard
 
     own = sopfsm.spec_of(GapInGuard)
     call = sopfsm.start(own).answer("region_scheme", 1)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +51,12 @@ def fetch(tmp_path: Path) -> Iterator[Fetch]:
         assert response.status_code in (200, 201), response.text
         return response.json()
 
-    def run(path: str, body: object = None) -> Any:
-        # A thread of its own: the browser tests' Playwright keeps an event loop running
-        # in the main thread, where asyncio.run would refuse to start another.
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, get(path, body)).result()
-
     try:
-        yield run
+        # On a thread of its own: asyncio.run() refuses to start inside a running event loop,
+        # and Playwright's browser tests leave theirs running in a process they share with
+        # this test (one pytest-xdist worker runs both).
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            yield lambda path, body=None: thread.submit(asyncio.run, get(path, body)).result()
     finally:
         store.close()
 

@@ -9,7 +9,6 @@ by skipping.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,46 +19,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from tests.backends import PATIENCE
+from tests.support import browser as chromium
+from tests.support.backends import PATIENCE, free_port
+from tests.support.browser import AGENT, CHROMIUM_ARGS, ROOT, VIEWPORT, require_browser
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, ViewportSize
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ROOT = Path(__file__).resolve().parents[2]
-AGENT = "cso-demo"
-VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
-
-
-def _missing() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright's Python package is not installed (pip install '.[test]')"
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing: install it with `apt-get install chromium`"
-    return None
-
-
-def require_browser() -> None:
-    """Skip, with the reason, when the browser cannot run; under CI, fail instead."""
-    reason = _missing()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +36,7 @@ def browser() -> Iterator[Browser]:
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
+            executable_path=str(chromium.CHROMIUM),
             headless=True,
             args=CHROMIUM_ARGS,
             timeout=PATIENCE * 1000,  # Playwright's 30 s default is tight on a loaded machine
@@ -78,18 +45,11 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``sopfsm serve --dev`` on a free loopback port with a store of its own."""
     workdir = tmp_path_factory.mktemp("serve")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("SOPFSM_TOKENS_FILE", None)
     command = [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", str(port)]

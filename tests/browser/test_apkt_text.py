@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import AGENT
-from tests.browser.driving import answer_by_key, open_call_screen, start_by_key
+from tests.support.browser import AGENT
+from tests.support.driving import answer_by_key, open_call_screen, start_by_key
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -13,8 +13,8 @@ from sopfsm.audit import PathRow, audit
 from sopfsm.catalogue import get_sop, sop_ids
 from sopfsm.diagram import CURRENT_COLOUR
 from sopfsm.errors import InvalidAnswer
-from tests.browser.conftest import AGENT
-from tests.browser.driving import (
+from tests.support.browser import AGENT
+from tests.support.driving import (
     answer_by_key,
     focus_in_panel,
     focused,

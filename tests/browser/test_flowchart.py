@@ -11,8 +11,8 @@ import pytest
 import sopfsm
 from sopfsm.audit import PathRow, audit
 from sopfsm.diagram import CURRENT_COLOUR
-from tests.browser.conftest import AGENT, VIEWPORT
-from tests.browser.driving import answer_by_key, focused, open_call_screen, start_by_key
+from tests.support.browser import AGENT, VIEWPORT
+from tests.support.driving import answer_by_key, focused, open_call_screen, start_by_key
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

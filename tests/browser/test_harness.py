@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import conftest
+from tests.support import browser
 
 
 def test_a_missing_chromium_is_named_with_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(conftest, "CHROMIUM", tmp_path / "chromium")
-    reason = conftest._missing()
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "chromium")
+    reason = browser.missing()
     assert reason is not None
     assert "apt-get install chromium" in reason
 
@@ -21,10 +21,10 @@ def test_a_missing_chromium_is_named_with_how_to_install_it(
 def test_in_ci_a_missing_browser_fails_instead_of_skipping(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(conftest, "CHROMIUM", tmp_path / "chromium")
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "chromium")
     monkeypatch.setenv("CI", "1")
     with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
-        conftest.require_browser()
+        browser.require_browser()
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
-        conftest.require_browser()
+        browser.require_browser()

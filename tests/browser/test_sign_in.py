@@ -15,8 +15,8 @@ from sopfsm.service.app import create_app
 from sopfsm.service.auth import new_token
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import open_store
-from tests.backends import PATIENCE, ServerThread
-from tests.browser.driving import answer_by_key, focused, start_by_key
+from tests.support.backends import PATIENCE, ServerThread
+from tests.support.driving import answer_by_key, focused, start_by_key
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

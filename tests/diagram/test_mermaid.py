@@ -20,3 +20,11 @@ def test_a_calls_way_is_marked_on_the_mermaid_chart() -> None:
     plain = to_mermaid(sopfsm.get_sop("lebih-tagih"), "en")
     assert "current" not in plain
     assert text.startswith(plain.rsplit("\n", 1)[0])  # the same chart, marks added
+
+
+def test_mermaid_has_a_node_per_step_and_an_arrow_per_branch() -> None:
+    sop = sopfsm.get_sop("niaga-overdue")
+    text = to_mermaid(sop)
+    assert text.count(" -.->|") + text.count(" -->|") == len(sop.branches)
+    for step in sop.steps:
+        assert f"    {step.id}{{" in text or f"    {step.id}([" in text

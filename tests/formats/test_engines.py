@@ -27,7 +27,7 @@ from sopfsm.formats.strategies import sop_documents
 from sopfsm.formats.yaml import read_yaml
 from sopfsm.model import SopSpec
 from sopfsm.strategies import invalid_answers, valid_answers
-from tests.formats.engines import Engine, LoadedMachine, PythonCall, loaded_engines
+from tests.support.engines import Engine, LoadedMachine, PythonCall, loaded_engines
 
 
 @functools.cache

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,11 +14,18 @@ from sopfsm.service.app import create_app
 from sopfsm.service.auth import TokenEntry, digest_of, new_token
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import CallStore, open_store
-from tests.backends import PATIENCE, ServerThread, postgres_url, store_url
+from tests.support.backends import (
+    PATIENCE,
+    SECRET,
+    TOKENS,
+    ServerThread,
+    free_port,
+    postgres_url,
+    store_url,
+)
+from tests.support.servers import ROOT, Served, faketime_env
 
 __all__ = ["postgres_url"]
-
-TOKENS = {"tok-ana-0123456789": "ana", "tok-budi-9876543210": "budi"}
 
 
 @pytest.fixture
@@ -37,9 +43,6 @@ def tokens_file(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-SECRET = b"a secret of the service, long enough"
 
 
 @pytest.fixture
@@ -73,46 +76,6 @@ def client(base_url: str) -> Iterator[httpx.Client]:
         base_url=base_url, headers={"Authorization": "Bearer tok-ana-0123456789"}, timeout=PATIENCE
     ) as opened:
         yield opened
-
-
-ROOT = Path(__file__).parent.parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-FAKETIME_LIBRARIES = (
-    "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
-    "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1",
-    "/usr/lib/faketime/libfaketimeMT.so.1",
-)
-
-
-def faketime_env(offset: str) -> dict[str, str]:
-    """The environment that runs a process with its clock ``offset`` (``-20s``) off, by
-    Debian's libfaketime preloaded into the process itself (no wrapper to signal)."""
-    library = next((p for p in FAKETIME_LIBRARIES if Path(p).exists()), None)
-    if library is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs libfaketime: apt-get install faketime")
-        pytest.skip("libfaketime is not installed (apt-get install faketime)")
-    return {
-        "LD_PRELOAD": library,
-        "FAKETIME": offset,
-        "FAKETIME_DONT_FAKE_MONOTONIC": "1",  # uvicorn's timers keep real time
-    }
-
-
-class Served:
-    """One real ``python -m sopfsm serve`` process: its base URL and what it printed."""
-
-    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
-        self.process = process
-        self.url = url
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 import sopfsm
-from tests.backends import PATIENCE, store_url
-from tests.service.conftest import ROOT, TOKENS, Served
+from tests.support.backends import PATIENCE, TOKENS, store_url
+from tests.support.servers import ROOT, Served
 
 AUTH = {"Authorization": f"Bearer {next(iter(TOKENS))}"}
 SKEW = 20  # seconds: far more than two requests take, far less than restore's tolerance

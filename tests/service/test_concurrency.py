@@ -15,9 +15,8 @@ import pytest
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import open_store
-from tests.backends import PATIENCE, ServerThread, store_url
-from tests.service.conftest import TOKENS
-from tests.service.load import Acknowledged, answer_until_done, check_against_logs, start_calls
+from tests.support.backends import PATIENCE, TOKENS, ServerThread, store_url
+from tests.support.load import Acknowledged, answer_until_done, check_against_logs, start_calls
 
 AGENTS = 12
 CALLS = 10

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,20 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.backends import PATIENCE, store_url
-from tests.service.conftest import TOKENS
-from tests.service.load import Acknowledged, answer_until_done, check_against_logs, start_calls
+from tests.support.backends import PATIENCE, TOKENS, free_port, store_url
+from tests.support.load import Acknowledged, answer_until_done, check_against_logs, start_calls
 
 ROOT = Path(__file__).parent.parent.parent
 AGENTS = 8
 CALLS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -13,8 +13,7 @@ import sopfsm
 from sopfsm.diagram import CURRENT_COLOUR
 from sopfsm.signing import SigningKey
 from sopfsm.store import CallStore
-from tests.backends import PATIENCE
-from tests.service.conftest import SECRET
+from tests.support.backends import PATIENCE, SECRET
 
 PROBLEM = "application/problem+json"
 RUN_JSON_KEYS = {"sop", "version", "outcome", "pending", "answers", "path", "scripts"}

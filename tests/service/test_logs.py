@@ -13,8 +13,7 @@ import httpx
 import pytest
 
 from sopfsm.service.logs import LOGGER, JsonLines
-from tests.backends import PATIENCE
-from tests.service.conftest import TOKENS
+from tests.support.backends import PATIENCE, TOKENS
 
 TOKEN = next(iter(TOKENS))
 NIKS = ("3171-0101-0190-0001", "3171010101900001", "3171 0101 0190 0002")

@@ -20,7 +20,7 @@ from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.openapi import description
 from sopfsm.store import open_store
-from tests.backends import ServerThread
+from tests.support.backends import ServerThread
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from sopfsm.qa.read import store_chunks
 from sopfsm.service import personal
 from sopfsm.service.personal import MASKS, mask_nik, purge
 from sopfsm.store import CallStore, open_store
-from tests.backends import store_url
+from tests.support.backends import store_url
 
 NIK = "3273014505850002"  # a woman born 5 May 1985 in Bandung; no sample of the SOPs
 FULL_NIK = re.compile(r"3273[\s.\-]?0145[\s.\-]?0585[\s.\-]?0002")
@@ -129,7 +129,7 @@ def test_purge_removes_personal_data_and_keeps_qas_verdicts(
 ) -> None:
     from sopfsm.service.app import create_app
     from sopfsm.service.config import ServiceConfig
-    from tests.backends import PATIENCE, ServerThread
+    from tests.support.backends import PATIENCE, ServerThread
 
     url = store_url(kind, tmp_path, request)
     store = open_store(url)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import open_store
-from tests.backends import PATIENCE, ServerThread
+from tests.support.backends import PATIENCE, ServerThread
 
 AUTH = {"Authorization": "Bearer tok-fuzz", "Content-Type": "application/json"}
 LONE = "\ud800"

@@ -11,7 +11,7 @@ import pytest
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import open_store
-from tests.backends import PATIENCE, ServerThread
+from tests.support.backends import PATIENCE, ServerThread
 
 PROBLEM = "application/problem+json"
 AGENT_OF_ROLE = {"cso": "ana", "supervisor": "sari", "qa": "quinn", "admin": "adi"}

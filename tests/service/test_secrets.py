@@ -11,8 +11,8 @@ import pytest
 
 from sopfsm.cli import main
 from sopfsm.store.url import redacted, scrubbed
-from tests.backends import PATIENCE
-from tests.service.conftest import SECRET, TOKENS, Served
+from tests.support.backends import PATIENCE, SECRET, TOKENS
+from tests.support.servers import Served
 
 PASSWORD = "Hunter2-s3cret"
 

@@ -14,8 +14,7 @@ import pytest
 
 from sopfsm.cli import main
 from sopfsm.service import config
-from tests.backends import PATIENCE
-from tests.service.test_crash import free_port
+from tests.support.backends import PATIENCE, free_port
 
 ROOT = Path(__file__).parent.parent.parent
 

@@ -15,7 +15,7 @@ from sopfsm.service.auth import new_token
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.session import COOKIE
 from sopfsm.store import open_store
-from tests.backends import PATIENCE, ServerThread
+from tests.support.backends import PATIENCE, ServerThread
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.backends import PATIENCE, store_url
-from tests.service.conftest import TOKENS
-from tests.service.load import Acknowledged, answer_until_done, check_against_logs, start_calls
+from tests.support.backends import PATIENCE, TOKENS, store_url
+from tests.support.load import Acknowledged, answer_until_done, check_against_logs, start_calls
 
 ROOT = Path(__file__).parent.parent.parent
 AGENTS = 6

@@ -15,7 +15,7 @@ from sopfsm.service.app import create_app
 from sopfsm.service.auth import RELOAD_SECONDS, TokenFile, Unauthorized, new_token, parse_tokens
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import open_store
-from tests.backends import PATIENCE, ServerThread
+from tests.support.backends import PATIENCE, ServerThread
 
 HASHED = new_token("ana", "cso")[1].line()
 

@@ -19,7 +19,7 @@ from sopfsm.errors import ServiceConfigError
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
 from sopfsm.store import open_store
-from tests.backends import PATIENCE, ServerThread
+from tests.support.backends import PATIENCE, ServerThread
 
 ROOT = Path(__file__).parent.parent.parent
 ROUTES = ["/", "/signin", "/practice", "/healthz", "/openapi.json", "/static/call.js",

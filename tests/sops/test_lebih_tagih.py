@@ -15,6 +15,8 @@ from sopfsm.formats.kinds import QUESTION_TYPES, type_name
 from sopfsm.formats.scxml import cond_of, sop_to_scxml
 from sopfsm.formats.yaml import read_yaml, sop_to_yaml
 from sopfsm.questions import METER_READING, NOT_KNOWN
+from tests.support.calls import run_through, said_text
+from tests.support.reading import combinations
 
 NOT_KNOWN_TYPED = ["tidak tahu", "Tidak Tahu", " tidak diketahui ", "tdk tahu", "unknown"]
 NOT_KNOWN_TYPED += ["Not known", "not_known"]
@@ -82,3 +84,15 @@ def test_the_sop_files_and_exports_keep_the_catalogue_reading_and_a_files_own_a_
     assert 'type="meter-reading-or-not-known"' in sop_to_scxml(sop)
     any_reading = next(b for b in sop.branches_from("ask_meter_reading") if b.target == "to_unit")
     assert cond_of(any_reading, METER_READING.kind) == "_event.data.value !== 'not_known'"
+
+
+def test_lebih_tagih_asks_the_meter_reading_only_when_the_customer_still_objects() -> None:
+    accepts = run_through("lebih-tagih", {"accepts_explanation": True})
+    objects = run_through("lebih-tagih", {"accepts_explanation": False, "meter_reading": 100})
+    assert "meter_reading" not in {r.question for r in accepts.answers}
+    assert [r.question for r in objects.answers][-1] == "meter_reading"
+
+
+def test_clause_5b_explains_the_three_month_average() -> None:
+    for answers in combinations("lebih-tagih"):
+        assert "rata-rata 3 bulan" in said_text(run_through("lebih-tagih", answers))

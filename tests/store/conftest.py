@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sopfsm.store import CallStore, open_store
-from tests.backends import postgres_url, store_url
+from tests.support.backends import postgres_url, store_url
 
 __all__ = ["postgres_url"]
 

@@ -16,7 +16,7 @@ import pytest
 
 from sopfsm.errors import StoreError
 from sopfsm.store import open_store
-from tests.backends import PATIENCE
+from tests.support.backends import PATIENCE
 
 ROOT = Path(__file__).parent.parent.parent
 

@@ -111,7 +111,7 @@ def test_the_cli_quotes_any_argument_on_one_short_line(value: str, argv: list[st
 def test_no_message_says_at_most_none_answers() -> None:
     from sopfsm.audit import audit
     from sopfsm.audit_report import report_markdown, report_text
-    from tests.broken_sops import LoopWithNoExit
+    from tests.support.broken_sops import LoopWithNoExit
 
     report = audit(LoopWithNoExit)
     assert report.max_answers is None

@@ -15,7 +15,7 @@ from sopfsm.cli import main
 from sopfsm.cli.calls import _interactive
 from sopfsm.declare import SCRIPT_KINDS, Script, ScriptKind, do, note
 from sopfsm.diagram import booklet_html, to_dot, to_mermaid
-from tests.reading import combinations
+from tests.support.reading import combinations
 
 SOPS = sopfsm.all_sops()
 WORD = {"said": "Sampaikan", "done": "Lakukan", "note": "Catatan"}

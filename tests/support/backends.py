@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
 import threading
 import time
 import uuid
@@ -105,3 +106,16 @@ class ServerThread:
         self.thread.join(PATIENCE)
         if exc_type is None:  # a failing test's own error says more than this one
             assert not self.thread.is_alive(), "uvicorn did not stop"
+
+
+def free_port() -> int:
+    """A loopback port free at the moment of asking, for a server started as a process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+# The service tests' agents, by token, and the service's secret.
+TOKENS = {"tok-ana-0123456789": "ana", "tok-budi-9876543210": "budi"}
+SECRET = b"a secret of the service, long enough"

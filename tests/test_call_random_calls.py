@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import sopfsm
 from sopfsm import SopfsmError, strategies
-from tests.reading import QUESTIONS, endings, expected
+from tests.support.reading import QUESTIONS, endings, expected
 
 SOPS = {sop_id: sopfsm.get_sop(sop_id) for sop_id in QUESTIONS}
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from sopfsm.cli import main
-from tests.reading import QUESTIONS, combinations, expected
+from tests.support.reading import QUESTIONS, combinations, expected
 
 
 def _case_id(sop_id: str, answers: dict[str, object]) -> str:

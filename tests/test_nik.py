@@ -1,15 +1,98 @@
-"""Every input checked: NIKs by the civil registry's rules, meter readings as Indonesians
-write them, yes/no words and choices, each refusal naming what is wrong in both languages."""
+"""A NIK is checked by the civil registry's rules, each refusal naming the wrong part in
+both languages. Its two-digit year is 19YY or 20YY: its date of birth is valid when either century
+makes it a real day that is not after today (docs/answers.md)."""
 
 from __future__ import annotations
 
-import math
+import calendar
+import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sopfsm
-from sopfsm.answers import MAX_METER_READING
-from sopfsm.questions import METER_READING, NIK, REGION_SCHEME, TARGET_TARIFF, URGENT
+from sopfsm.errors import NikError
+from sopfsm.nik import normalise_nik, today
+from sopfsm.questions import NIK
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def _nik(day: int, month: int, yy: int) -> str:
+    return f"317101{day:02d}{month:02d}{yy:02d}0001"
+
+
+def _accepted(nik: str, on: dt.date = TODAY) -> bool:
+    try:
+        normalise_nik(nik, on)
+    except NikError:
+        return False
+    return True
+
+
+def _rule(day: int, month: int, yy: int, on: dt.date) -> bool:
+    """The rule of docs/answers.md, written from the calendar rather than from sopfsm.nik."""
+    return any(
+        1 <= day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day) <= on
+        for year in (1900 + yy, 2000 + yy)
+    )
+
+
+@given(
+    day=st.integers(1, 31),
+    month=st.integers(1, 12),
+    yy=st.integers(0, 99),
+    woman=st.booleans(),
+    on=st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31)),
+)
+def test_a_date_of_birth_is_valid_exactly_when_some_century_makes_it_a_past_day(
+    day: int, month: int, yy: int, woman: bool, on: dt.date
+) -> None:
+    nik = _nik(day + (40 if woman else 0), month, yy)
+    assert _accepted(nik, on) == _rule(day, month, yy, on)
+
+
+@pytest.mark.parametrize(
+    ("yy", "accepted"),
+    [
+        (0, True),  # 1900 was no leap year, 2000 was
+        (4, True),
+        (24, True),
+        (96, True),
+        (1, False),
+        (23, False),
+        (99, False),
+        (98, False),
+    ],
+)
+def test_29_february_is_valid_where_either_century_is_a_leap_year(yy: int, accepted: bool) -> None:
+    assert _accepted(_nik(29, 2, yy)) is accepted
+    assert _accepted(_nik(69, 2, yy)) is accepted  # a woman's: day + 40
+
+
+def test_29_february_00_is_2000_so_it_is_refused_before_that_day_came() -> None:
+    assert not _accepted(_nik(29, 2, 0), dt.date(2000, 2, 28))
+    assert _accepted(_nik(29, 2, 0), dt.date(2000, 2, 29))
+
+
+def test_a_birth_today_is_accepted_and_one_tomorrow_only_through_the_last_century() -> None:
+    on = dt.date(2026, 11, 29)
+    assert _accepted(_nik(29, 11, 26), on)
+    # 30 November 26 is tomorrow in 2026, but 1926 makes it a past day: accepted.
+    assert _accepted(_nik(30, 11, 26), on)
+    # 29 February 00 before 2000: 1900 had no such day and 2000 has not come.
+    with pytest.raises(NikError, match="after today"):
+        normalise_nik(_nik(29, 2, 0), dt.date(1999, 12, 31))
+
+
+def test_today_is_the_date_in_eastern_indonesia() -> None:
+    wit = dt.timezone(dt.timedelta(hours=9))
+    before = dt.datetime.now(wit).date()
+    found = today()
+    after = dt.datetime.now(wit).date()
+    assert found in {before, after}  # either side of a midnight that passed in between
+
 
 VALID_NIKS = [
     # (typed, digits, who)
@@ -21,6 +104,7 @@ VALID_NIKS = [
     ("94-01-01-150599-9999", "9401011505999999", "man, Papua Tengah (2022 province), dashes"),
     (" 1101010101010001 ", "1101010101010001", "man, Aceh, 1 Jan 2001, spaces around"),
 ]
+
 
 INVALID_NIKS = [
     # (typed, words of the English reason, words of the Indonesian reason)
@@ -68,65 +152,3 @@ def test_each_invalid_nik_names_the_wrong_part_in_both_languages(
 def test_a_nik_must_be_text_so_leading_digits_are_never_lost(value: object) -> None:
     with pytest.raises(sopfsm.InvalidAnswer, match="a NIK must be given as text"):
         NIK.coerce(value)
-
-
-READINGS = [
-    ("12345", 12345.0), ("12.345", 12345.0), ("12345,5", 12345.5), ("12.345,5", 12345.5),
-    ("1.234.567", 1234567.0), ("0", 0.0), ("12345.5", 12345.5), (" 987 kWh", 987.0),
-    (12345, 12345.0), (12.5, 12.5), (0, 0.0), ("999.999.999", MAX_METER_READING),
-]  # fmt: skip
-
-BAD_READINGS = [
-    ("-1", "cannot be negative"), (-0.5, "cannot be negative"), ("", "empty"),
-    ("   ", "empty"), ("abc", "not a number"), ("12,3,4", "not a number"),
-    ("1.23.4", "not a number"), (math.nan, "not a finite number"),
-    (math.inf, "not a finite number"), ("NaN", "not a number"), ("inf", "not a number"),
-    ("1e5", "not a number"), ("1000000000", "too large"), (1e12, "too large"),
-    ("9" * 25, "too long"), (True, "not a number"), (None, "not a number"),
-    ("١٢٣", "not a number"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("typed", "value"), READINGS)
-def test_meter_readings_as_indonesians_type_them(typed: object, value: float) -> None:
-    assert METER_READING.coerce(typed) == value
-
-
-@pytest.mark.parametrize(("typed", "reason"), BAD_READINGS)
-def test_bad_meter_readings_are_refused_with_the_reason(typed: object, reason: str) -> None:
-    with pytest.raises(sopfsm.InvalidAnswer) as caught:
-        METER_READING.coerce(typed)
-    assert reason in caught.value.message("en")
-    assert "12.345" in caught.value.message("id")  # the accepted forms, by example
-
-
-@pytest.mark.parametrize(
-    ("question", "typed", "value"),
-    [
-        (URGENT, "  YA ", True), (URGENT, "Iya", True), (URGENT, "TIDAK", False),
-        (URGENT, "tdk", False), (REGION_SCHEME, "Skema 2", 2), (REGION_SCHEME, " 2 ", 2),
-        (TARGET_TARIFF, "NON SUBSIDI", "non_subsidized"),
-        (TARGET_TARIFF, "non_subsidized", "non_subsidized"),
-        (TARGET_TARIFF, "Subsidised", "subsidized"),
-    ],
-)  # fmt: skip
-def test_case_and_spacing_are_forgiven(
-    question: sopfsm.Question, typed: str, value: object
-) -> None:
-    assert question.coerce(typed) == value
-
-
-@pytest.mark.parametrize(
-    ("question", "typed"),
-    [(URGENT, "maybe"), (URGENT, 1), (URGENT, "yess"), (REGION_SCHEME, 0), (REGION_SCHEME, "3"),
-     (TARGET_TARIFF, "gratis"), (TARGET_TARIFF, None)],
-)  # fmt: skip
-def test_anything_else_is_refused_with_the_accepted_values(
-    question: sopfsm.Question, typed: object
-) -> None:
-    with pytest.raises(sopfsm.InvalidAnswer) as caught:
-        question.coerce(typed)
-    for option in question.kind.classes():  # each accepted value is named
-        assert option.label in caught.value.message("en").lower() or option.label in str(
-            caught.value.accepted.en
-        )

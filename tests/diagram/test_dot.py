@@ -4,7 +4,6 @@ bytes are stable, a changed SOP changes its DOT, and diagrams/ is never stale.""
 from __future__ import annotations
 
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
@@ -12,12 +11,11 @@ import pygraphviz
 import pytest
 
 import sopfsm
-from sopfsm.cli import main
-from sopfsm.diagram import DIAGRAM_FORMATS, SUFFIXES, booklet_html, render, to_dot, to_mermaid
+from sopfsm.diagram import DIAGRAM_FORMATS, SUFFIXES, render, to_dot
 from sopfsm.model import SopSpec
-from tests import broken_sops
+from tests.support import broken_sops
 
-DIAGRAMS = Path(__file__).parent.parent / "diagrams"
+DIAGRAMS = Path(__file__).parents[2] / "diagrams"
 SOPS = sopfsm.all_sops()
 REFRESH = "sopfsm render --out diagrams"
 
@@ -149,14 +147,6 @@ def test_changing_a_sop_changes_its_dot() -> None:
     assert to_dot(other) != to_dot(sop)
 
 
-def test_mermaid_has_a_node_per_step_and_an_arrow_per_branch() -> None:
-    sop = sopfsm.get_sop("niaga-overdue")
-    text = to_mermaid(sop)
-    assert text.count(" -.->|") + text.count(" -->|") == len(sop.branches)
-    for step in sop.steps:
-        assert f"    {step.id}{{" in text or f"    {step.id}([" in text
-
-
 @pytest.mark.parametrize(
     "name", [f"{s.sop_id}{SUFFIXES[f]}" for s in SOPS for f in DIAGRAM_FORMATS]
 )
@@ -174,67 +164,3 @@ def test_committed_diagrams_are_what_the_sops_generate(name: str) -> None:
 def test_diagrams_holds_nothing_but_generated_diagrams() -> None:
     expected = {f"{s.sop_id}{SUFFIXES[f]}" for s in SOPS for f in DIAGRAM_FORMATS}
     assert {p.name for p in DIAGRAMS.iterdir()} == expected
-
-
-def test_render_command_writes_each_format(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert (
-        main(
-            [
-                "render",
-                "lebih-tagih",
-                "--format",
-                "pdf",
-                "--format",
-                "mermaid",
-                "--lang",
-                "en",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lebih-tagih.mmd", "lebih-tagih.pdf"]
-    assert (tmp_path / "lebih-tagih.pdf").read_bytes().startswith(b"%PDF")
-    assert "Over-billing" in (tmp_path / "lebih-tagih.mmd").read_text(encoding="utf-8")
-    assert capsys.readouterr().out.count("\n") == 2
-
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: Counter[str] = Counter()
-        self.links: list[str] = []
-        self.sections: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
-        values = dict(attrs)
-        self.links += [v or "" for k, v in attrs if k in ("href", "src", "xlink:href")]
-        if tag == "section":
-            self.sections.append(values.get("id") or "")
-
-
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_booklet_is_self_contained_and_shows_every_sop(lang: sopfsm.Lang) -> None:
-    text = booklet_html(SOPS, lang)
-    parsed = _Collector()
-    parsed.feed(text)
-    assert parsed.sections == list(sopfsm.sop_ids())
-    assert parsed.tags["svg"] == len(SOPS)
-    assert parsed.tags["script"] == parsed.tags["link"] == parsed.tags["img"] == 0
-    assert all(link.startswith("#") for link in parsed.links), parsed.links
-    assert "url(" not in text and "@import" not in text
-    assert "@media print" in text
-    for sop in SOPS:
-        assert sop.title.in_(lang) in text
-    # The clause text, in the document's own words, in both languages.
-    assert ("Dinas Sosial" in text) and ("rata2 3 bulan sebelumnya" in text)
-
-
-def test_booklet_command_writes_the_file(tmp_path: Path) -> None:
-    out = tmp_path / "booklet.html"
-    assert main(["booklet", "--lang", "en", "--out", str(out)]) == 0
-    assert "Every answer path" in out.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """One rule wherever an input comes in: meter readings with dots, the sign of zero, a
 byte-order mark in text or bytes. (``render --out ''`` and ``audit mod:attr`` naming a
-string are in test_hardening_cli.py, with the other command lines.)"""
+string are in cli/test_exit.py, with the other command lines.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sopfsm
 from sopfsm import InvalidAnswer
 from sopfsm.answers import MAX_METER_READING, MeterReading
 from sopfsm.cli import main
-from tests.test_fuzz import saved_calls
+from tests.support.saves import saved_calls
 
 READING = MeterReading()
 
@@ -52,7 +52,7 @@ def test_several_dot_groups_after_a_leading_zero_are_refused(groups: list[int], 
     assert _reading(text + ",5") is None
 
 
-def test_the_examples_of_the_issue() -> None:
+def test_a_dot_is_a_decimal_point_or_groups_thousands_by_where_the_zeros_are() -> None:
     assert _reading("0.500") == 0.5
     assert _reading("0.000.001") is None
     assert _reading("12.345") == 12345.0

@@ -96,7 +96,7 @@ def test_to_json_takes_any_key(key: object) -> None:
     _only_sopfsm_errors(call.to_json, key=key)
 
 
-def test_the_examples_of_the_issue_are_named_errors() -> None:
+def test_a_wrong_type_of_sop_question_field_or_number_is_a_named_error() -> None:
     with pytest.raises(InvalidArgument) as caught:
         sopfsm.start(None)  # type: ignore[arg-type]
     assert isinstance(caught.value, TypeError) and caught.value.name == "sop"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import sopfsm
 from sopfsm import SavedCallError, SignatureError, SigningKey, UncheckedSignature
 from sopfsm.saved import FUTURE_TOLERANCE
-from tests.test_fuzz import JSON, as_version_1, saved_calls
+from tests.support.saves import JSON, as_version_1, saved_calls
 
 KEY = SigningKey("2026-11", b"the service's own secret, 32 b.")
 OLD_KEY = SigningKey("2026-10", b"last month's secret, retired soon")

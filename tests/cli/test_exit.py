@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sopfsm.cli import main
 from sopfsm.cli.exit import ExitCode
 
-CLI = Path(__file__).parent.parent / "sopfsm" / "cli"
+CLI = Path(__file__).parents[2] / "sopfsm" / "cli"
 _names = itertools.count()
 
 
@@ -133,7 +133,7 @@ def test_audit_of_a_string_naming_a_bundled_sop_is_refused(tmp_path: Path) -> No
 
 
 def _path(*extra: Path) -> str:
-    return os.pathsep.join([*map(str, extra), str(Path(__file__).parent.parent)])
+    return os.pathsep.join([*map(str, extra), str(Path(__file__).parents[2])])
 
 
 # -- streams -------------------------------------------------------------------------------
@@ -207,9 +207,12 @@ def _blocked_reading_stdin(pid: int) -> bool:
 
 def test_ctrl_c_during_a_call_exits_130_with_one_line() -> None:
     # stdin stays open and is never written: the only way out of the read is the signal.
+    # A shell starts a background job (`pytest &`) with SIGINT ignored, and Python keeps an
+    # ignored SIGINT ignored: the child gets the default back, as a terminal would give it.
     child = subprocess.Popen(
         [sys.executable, "-m", "sopfsm", "run", "lebih-tagih"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )  # fmt: skip
     try:
         assert child.stdout is not None

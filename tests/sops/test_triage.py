@@ -16,7 +16,7 @@ from sopfsm.cli import main
 from sopfsm.compose import SEPARATOR, namespace, part_of
 from sopfsm.declare import REGULAR_SOP
 from sopfsm.questions import MATTER
-from tests.reading import QUESTIONS, combinations, expected
+from tests.support.reading import QUESTIONS, combinations, expected
 
 TRIAGE = sopfsm.get_sop("triage")
 CLAUSE_SOPS = [s for s in sopfsm.sop_ids() if s != "triage"]

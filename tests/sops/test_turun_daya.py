@@ -1,5 +1,5 @@
-"""The smaller misstatements of the first reading, fixed in both languages, each read from
-the script a CSO is given."""
+"""turun-daya (clause 5A): the NIK asked only for a subsidised tariff, a customer without it at
+hand, and the DTKS advice with the whole cekbansos address."""
 
 from __future__ import annotations
 
@@ -9,38 +9,9 @@ import pytest
 
 import sopfsm
 from sopfsm.cli import main
+from tests.support.calls import run_through, said_text
 
 CEKBANSOS = "https://cekbansos.siks.kemsos.go.id/kemsos/pencarian"
-
-
-def _said(call: sopfsm.Call) -> list[sopfsm.Script]:
-    return [s for s in call.said if s.kind == "said"]
-
-
-def test_clause_3_says_a_bereavement_ps_can_be_processed_directly() -> None:
-    said = _said(sopfsm.start("ps-bereavement"))
-    urgent = next(s for s in said if "urgent" in s.text.id)
-    assert "dapat langsung diproses" in urgent.text.id
-    assert "can be processed directly" in urgent.text.en
-    assert "dan langsung diproses" not in urgent.text.id
-    assert "is processed directly" not in urgent.text.en
-
-
-@pytest.mark.parametrize("urgent", [True, False])
-def test_clause_1_rt_advice_promises_an_officer_only_where_the_report_goes_to_the_unit(
-    urgent: bool,
-) -> None:
-    call = sopfsm.start("niaga-overdue").answer("urgent", urgent).answer("access_restricted", True)
-    advice = next(s for s in _said(call) if "RT" in s.text.id)
-    on_the_way = "tidak ada petugas PLN yang sedang menuju lokasi"
-    if urgent:
-        assert call.outcome is not None and call.outcome.code == "APKT_TO_UNIT"
-        assert on_the_way not in advice.text.id and "on the way" not in advice.text.en
-    else:
-        assert call.outcome is not None and call.outcome.code == "APKT_ISSUE_CLOSED"
-        assert on_the_way in advice.text.id
-        assert "no PLN officer is on the way now" in advice.text.en
-        assert "petugas PLN yang datang diizinkan masuk" not in advice.text.id
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -78,3 +49,25 @@ def test_no_nik_at_hand_is_never_taken_for_a_nik_to_check() -> None:
     assert sopfsm.get_sop("turun-daya").question("nik") is not None
     with pytest.raises(sopfsm.InvalidAnswer):
         sopfsm.start("turun-daya").answer("target_tariff", "subsidi").answer("nik", "mungkin")
+
+
+def test_turun_daya_to_non_subsidised_never_asks_for_the_nik(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call = run_through("turun-daya", {"target_tariff": "non_subsidized"})
+    assert [r.question for r in call.answers] == ["target_tariff"]
+    argv = ["run", "turun-daya", "--answer", "target_tariff=non", "--answer", "nik=x"]
+    assert (
+        main([*argv[:3], "target_tariff=non_subsidized", "--answer", "nik=3171010101900001"]) == 2
+    )
+    assert "never asks 'nik'" in capsys.readouterr().err
+
+
+def test_clause_5a2a_explains_dtks_and_dinas_sosial_only_when_the_customer_asks() -> None:
+    base = {"target_tariff": "subsidized", "nik": "3171010101900001", "nik_eligible": False}
+    asks = said_text(run_through("turun-daya", {**base, "asks_about_eligibility": True}))
+    does_not_ask = said_text(run_through("turun-daya", {**base, "asks_about_eligibility": False}))
+    for words in ("DTKS", "Dinas Sosial", "Kementerian Sosial", "cekbansos"):
+        assert words in asks
+    assert "Dinas Sosial" not in does_not_ask
+    assert "tidak termasuk" in does_not_ask  # 5A.2a: not a recipient per DTKS
