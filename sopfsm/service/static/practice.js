@@ -8,6 +8,9 @@ import {
 } from "./common.js";
 
 Object.assign(WORDS, {
+  // The practice room's own field for a token, to send results to the trainer's view.
+  agent: { id: "Token (untuk mengirim hasil)", en: "Token (to send results)" },
+  save: { id: "Simpan", en: "Save" },
   scenarios: { id: "Skenario", en: "Scenarios" },
   practice_n: { id: "Latihan", en: "Practice" },
   practised: { id: "sudah dilatih", en: "practised" },
