@@ -1,10 +1,13 @@
-"""Calls kept in a store: start, answer, replay, and the bodies the API answers with.
+"""Calls kept in a store: start, answer, correct, wrap up, replay, and the API's bodies.
 
-A stored call is its answer log; loading it replays the log through
-:func:`sopfsm.restore`, which also checks that the log reaches the step, path and
-outcome stored beside it. Answering checks the revision, applies the answer to the
-replayed call (so every refusal is the core's, and changes nothing), then asks the store
-to append it only if the call is still at that revision.
+A stored call is its record: answers, and the corrections, details changes and wrap-up
+after them, each an entry of the log. Loading it replays the log through
+:func:`sopfsm.restore` (a log of answers alone, as every log kept before corrections, as
+a version 1 save; any other as a version 2 save of the whole record), which also checks
+that the log reaches the step, path and outcome stored beside it. A change checks the
+revision, applies itself to the replayed call (so every refusal is the core's, and
+changes nothing), then asks the store to append the entries it wrote only if the call is
+still at that revision.
 """
 
 from __future__ import annotations
@@ -13,16 +16,30 @@ import collections
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sopfsm.call import FORMAT, FORMAT_VERSION, Call, start_answered, utc_now
+from sopfsm.call import (
+    BY_CSO,
+    FORMAT,
+    FORMAT_VERSION,
+    RECORD_FORMAT_VERSION,
+    AnswerRecord,
+    Call,
+    CorrectionRecord,
+    DetailsRecord,
+    Entry,
+    WrapUpRecord,
+    entry_dict,
+    start_answered,
+    utc_now,
+)
 from sopfsm.catalogue import get_sop
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
-from sopfsm.errors import StaleRevision, UnreachedAnswers
+from sopfsm.errors import SopfsmError, StaleRevision, UnreachedAnswers
 from sopfsm.model import SopSpec
 from sopfsm.saved import restore
-from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
+from sopfsm.store.base import CallState, CallStore, Logged, LoggedAnswer, LoggedEntry, StoredCall
 from sopfsm.text import Lang
 from sopfsm.views import call_dict, select, sop_summary, sop_view, view_json
 
@@ -32,6 +49,8 @@ CALL_OUTCOMES = (*OUTCOME_CODES, REGULAR_SOP)
 
 def replay(stored: StoredCall) -> Call:
     """The live call a stored one replays to; a log that does not replay is refused."""
+    if not stored.answers_only:
+        return _replay_record(stored)
     state = stored.state
     saved = {
         "format": FORMAT,
@@ -54,6 +73,84 @@ def replay(stored: StoredCall) -> Call:
         },
     }
     return restore(saved)
+
+
+def _replay_record(stored: StoredCall) -> Call:
+    """A log with corrections, details or a wrap-up, restored as a version 2 save.
+
+    A version 2 save also claims the effective answers, status and customer; the log
+    does not keep them (they follow from it), so a first replay of the entries gives
+    them, and :func:`restore` then checks the log as it checks any save: entries in time
+    order, each written back as logged, reaching the stored step, path and outcome.
+    """
+    state = stored.state
+    record = [_saved_entry(item) for item in stored.log]
+    claims: dict[str, Any] = {"answers": [], "status": None, "closed": None, "customer": {}}
+    try:
+        first = Call(get_sop(stored.sop))
+        for entry in map(_entry, stored.log):
+            first.replay(entry)
+        claims = {
+            "answers": [
+                {"question": r.question, "value": r.value, "at": r.at.isoformat(), "by": r.by}
+                for r in first.answers
+            ],
+            "status": first.status,
+            "closed": first.closed,
+            "customer": dict(first.customer),
+        }
+    except SopfsmError:
+        pass  # restore names the entry that does not replay
+    saved = {
+        "format": FORMAT,
+        "format_version": RECORD_FORMAT_VERSION,
+        "sop": stored.sop,
+        "version": stored.version,
+        "step": state.step,
+        "done": state.outcome is not None,
+        "path": list(state.path),
+        "outcome": None,
+        **claims,
+        "record": record,
+    }
+    if state.outcome is not None:
+        data = {a["question"]: a["value"] for a in claims["answers"]}
+        saved["outcome"] = {"code": state.outcome, "step": state.step, "data": data}
+    return restore(saved)
+
+
+def _saved_entry(item: Logged) -> dict[str, Any]:
+    at = item.at.isoformat()
+    if isinstance(item, LoggedAnswer):
+        return {"kind": "answer", "question": item.question, "value": item.value, "at": at,
+                "by": item.by}  # fmt: skip
+    return {"kind": item.kind, **item.body, "at": at, "by": item.by}
+
+
+def _entry(item: Logged) -> Entry:
+    if isinstance(item, LoggedAnswer):
+        return AnswerRecord(item.question, item.value, item.at, item.by)
+    body = item.body
+    if item.kind == "correction":
+        return CorrectionRecord(body["question"], body["value"], body["replaces"],
+                                body["reason"], (), None, None, item.at, item.by)  # fmt: skip
+    if item.kind == "details":
+        return DetailsRecord(body["fields"], item.at, item.by)
+    return WrapUpRecord(item.kind, body.get("code"), body.get("note"), item.at, item.by)
+
+
+def logged(entries: Sequence[Entry], agent: str) -> list[Logged]:
+    """The entries of a call's record as its stored log keeps them, sent by ``agent``."""
+    kept: list[Logged] = []
+    for entry in entries:
+        if isinstance(entry, AnswerRecord):
+            kept.append(LoggedAnswer(entry.question, entry.value, agent, entry.at, entry.by))
+        else:
+            saved = entry_dict(entry)
+            kind = saved.pop("kind")
+            del saved["at"], saved["by"]
+            kept.append(LoggedEntry(kind, saved, agent, entry.at, entry.by))
+    return kept
 
 
 def state_of(call: Call) -> CallState:
@@ -119,7 +216,7 @@ def start_call(
         created=now,
         updated=now,
         state=state_of(call),
-        log=tuple(LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in call.answers),
+        log=tuple(logged(call.entries, agent)),
     )
     kept = store.create(stored)
     if live is not None:
@@ -138,6 +235,23 @@ def answer_call(
     live: LiveCalls | None = None,
 ) -> tuple[StoredCall, Call]:
     """Apply one answer to a call still at ``revision``; nothing changes if refused."""
+    return change_call(
+        store, call_id, lambda call: call.answer(question, value), revision=revision,
+        agent=agent, live=live,
+    )  # fmt: skip
+
+
+def change_call(
+    store: CallStore,
+    call_id: str,
+    change: Callable[[Call], object],
+    *,
+    revision: int,
+    agent: str,
+    live: LiveCalls | None = None,
+) -> tuple[StoredCall, Call]:
+    """Apply ``change`` to a call still at ``revision`` and append the entries it wrote;
+    nothing changes if it is refused, or if another change was applied first."""
     held = live.take(call_id, revision) if live is not None else None
     if held is None:
         stored = store.get(call_id)
@@ -146,17 +260,28 @@ def answer_call(
         call = replay(stored)
     else:
         stored, call = held
-    call.answer(question, value)  # a refusal leaves the call as it was, and not held
-    new = call.answers[stored.revision :]
-    kept = store.append(
-        stored,
-        [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],
-        state_of(call),
-        utc_now(),
-    )
+    change(call)  # a refusal leaves the call as it was, and not held
+    new = call.entries[stored.revision :]
+    kept = store.append(stored, logged(new, agent), state_of(call), utc_now())
     if live is not None:
         live.keep(kept, call)
     return kept, call
+
+
+def correct(question: str, value: object, reason: str) -> Callable[[Call], object]:
+    """A correction of ``question``'s answer, as the service applies it.
+
+    Applied as an entry of the record (:meth:`Call.replay`), at the time it is applied:
+    the service's calls have no answerers, and a changed outcome is told in the body
+    (the correction's ``outcome_before`` and ``outcome_after``), not as a warning.
+    """
+
+    def apply(call: Call) -> object:
+        return call.replay(
+            CorrectionRecord(question, value, None, reason, (), None, None, utc_now(), BY_CSO)
+        )
+
+    return apply
 
 
 def call_body(stored: StoredCall, call: Call, lang: Lang) -> dict[str, Any]:
@@ -168,12 +293,17 @@ def call_body(stored: StoredCall, call: Call, lang: Lang) -> dict[str, Any]:
         "agent": stored.agent,
         "created": _time(stored.created),
         "updated": _time(stored.updated),
-        "log": [
-            {"question": a.question, "value": a.value, "agent": a.agent, "at": _time(a.at),
-             "by": a.by}
-            for a in stored.log
-        ],
-    }  # fmt: skip
+        "log": [_log_item(item) for item in stored.log],
+    }
+
+
+def _log_item(item: Logged) -> dict[str, Any]:
+    """One entry of the stored log as the API shows it: its kind, fields, agent and time."""
+    if isinstance(item, LoggedAnswer):
+        return {"kind": "answer", "question": item.question, "value": item.value,
+                "agent": item.agent, "at": _time(item.at), "by": item.by}  # fmt: skip
+    return {"kind": item.kind, **item.body, "agent": item.agent, "at": _time(item.at),
+            "by": item.by}  # fmt: skip
 
 
 def _time(at: dt.datetime) -> str:

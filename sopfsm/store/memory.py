@@ -17,7 +17,7 @@ from sopfsm.store.base import (
     STREAM_BATCH,
     CallFilter,
     CallState,
-    LoggedAnswer,
+    Logged,
     PracticeResult,
     StoredCall,
     check_page,
@@ -59,7 +59,7 @@ class MemoryStore:
     def append(
         self,
         call: StoredCall,
-        answers: Sequence[LoggedAnswer],
+        answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:

@@ -28,6 +28,8 @@ from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownC
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
+    body_json,
+    numbered,
     path_json,
     practice_result,
     scores_json,
@@ -36,7 +38,7 @@ from sopfsm.store._codec import (
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
-    LoggedAnswer,
+    Logged,
     PracticeResult,
     StoredCall,
 )
@@ -169,7 +171,7 @@ class PostgresStore(SqlReads):
     def append(
         self,
         call: StoredCall,
-        answers: Sequence[LoggedAnswer],
+        answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
@@ -221,9 +223,14 @@ class PostgresStore(SqlReads):
                         " ORDER BY call_seq, revision",
                         ([r["seq"] for r in rows],),
                     ).fetchall()
+                    entries = db.execute(
+                        "SELECT * FROM record_entries WHERE call_seq = ANY(%s)"
+                        " ORDER BY call_seq, revision",
+                        ([r["seq"] for r in rows],),
+                    ).fetchall()
             except psycopg.Error as error:
                 raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
-            return assemble(rows, answers, json_text=True)
+            return assemble(rows, answers, json_text=True, entries=entries)
 
     # -- practice results --------------------------------------------------------------
 
@@ -287,17 +294,25 @@ class PostgresStore(SqlReads):
 
 
 def _insert_answers(
-    db: psycopg.Connection[dict[str, Any]], seq: int, revision: int, answers: Sequence[LoggedAnswer]
+    db: psycopg.Connection[dict[str, Any]], seq: int, revision: int, log: Sequence[Logged]
 ) -> None:
+    answers, entries = numbered(revision, log)
     with db.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
-                (seq, revision + n, a.question, value_json(a.value), a.agent, a.at, a.by)
-                for n, a in enumerate(answers, start=1)
-            ],
-        )
+        if answers:
+            cursor.executemany(
+                "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (seq, n, a.question, value_json(a.value), a.agent, a.at, a.by)
+                    for n, a in answers
+                ],
+            )
+        if entries:
+            cursor.executemany(
+                "INSERT INTO record_entries (call_seq, revision, kind, body, agent, at,"
+                " entered_by) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(seq, n, e.kind, body_json(e), e.agent, e.at, e.by) for n, e in entries],
+            )
 
 
 def _split_schema(url: str) -> tuple[str, str | None]:

@@ -25,6 +25,8 @@ from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
+    body_json,
+    numbered,
     path_json,
     practice_result,
     scores_json,
@@ -34,7 +36,7 @@ from sopfsm.store._codec import (
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
-    LoggedAnswer,
+    Logged,
     PracticeResult,
     StoredCall,
 )
@@ -106,7 +108,7 @@ class SqliteStore(SqlReads):
     def append(
         self,
         call: StoredCall,
-        answers: Sequence[LoggedAnswer],
+        answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
@@ -231,14 +233,19 @@ class SqliteStore(SqlReads):
             if not rows:
                 return []
             seqs = [r["seq"] for r in rows]
+            marks = ",".join("?" * len(seqs))
             answers = db.execute(
-                f"SELECT * FROM answers WHERE call_seq IN ({','.join('?' * len(seqs))})"
+                f"SELECT * FROM answers WHERE call_seq IN ({marks}) ORDER BY call_seq, revision",
+                seqs,
+            ).fetchall()
+            entries = db.execute(
+                f"SELECT * FROM record_entries WHERE call_seq IN ({marks})"
                 " ORDER BY call_seq, revision",
                 seqs,
             ).fetchall()
         finally:
             db.execute("COMMIT")
-        return assemble(rows, answers, json_text=True)
+        return assemble(rows, answers, json_text=True, entries=entries)
 
     def _reader(self) -> sqlite3.Connection:
         if self._closed:
@@ -320,13 +327,19 @@ class SqliteStore(SqlReads):
 
 
 def _insert_answers(
-    db: sqlite3.Connection, seq: int, revision: int, answers: Sequence[LoggedAnswer]
+    db: sqlite3.Connection, seq: int, revision: int, log: Sequence[Logged]
 ) -> None:
+    answers, entries = numbered(revision, log)
     db.executemany(
         "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (seq, revision + n, a.question, value_json(a.value), a.agent, time_text(a.at), a.by)
-            for n, a in enumerate(answers, start=1)
+            (seq, n, a.question, value_json(a.value), a.agent, time_text(a.at), a.by)
+            for n, a in answers
         ],
+    )
+    db.executemany(
+        "INSERT INTO record_entries (call_seq, revision, kind, body, agent, at, entered_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(seq, n, e.kind, body_json(e), e.agent, time_text(e.at), e.by) for n, e in entries],
     )
