@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, practice_api, problems, stored_calls
+from sopfsm.service import api, practice_api, problems, record_api, stored_calls
 from sopfsm.service.auth import Tokens, load_secret, load_tokens
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.openapi import description
@@ -63,7 +63,10 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
-            Mount("/v1", routes=[*api.routes(), *practice_api.api_routes()]),
+            Mount(
+                "/v1",
+                routes=[*api.routes(), *record_api.routes(), *practice_api.api_routes()],
+            ),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
             *page_routes(),
             *practice_api.page_routes(),
