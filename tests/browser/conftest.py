@@ -9,6 +9,7 @@ by skipping.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -163,3 +164,25 @@ def api(service: str) -> Iterator[httpx.Client]:
 def screenshot_dir() -> Path | None:
     """Where screenshots are written: docs/screens when SOPFSM_SCREENSHOTS=1, else nowhere."""
     return ROOT / "docs" / "screens" if os.environ.get("SOPFSM_SCREENSHOTS") == "1" else None
+
+
+SCREENS = ROOT / "docs" / "screens"
+REGENERATE = "SOPFSM_SCREENSHOTS=1 pytest tests/browser -k screenshot"
+
+
+def shoot_screen(page: Page, name: str, screen_dir: Path | None) -> None:
+    """Write the screenshot when asked; always check the committed text of the screen."""
+    shown = page.inner_text("main")
+    shown = re.sub(r"[0-9a-f]{32}", "<call id>", shown)
+    shown = re.sub(r"\d{1,2}/\d{1,2}/\d{4}, \d{2}[.:]\d{2}[.:]\d{2}", "<time>", shown)
+    text_file = SCREENS / f"{name}.txt"
+    if screen_dir is not None:
+        screen_dir.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(screen_dir / f"{name}.png"), full_page=True)
+        (screen_dir / f"{name}.txt").write_text(shown.rstrip() + "\n", encoding="utf-8")
+        return
+    assert (SCREENS / f"{name}.png").exists(), f"docs/screens/{name}.png missing: {REGENERATE}"
+    assert text_file.read_text(encoding="utf-8") == shown.rstrip() + "\n", (
+        f"docs/screens/{name}.png is stale: {REGENERATE}"
+    )
