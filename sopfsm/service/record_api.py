@@ -53,9 +53,7 @@ async def correct_call(request: Request) -> Response:
     if "value" not in data:
         field(data, "value", object, Text(id="jawaban baru", en="the new answer"))
     reason = field(data, "reason", str, _REASON)
-    return await _change(
-        request, data, stored_calls.correct(question, data["value"], reason)
-    )
+    return await _change(request, data, stored_calls.correct(question, data["value"], reason))
 
 
 async def abandon_call(request: Request) -> Response:

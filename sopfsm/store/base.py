@@ -163,7 +163,8 @@ class CallStore(Protocol):
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
-        """Add ``answers`` (answers and other entries) to the log of ``call`` (as the caller read it), and its new state.
+        """Add ``answers`` (answers and other entries) to the log of ``call`` (as the
+        caller read it), and its new state.
 
         Applied only if the stored call is still at ``call.revision``, atomically and
         durably before returning: the call as it now stands (``call`` with the answers,

@@ -326,9 +326,7 @@ class SqliteStore(SqlReads):
             self._readers.clear()
 
 
-def _insert_answers(
-    db: sqlite3.Connection, seq: int, revision: int, log: Sequence[Logged]
-) -> None:
+def _insert_answers(db: sqlite3.Connection, seq: int, revision: int, log: Sequence[Logged]) -> None:
     answers, entries = numbered(revision, log)
     db.executemany(
         "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"

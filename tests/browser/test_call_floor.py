@@ -120,7 +120,9 @@ def _triage_paths() -> list[Any]:
     return list(audit(get_sop("triage")).paths)
 
 
-@pytest.mark.parametrize("row", _triage_paths(), ids=lambda row: "-".join(v for _, v in row.answers))
+@pytest.mark.parametrize(
+    "row", _triage_paths(), ids=lambda row: "-".join(v for _, v in row.answers)
+)
 def test_going_back_changes_the_last_answer_by_keyboard_alone(
     page: Page, api: httpx.Client, row: Any
 ) -> None:
@@ -141,7 +143,9 @@ def test_going_back_changes_the_last_answer_by_keyboard_alone(
     else:  # a typed answer: typed again, as the CSO would
         assert focused(page, "data-change-field")
         page.keyboard.press("Enter")
-    page.wait_for_selector(f'[data-step][data-revision="{before["revision"] + 1}"]', state="attached")
+    page.wait_for_selector(
+        f'[data-step][data-revision="{before["revision"] + 1}"]', state="attached"
+    )
     after = _call(api, call_id)
     assert after["corrections"] == 1
     assert after["log"][-1]["kind"] == "correction"
@@ -179,8 +183,14 @@ def test_the_apkt_text_of_a_finished_call_holds_the_customer(page: Page, api: ht
     page.click("[data-save-details]")
     page.wait_for_selector('[data-step][data-revision="3"]', state="attached")
     text = page.input_value("[data-apkt-text]")
-    for line in ("IDPEL: 512345678901", "Nama: Ani Wulandari", "Telepon: +6281234567890",
-                 "Alamat: Jl. Melati 5, Jayapura", "Catatan: Pagar biru", f"Agen: {AGENT}"):  # fmt: skip
+    for line in (
+        "IDPEL: 512345678901",
+        "Nama: Ani Wulandari",
+        "Telepon: +6281234567890",
+        "Alamat: Jl. Melati 5, Jayapura",
+        "Catatan: Pagar biru",
+        f"Agen: {AGENT}",
+    ):
         assert line in text
     assert "Data belum lengkap" not in text
     assert "WIT s.d." in text and text.count(" WIT") == 2

@@ -18,8 +18,8 @@ from tests.browser.driving import (
     answer_by_key,
     focus_in_panel,
     focused,
-    keys_ready,
     key_of,
+    keys_ready,
     open_call_screen,
     start_by_key,
 )

@@ -34,7 +34,9 @@ def start(client: httpx.Client, **answers: object) -> dict[str, Any]:
     return body
 
 
-def post(client: httpx.Client, call: dict[str, Any], route: str, **fields: object) -> httpx.Response:
+def post(
+    client: httpx.Client, call: dict[str, Any], route: str, **fields: object
+) -> httpx.Response:
     return client.post(
         f"/v1/calls/{call['id']}/{route}", json={**fields, "revision": call["revision"]}
     )
@@ -163,8 +165,11 @@ def test_of_two_agents_correcting_one_call_at_once_exactly_one_wins(
     statuses: list[int] = []
 
     def correct(n: int) -> None:
-        with httpx.Client(base_url=base_url, timeout=PATIENCE,
-                          headers={"Authorization": "Bearer tok-budi-9876543210"}) as own:  # fmt: skip
+        with httpx.Client(
+            base_url=base_url,
+            timeout=PATIENCE,
+            headers={"Authorization": "Bearer tok-budi-9876543210"},
+        ) as own:
             barrier.wait()
             response = post(own, call, "corrections", question="meter_reading", value=200 + n,
                             reason=f"agen {n}")  # fmt: skip
