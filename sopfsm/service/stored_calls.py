@@ -17,8 +17,9 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
+from sopfsm.answers import Value
 from sopfsm.call import (
     BY_CSO,
     FORMAT,
@@ -49,7 +50,8 @@ CALL_OUTCOMES = (*OUTCOME_CODES, REGULAR_SOP)
 
 def replay(stored: StoredCall) -> Call:
     """The live call a stored one replays to; a log that does not replay is refused."""
-    if not stored.answers_only:
+    answers = [a for a in stored.log if isinstance(a, LoggedAnswer)]
+    if len(answers) != len(stored.log):
         return _replay_record(stored)
     state = stored.state
     saved = {
@@ -62,14 +64,14 @@ def replay(stored: StoredCall) -> Call:
         "path": list(state.path),
         "answers": [
             {"question": a.question, "value": a.value, "at": a.at.isoformat(), "by": a.by}
-            for a in stored.log
+            for a in answers
         ],
         "outcome": None
         if state.outcome is None
         else {
             "code": state.outcome,
             "step": state.step,
-            "data": {a.question: a.value for a in stored.log},
+            "data": {a.question: a.value for a in answers},
         },
     }
     return restore(saved)
@@ -277,9 +279,14 @@ def correct(question: str, value: object, reason: str) -> Callable[[Call], objec
     """
 
     def apply(call: Call) -> object:
+        # The value and reason are checked by the core as :meth:`Call.correct` checks them;
+        # what the entry replaces is the core's to write, from the call itself.
+        replaces = call.answer_value(question)
+        raw = cast(Value, value)
         return call.replay(
-            CorrectionRecord(question, value, None, reason, (), None, None, utc_now(), BY_CSO)
-        )
+            CorrectionRecord(question, raw, "" if replaces is None else replaces, reason, (),
+                             None, None, utc_now(), BY_CSO)
+        )  # fmt: skip
 
     return apply
 
