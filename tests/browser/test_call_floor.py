@@ -26,7 +26,7 @@ from tests.browser.driving import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -230,3 +230,25 @@ def test_a_wrap_up_on_screen_and_its_screenshot(
     assert (call["status"], call["closed"]) == ("abandoned", True)
     assert call["log"][-1]["code"] == "hung_up"
     assert page.query_selector("[data-answer]") is None  # an abandoned call takes no answer
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "scale"), [(390, 844, 3), (683, 384, 2)], ids=["phone", "zoom-200"]
+)
+def test_what_to_say_stays_in_view_when_the_field_takes_focus(
+    browser: Browser, service: str, width: int, height: int, scale: int
+) -> None:
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale, base_url=service
+    )
+    page = context.new_page()
+    try:
+        open_call_screen(page, AGENT)
+        start_by_key(page, "turun-daya")
+        answer_by_key(page, "turun-daya", "target_tariff", "subsidized")
+        assert focused(page, "data-field")
+        page.wait_for_timeout(100)  # the scroll follows the focus in the next frame
+        top = page.evaluate("document.querySelector('[data-step]').getBoundingClientRect().top")
+        assert 0 <= top < height / 2, f"what to say is at {top}px of a {height}px screen"
+    finally:
+        context.close()
