@@ -414,7 +414,7 @@ function renderCall() {
     state.notice ? h("p", { class: "refusal", role: "alert", "data-notice": "" }, t(state.notice)) : null,
     state.lastMove ? h("p", { class: "hint moved", role: "status", "data-last-move": "" }, t(state.lastMove)) : null,
     renderHistory(call, sop),
-    h("div", { class: "step", dataset: { step: call.path[call.path.length - 1], revision: String(call.revision), status: call.status || "" } },
+    h("div", { class: "step", dataset: { step: call.path[call.path.length - 1], revision: String(call.revision), callStatus: call.status || "" } },
       spokenOrDone.map((s) => scriptLine(s, { large: (s.kind || "said") === "said" })),
       notes.length ? h("aside", { class: "notes", "aria-label": word("kind_note") }, notes.map((s) => scriptLine(s))) : null,
     ),
