@@ -147,6 +147,7 @@ def test_a_call_resumes_after_a_reload_and_by_its_id(page: Page) -> None:
     page.wait_for_selector("html[lang=id]")
     page.goto("/")
     page.wait_for_selector("[data-start-heading]:focus")
+    keys_ready(page)
     page.keyboard.press("/")
     page.keyboard.type(call_id)
     page.keyboard.press("Enter")

@@ -366,7 +366,8 @@ function focusCall() {
     || panel.querySelector("[data-field]") || panel.querySelector("[data-prompt]")
     || panel.querySelector("[data-copy]") || panel.querySelector("[data-end-heading]");
   target?.focus({ preventScroll: true });
-  keepSaidInView();
+  // At a question, what to say comes first; at the outcome the page stays where it is.
+  if (target?.closest("[data-question], [data-change]")) keepSaidInView();
 }
 
 function keepSaidInView() {
