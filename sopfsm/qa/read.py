@@ -53,6 +53,7 @@ from sopfsm.qa.records import (
     too_long,
 )
 from sopfsm.saved import SUPPORTED_FORMAT_VERSIONS
+from sopfsm.store.base import Logged, LoggedAnswer, LoggedEntry
 
 __all__ = [
     "CHUNK_SIZE",
@@ -184,10 +185,14 @@ def store_chunks(url: str, chunk_size: int = CHUNK_SIZE) -> Iterator[Chunk]:
                 version=stored.version,
                 agent=stored.agent,
                 at=stored.created.isoformat(),
-                answers=tuple((a.question, a.value) for a in stored.log),
+                answers=_effective(stored.log),
                 outcome=stored.state.outcome,
                 # The service's report carries the answers themselves: no separate data.
                 data=None,
+                corrections=tuple(
+                    str(e.body["question"]) for e in _entries(stored.log, "correction")
+                ),
+                abandoned=next((e.body["code"] for e in _entries(stored.log, "abandon")), None),
             )
             items.append((stored.seq, call))
             if len(items) >= chunk_size:
@@ -197,6 +202,28 @@ def store_chunks(url: str, chunk_size: int = CHUNK_SIZE) -> Iterator[Chunk]:
             yield Chunk(store.where, "calls", (), items)
     finally:
         store.close()
+
+
+def _entries(log: Iterable[Logged], kind: str) -> Iterator[LoggedEntry]:
+    return (e for e in log if isinstance(e, LoggedEntry) and e.kind == kind)
+
+
+def _effective(log: Iterable[Logged]) -> tuple[tuple[str, object], ...]:
+    """The effective answers of a stored log: each correction's new value in the place of
+    the answer it replaces, less the answers it retracted (the core's rule, folded)."""
+    answers: list[tuple[str, object]] = []
+    for entry in log:
+        if isinstance(entry, LoggedAnswer):
+            answers.append((entry.question, entry.value))
+        elif entry.kind == "correction":
+            question = entry.body["question"]
+            gone = [(r["question"], r["value"]) for r in entry.body["retracted"]]
+            answers = [
+                (q, entry.body["value"] if q == question else v)
+                for q, v in answers
+                if (q, v) not in gone or q == question
+            ]
+    return tuple(answers)
 
 
 # -- parsing a chunk ----------------------------------------------------------------------

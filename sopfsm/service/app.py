@@ -26,7 +26,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
-from sopfsm.service import api, metrics, personal, practice_api, problems, session, stored_calls
+from sopfsm.service import (
+    api,
+    metrics,
+    personal,
+    practice_api,
+    problems,
+    record_api,
+    session,
+    stored_calls,
+)
 from sopfsm.service.auth import TokenFile, Tokens, load_secret
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.headers import SecurityHeaders
@@ -78,7 +87,10 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             Route("/readyz", readyz, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/metrics", metrics.metrics, methods=["GET"]),
-            Mount("/v1", routes=[*api.routes(), *practice_api.api_routes()]),
+            Mount(
+                "/v1",
+                routes=[*api.routes(), *record_api.routes(), *practice_api.api_routes()],
+            ),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
             *page_routes(),
             *practice_api.page_routes(),

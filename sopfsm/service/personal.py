@@ -29,7 +29,7 @@ from sopfsm.answers import AnswerKind, Nik, Value
 from sopfsm.catalogue import all_sops
 from sopfsm.service.auth import Identity
 from sopfsm.service.roles import may
-from sopfsm.store.base import CallStore, PersonalRead, StoredCall
+from sopfsm.store.base import CallStore, LoggedAnswer, PersonalRead, StoredCall
 from sopfsm.views import sample_of
 
 
@@ -99,6 +99,12 @@ def personal_values(stored: StoredCall) -> dict[str, str]:
     kinds = _kinds()
     found: dict[str, str] = {}
     for answer in stored.log:
+        if not isinstance(answer, LoggedAnswer):  # the customer's details, by field
+            fields = answer.body.get("fields", {}) if answer.kind == "details" else {}
+            for name, value in fields.items():
+                if name in MASKS and isinstance(value, str) and value:
+                    found[value] = MASKS[name](value)
+            continue
         kind = kinds.get(answer.question)
         name = field_of(kind, answer.question) if kind is not None else None
         if name is None and answer.question in MASKS:
@@ -188,6 +194,8 @@ def redactions(stored: StoredCall) -> dict[int, Value]:
     kinds = _kinds()
     found: dict[int, Value] = {}
     for revision, answer in enumerate(stored.log, start=1):
+        if not isinstance(answer, LoggedAnswer):
+            continue  # details are personal whole: purged with the record's entries
         kind = kinds.get(answer.question)
         if kind is None or field_of(kind, answer.question) is None:
             continue

@@ -109,6 +109,7 @@ _FIELDS = {
     "where": "where",
     "package": "package",
     "extra": "extra",
+    "field": "field",  # InvalidDetail: the detail, code, note or reason refused
 }
 
 

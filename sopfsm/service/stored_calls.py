@@ -1,15 +1,17 @@
-"""Calls kept in a store: start, answer, replay, and the bodies the API answers with.
+"""Calls kept in a store: start, answer, correct, wrap up, replay, and the bodies the API
+answers with.
 
-A stored call is its answer log. Loading it (:func:`load`) walks the log on the SOP's
-compiled tables (:mod:`sopfsm.compiled`), a few microseconds where instantiating the
-python-statemachine machine and replaying through :func:`sopfsm.restore` costs a
-millisecond; the walk checks what ``restore`` checks (the SOP version, answer times, each
-answer accepted as written, and the step, path and outcome stored beside the log), and
-whatever it does not accept is handed to ``restore``, so that a log that does not replay
-is refused with the core's own error. ``tests/test_compiled.py`` proves that the walk shows
-what the machine shows. Answering checks the revision, applies the answer to the loaded
-call (so every refusal is the core's, and changes nothing), then asks the store to append
-it only if the call is still at that revision.
+A stored call is its log: answers, and the corrections, details and wrap-up of its record.
+Loading a log of answers alone (:func:`load`) walks it on the SOP's compiled tables
+(:mod:`sopfsm.compiled`), a few microseconds where instantiating the python-statemachine
+machine and replaying through :func:`sopfsm.restore` costs a millisecond; the walk checks
+what ``restore`` checks, and whatever it does not accept is handed to ``restore``, so that
+a log that does not replay is refused with the core's own error. A log with record entries
+replays through :class:`~sopfsm.call.Call` (:func:`replay`), which alone knows
+corrections. ``tests/test_compiled.py`` proves that the walk shows what the machine shows.
+A change checks the revision, applies itself to the loaded call (so every refusal is the
+core's, and changes nothing), then asks the store to append what it wrote only if the call
+is still at that revision.
 """
 
 from __future__ import annotations
@@ -19,11 +21,25 @@ import datetime as dt
 import functools
 import threading
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 from sopfsm import compiled
-from sopfsm.call import FORMAT, FORMAT_VERSION, Call, utc_now
+from sopfsm.answers import Value
+from sopfsm.call import (
+    BY_CSO,
+    FORMAT,
+    FORMAT_VERSION,
+    RECORD_FORMAT_VERSION,
+    AnswerRecord,
+    Call,
+    CorrectionRecord,
+    DetailsRecord,
+    Entry,
+    WrapUpRecord,
+    entry_dict,
+    utc_now,
+)
 from sopfsm.catalogue import get_sop
 from sopfsm.compiled import CompiledCall, CompiledSop
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
@@ -38,17 +54,30 @@ from sopfsm.model import SopSpec
 from sopfsm.saved import EARLIEST_ZONE, FUTURE_TOLERANCE, restore
 from sopfsm.service import metrics
 from sopfsm.service.problems import error_body
-from sopfsm.store.base import CallState, CallStore, LoggedAnswer, StoredCall
+from sopfsm.store.base import CallState, CallStore, Logged, LoggedAnswer, LoggedEntry, StoredCall
 from sopfsm.text import Lang
 from sopfsm.views import call_dict, select, sop_summary, sop_view, view_json
 
 CALL_OUTCOMES = (*OUTCOME_CODES, REGULAR_SOP)
 """How a call can end: an APKT outcome, or the front door's hand-off to the regular SOP."""
 
+Loaded = Call | CompiledCall
+
 
 def replay(stored: StoredCall) -> Call:
     """The live call a stored one replays to; :class:`UnreadableCall` if its log does not
     replay (a SOP version no longer bundled, a log edited by hand)."""
+    try:
+        return _replay(stored)
+    except SavedCallError as error:
+        raise UnreadableCall(stored.id, error.reason, error.where) from None
+
+
+def _replay(stored: StoredCall) -> Call:
+    """The call a stored one replays to, or the :class:`SavedCallError` of its log."""
+    answers = [a for a in stored.log if isinstance(a, LoggedAnswer)]
+    if len(answers) != len(stored.log):
+        return _replay_record(stored)
     state = stored.state
     saved = {
         "format": FORMAT,
@@ -60,25 +89,102 @@ def replay(stored: StoredCall) -> Call:
         "path": list(state.path),
         "answers": [
             {"question": a.question, "value": a.value, "at": a.at.isoformat(), "by": a.by}
-            for a in stored.log
+            for a in answers
         ],
         "outcome": None
         if state.outcome is None
         else {
             "code": state.outcome,
             "step": state.step,
-            "data": {a.question: a.value for a in stored.log},
+            "data": {a.question: a.value for a in answers},
         },
     }
+    return restore(saved)
+
+
+def _replay_record(stored: StoredCall) -> Call:
+    """A log with corrections, details or a wrap-up, restored as a version 2 save.
+
+    A version 2 save also claims the effective answers, status and customer; the log
+    does not keep them (they follow from it), so a first replay of the entries gives
+    them, and :func:`restore` then checks the log as it checks any save: entries in time
+    order, each written back as logged, reaching the stored step, path and outcome.
+    """
+    state = stored.state
+    record = [_saved_entry(item) for item in stored.log]
+    claims: dict[str, Any] = {"answers": [], "status": None, "closed": None, "customer": {}}
     try:
-        return restore(saved)
-    except SavedCallError as error:
-        raise UnreadableCall(stored.id, error.reason, error.where) from None
+        first = Call(get_sop(stored.sop))
+        for entry in map(_entry, stored.log):
+            first.replay(entry)
+        claims = {
+            "answers": [
+                {"question": r.question, "value": r.value, "at": r.at.isoformat(), "by": r.by}
+                for r in first.answers
+            ],
+            "status": first.status,
+            "closed": first.closed,
+            "customer": dict(first.customer),
+        }
+    except SopfsmError:
+        pass  # restore names the entry that does not replay
+    saved = {
+        "format": FORMAT,
+        "format_version": RECORD_FORMAT_VERSION,
+        "sop": stored.sop,
+        "version": stored.version,
+        "step": state.step,
+        "done": state.outcome is not None,
+        "path": list(state.path),
+        "outcome": None,
+        **claims,
+        "record": record,
+    }
+    if state.outcome is not None:
+        data = {a["question"]: a["value"] for a in claims["answers"]}
+        saved["outcome"] = {"code": state.outcome, "step": state.step, "data": data}
+    return restore(saved)
 
 
-def load(stored: StoredCall) -> CompiledCall:
-    """The call a stored one walks to on the compiled SOP; a log that does not replay is
-    refused by :func:`sopfsm.restore`, with its error (:class:`SavedCallError`)."""
+def _saved_entry(item: Logged) -> dict[str, Any]:
+    at = item.at.isoformat()
+    if isinstance(item, LoggedAnswer):
+        return {"kind": "answer", "question": item.question, "value": item.value, "at": at,
+                "by": item.by}  # fmt: skip
+    return {"kind": item.kind, **item.body, "at": at, "by": item.by}
+
+
+def _entry(item: Logged) -> Entry:
+    if isinstance(item, LoggedAnswer):
+        return AnswerRecord(item.question, item.value, item.at, item.by)
+    body = item.body
+    if item.kind == "correction":
+        return CorrectionRecord(body["question"], body["value"], body["replaces"],
+                                body["reason"], (), None, None, item.at, item.by)  # fmt: skip
+    if item.kind == "details":
+        return DetailsRecord(body["fields"], item.at, item.by)
+    return WrapUpRecord(item.kind, body.get("code"), body.get("note"), item.at, item.by)
+
+
+def logged(entries: Sequence[Entry], agent: str) -> list[Logged]:
+    """The entries of a call's record as its stored log keeps them, sent by ``agent``."""
+    kept: list[Logged] = []
+    for entry in entries:
+        if isinstance(entry, AnswerRecord):
+            kept.append(LoggedAnswer(entry.question, entry.value, agent, entry.at, entry.by))
+        else:
+            saved = entry_dict(entry)
+            kind = saved.pop("kind")
+            del saved["at"], saved["by"]
+            kept.append(LoggedEntry(kind, saved, agent, entry.at, entry.by))
+    return kept
+
+
+def load(stored: StoredCall) -> Loaded:
+    """The call a stored one stands at: walked on the compiled SOP when its log holds
+    answers alone, else replayed; :class:`UnreadableCall` if its log does not replay."""
+    if not stored.answers_only:
+        return replay(stored)
     call = _walk(stored)
     if call is not None:
         return call
@@ -106,11 +212,13 @@ def _walk(stored: StoredCall) -> CompiledCall | None:
     return call
 
 
-def _walks(call: CompiledCall, log: tuple[LoggedAnswer, ...], earliest: dt.datetime | None) -> bool:
+def _walks(call: CompiledCall, log: Sequence[Logged], earliest: dt.datetime | None) -> bool:
     """Whether ``log`` walks on ``call`` as :func:`sopfsm.restore` would replay it: times
     none before the SOP version or in the future, each answer accepted as written."""
     latest = utc_now() + FUTURE_TOLERANCE
     for logged in log:
+        if not isinstance(logged, LoggedAnswer):
+            return False
         at = logged.at
         if (earliest is not None and at < earliest) or at > latest:
             return False
@@ -142,7 +250,7 @@ def _earliest(version: str) -> dt.datetime | None:
     return dt.datetime.combine(effective, dt.time(0), tzinfo=EARLIEST_ZONE)
 
 
-def state_of(call: Call | CompiledCall) -> CallState:
+def state_of(call: Loaded) -> CallState:
     outcome = call.outcome
     return CallState(call.path[-1], call.path, outcome.code if outcome else None)
 
@@ -159,19 +267,19 @@ class LiveCalls:
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
-        self._held: collections.OrderedDict[str, tuple[StoredCall, CompiledCall]] = (
+        self._held: collections.OrderedDict[str, tuple[StoredCall, Loaded]] = (
             collections.OrderedDict()
         )
         self._lock = threading.Lock()
 
-    def take(self, call_id: str, revision: int) -> tuple[StoredCall, CompiledCall] | None:
+    def take(self, call_id: str, revision: int) -> tuple[StoredCall, Loaded] | None:
         with self._lock:
             held = self._held.pop(call_id, None)
         if held is None or held[0].revision != revision:
             return None
         return held
 
-    def keep(self, stored: StoredCall, call: CompiledCall) -> None:
+    def keep(self, stored: StoredCall, call: Loaded) -> None:
         with self._lock:
             self._held[stored.id] = (stored, call)
             self._held.move_to_end(stored.id)
@@ -225,17 +333,43 @@ def answer_call(
     agent: str,
     live: LiveCalls | None = None,
     check: Callable[[StoredCall], None] | None = None,
-) -> tuple[StoredCall, CompiledCall]:
+) -> tuple[StoredCall, Loaded]:
     """Apply one answer to a call still at ``revision``; nothing changes if refused.
 
     ``check`` sees the call before anything else is checked, and may refuse the answer
     (who may answer which call), by raising."""
+
+    def answer(call: Loaded) -> object:
+        if isinstance(call, CompiledCall):
+            return call.answer(question, value, utc_now())
+        return call.answer(question, value)
+
+    return change_call(
+        store, call_id, answer, revision=revision, agent=agent, live=live, check=check,
+        kind="answer",
+    )  # fmt: skip
+
+
+def change_call(
+    store: CallStore,
+    call_id: str,
+    change: Callable[[Loaded], object],
+    *,
+    revision: int,
+    agent: str,
+    live: LiveCalls | None = None,
+    check: Callable[[StoredCall], None] | None = None,
+    kind: str = "record",
+) -> tuple[StoredCall, Loaded]:
+    """Apply ``change`` to a call still at ``revision`` and append the entries it wrote;
+    nothing changes if it is refused, or if another change was applied first. A change
+    other than an answer (``kind``) needs the record: it is made on a replayed Call."""
     held = live.take(call_id, revision) if live is not None else None
     if held is not None and live is not None and check is not None:
         try:
             check(held[0])
         except BaseException:
-            live.keep(*held)  # a refused answer leaves the call held as it was
+            live.keep(*held)  # a refused change leaves the call held as it was
             raise
     if held is None:
         stored = store.get(call_id)
@@ -243,22 +377,47 @@ def answer_call(
             check(stored)
         if revision != stored.revision:
             raise StaleRevision(call_id, revision, stored.revision)
-        call = load(stored)
+        call: Loaded = load(stored)
     else:
         stored, call = held
-    call.answer(question, value, utc_now())  # a refusal leaves the call as it was
-    new = call.answers[stored.revision :]
-    with metrics.commit_timer(store, "answer"):
-        kept = store.append(
-            stored,
-            [LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in new],
-            state_of(call),
-            utc_now(),
-        )
-    metrics.answered(kept.sop, stored.state.outcome, kept.state.outcome)
+    if kind != "answer" and isinstance(call, CompiledCall):
+        call = replay(stored)
+    change(call)  # a refusal leaves the call as it was, and not held
+    if isinstance(call, CompiledCall):
+        new: list[Logged] = [
+            LoggedAnswer(r.question, r.value, agent, r.at, r.by)
+            for r in call.answers[stored.revision :]
+        ]
+    else:
+        new = logged(call.entries[stored.revision :], agent)
+    with metrics.commit_timer(store, kind):
+        kept = store.append(stored, new, state_of(call), utc_now())
+    if kind == "answer":
+        metrics.answered(kept.sop, stored.state.outcome, kept.state.outcome)
     if live is not None:
         live.keep(kept, call)
     return kept, call
+
+
+def correct(question: str, value: object, reason: str) -> Callable[[Call], object]:
+    """A correction of ``question``'s answer, as the service applies it.
+
+    Applied as an entry of the record (:meth:`Call.replay`), at the time it is applied:
+    the service's calls have no answerers, and a changed outcome is told in the body
+    (the correction's ``outcome_before`` and ``outcome_after``), not as a warning.
+    """
+
+    def apply(call: Call) -> object:
+        # The value and reason are checked by the core as :meth:`Call.correct` checks them;
+        # what the entry replaces is the core's to write, from the call itself.
+        replaces = call.answer_value(question)
+        raw = cast(Value, value)
+        return call.replay(
+            CorrectionRecord(question, raw, "" if replaces is None else replaces, reason, (),
+                             None, None, utc_now(), BY_CSO)
+        )  # fmt: skip
+
+    return apply
 
 
 def call_body(stored: StoredCall, call: Call | CompiledCall, lang: Lang) -> dict[str, Any]:
@@ -270,12 +429,8 @@ def call_body(stored: StoredCall, call: Call | CompiledCall, lang: Lang) -> dict
         "agent": stored.agent,
         "created": _time(stored.created),
         "updated": _time(stored.updated),
-        "log": [
-            {"question": a.question, "value": a.value, "agent": a.agent, "at": _time(a.at),
-             "by": a.by}
-            for a in stored.log
-        ],
-    }  # fmt: skip
+        "log": [_log_item(item) for item in stored.log],
+    }
 
 
 def listed_body(stored: StoredCall, lang: Lang) -> dict[str, Any]:
@@ -296,6 +451,15 @@ def listed_body(stored: StoredCall, lang: Lang) -> dict[str, Any]:
             "unreadable": error_body(error),
         }
     return call_body(stored, call, lang)
+
+
+def _log_item(item: Logged) -> dict[str, Any]:
+    """One entry of the stored log as the API shows it: its kind, fields, agent and time."""
+    if isinstance(item, LoggedAnswer):
+        return {"kind": "answer", "question": item.question, "value": item.value,
+                "agent": item.agent, "at": _time(item.at), "by": item.by}  # fmt: skip
+    return {"kind": item.kind, **item.body, "agent": item.agent, "at": _time(item.at),
+            "by": item.by}  # fmt: skip
 
 
 def _time(at: dt.datetime) -> str:

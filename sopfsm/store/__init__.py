@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sopfsm.store.base import CallFilter, CallState, CallStore, LoggedAnswer, StoredCall
+from sopfsm.store.base import (
+    CallFilter,
+    CallState,
+    CallStore,
+    Logged,
+    LoggedAnswer,
+    LoggedEntry,
+    StoredCall,
+)
 
 DEFAULT_SQLITE = "sopfsm-calls.db"
 SCHEMES = ("sqlite:///PATH", "postgresql://...", "memory:")
@@ -50,7 +58,9 @@ __all__ = [
     "CallState",
     "CallStore",
     "DEFAULT_SQLITE",
+    "Logged",
     "LoggedAnswer",
+    "LoggedEntry",
     "StoredCall",
     "open_store",
 ]

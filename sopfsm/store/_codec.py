@@ -8,7 +8,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sopfsm.answers import Value
-from sopfsm.store.base import CallState, ClauseScore, LoggedAnswer, PracticeResult, StoredCall
+from sopfsm.store.base import (
+    CallState,
+    ClauseScore,
+    Logged,
+    LoggedAnswer,
+    LoggedEntry,
+    PracticeResult,
+    StoredCall,
+)
 
 
 def time_text(at: dt.datetime) -> str:
@@ -30,25 +38,68 @@ def path_json(path: Sequence[str]) -> str:
     return json.dumps(list(path))
 
 
+def body_json(entry: LoggedEntry) -> str:
+    return json.dumps(dict(entry.body), ensure_ascii=False)
+
+
+def numbered(
+    revision: int, log: Sequence[Logged]
+) -> tuple[list[tuple[int, LoggedAnswer]], list[tuple[int, LoggedEntry]]]:
+    """The answers and the other entries of ``log``, each with its revision after ``revision``."""
+    answers: list[tuple[int, LoggedAnswer]] = []
+    entries: list[tuple[int, LoggedEntry]] = []
+    for n, item in enumerate(log, start=revision + 1):
+        if isinstance(item, LoggedAnswer):
+            answers.append((n, item))
+        else:
+            entries.append((n, item))
+    return answers, entries
+
+
 def assemble(
-    rows: Iterable[Mapping[str, Any]], answers: Iterable[Mapping[str, Any]], *, json_text: bool
+    rows: Iterable[Mapping[str, Any]],
+    answers: Iterable[Mapping[str, Any]],
+    *,
+    json_text: bool,
+    entries: Iterable[Mapping[str, Any]] = (),
 ) -> list[StoredCall]:
-    """Calls from their rows and their answers' rows (each carrying ``call_seq``).
+    """Calls from their rows, their answers' rows and their other entries' rows (each
+    carrying ``call_seq`` and ``revision``), the log in revision order.
 
     ``json_text``: values and paths are JSON text (SQLite), not decoded already (JSONB).
     """
     decode = json.loads if json_text else _same
-    logs: dict[int, list[LoggedAnswer]] = {}
+    numbered_logs: dict[int, list[tuple[int, Logged]]] = {}
     for a in answers:
-        logs.setdefault(int(a["call_seq"]), []).append(
-            LoggedAnswer(
-                question=a["question"],
-                value=decode(a["value"]),
-                agent=a["agent"],
-                at=parse_time(a["at"]),
-                by=a["answered_by"],
+        numbered_logs.setdefault(int(a["call_seq"]), []).append(
+            (
+                int(a["revision"]),
+                LoggedAnswer(
+                    question=a["question"],
+                    value=decode(a["value"]),
+                    agent=a["agent"],
+                    at=parse_time(a["at"]),
+                    by=a["answered_by"],
+                ),
             )
         )
+    for e in entries:
+        numbered_logs.setdefault(int(e["call_seq"]), []).append(
+            (
+                int(e["revision"]),
+                LoggedEntry(
+                    kind=e["kind"],
+                    body=json.loads(e["body"]),
+                    agent=e["agent"],
+                    at=parse_time(e["at"]),
+                    by=e["entered_by"],
+                ),
+            )
+        )
+    logs = {
+        seq: [item for _, item in sorted(items, key=lambda pair: pair[0])]
+        for seq, items in numbered_logs.items()
+    }
     return [
         StoredCall(
             id=r["id"],

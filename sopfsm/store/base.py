@@ -1,9 +1,11 @@
 """The call store's contract: what the service and QA read and write, whatever the backend.
 
-A call is kept as its answer log, append-only, beside the state the log replays to (its
+A call is kept as its record, append-only, beside the state the log replays to (its
 step, path and outcome), which the service checks by replaying the log through
-:func:`sopfsm.restore` every time it loads the call. The log is the record; the state is
-an index for filtering and a cross-check.
+:func:`sopfsm.restore` every time it loads the call. The log is the record (answers, and
+the corrections, details changes and wrap-up written after them as entries of their own,
+never as changes to an earlier entry); the state is an index for filtering and a
+cross-check.
 
 Answers to one call are serialised by revision: :meth:`CallStore.append` applies a change
 only if the call is still at the revision the caller read, atomically, and otherwise
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
@@ -40,6 +42,30 @@ class LoggedAnswer:
     by: str = "cso"
 
 
+ENTRY_KINDS = ("correction", "details", "abandon", "close")
+"""The kinds of record entry a log holds besides answers."""
+
+
+@attrs.frozen
+class LoggedEntry:
+    """An entry of a call's record other than an answer: a correction, a change of the
+    customer's details, or the wrap-up (``abandon`` or ``close``).
+
+    ``body`` is the entry as a saved call writes it (:func:`sopfsm.call.entry_dict`),
+    less its ``kind``, ``at`` and ``by``; ``agent`` is the service's, as for answers.
+    """
+
+    kind: str
+    body: Mapping[str, Any]
+    agent: str
+    at: dt.datetime
+    by: str = "cso"
+
+
+Logged = LoggedAnswer | LoggedEntry
+"""One entry of a stored call's log."""
+
+
 @attrs.frozen
 class CallState:
     """Where a call's log takes it: its step, the steps visited, and its outcome code."""
@@ -60,13 +86,18 @@ class StoredCall:
     created: dt.datetime
     updated: dt.datetime
     state: CallState
-    log: tuple[LoggedAnswer, ...]
+    log: tuple[Logged, ...]
     seq: int = 0
 
     @property
     def revision(self) -> int:
-        """The number of answers applied: what an answer must name to be applied."""
+        """The number of entries applied: what a change must name to be applied."""
         return len(self.log)
+
+    @property
+    def answers_only(self) -> bool:
+        """The log holds answers and nothing else, as every log kept before corrections."""
+        return all(isinstance(entry, LoggedAnswer) for entry in self.log)
 
 
 @attrs.frozen
@@ -140,11 +171,12 @@ class CallStore(Protocol):
     def append(
         self,
         call: StoredCall,
-        answers: Sequence[LoggedAnswer],
+        answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
-        """Add ``answers`` to the log of ``call`` (as the caller read it), and its new state.
+        """Add ``answers`` (answers and other entries) to the log of ``call`` (as the
+        caller read it), and its new state.
 
         Applied only if the stored call is still at ``call.revision``, atomically and
         durably before returning: the call as it now stands (``call`` with the answers,
@@ -186,7 +218,7 @@ class CallStore(Protocol):
         """Release connections and threads; the store is unusable afterwards."""
 
 
-def check_storable(where: str, call: StoredCall, answers: Sequence[LoggedAnswer] = ()) -> None:
+def check_storable(where: str, call: StoredCall, answers: Sequence[Logged] = ()) -> None:
     """Refuse (:class:`~sopfsm.errors.StoreError`, nothing kept) any text of a call that is
     not UTF-8: a lone surrogate (``"\\ud800"``), which is no character, which the HTTP
     API refuses at its door, and which no database text column holds. JSON would keep it
@@ -203,13 +235,12 @@ def check_storable(where: str, call: StoredCall, answers: Sequence[LoggedAnswer]
         ("outcome", call.state.outcome),
         *(("path", step) for step in call.state.path),
     ]
-    for answer in (*call.log, *answers):
-        texts += [
-            ("question", answer.question),
-            (f"value of {answer.question!r}", answer.value),
-            ("agent", answer.agent),
-            ("by", answer.by),
-        ]
+    for item in (*call.log, *answers):
+        texts += [("agent", item.agent), ("by", item.by)]
+        if isinstance(item, LoggedAnswer):
+            texts += [("question", item.question), (f"value of {item.question!r}", item.value)]
+        else:  # a correction, details or wrap-up: every text of its body
+            texts += [(item.kind, json.dumps(item.body, ensure_ascii=False)), ("kind", item.kind)]
     for name, text in texts:
         if isinstance(text, str) and not is_utf8(text):
             raise StoreError(

@@ -18,7 +18,7 @@ from sopfsm.store.base import (
     STREAM_BATCH,
     CallFilter,
     CallState,
-    LoggedAnswer,
+    Logged,
     PersonalRead,
     PracticeResult,
     StoredCall,
@@ -64,7 +64,7 @@ class MemoryStore:
     def append(
         self,
         call: StoredCall,
-        answers: Sequence[LoggedAnswer],
+        answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:

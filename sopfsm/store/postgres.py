@@ -33,6 +33,8 @@ from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownC
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
+    body_json,
+    numbered,
     path_json,
     practice_result,
     scores_json,
@@ -41,6 +43,7 @@ from sopfsm.store._codec import (
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
+    Logged,
     LoggedAnswer,
     PersonalRead,
     PracticeResult,
@@ -186,11 +189,13 @@ class PostgresStore(SqlReads):
     def append(
         self,
         call: StoredCall,
-        answers: Sequence[LoggedAnswer],
+        answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
         check_storable(self.where, call, answers)
+        if not all(isinstance(a, LoggedAnswer) for a in answers):
+            return self._append_record(call, answers, state, updated)
         call_id, revision = call.id, call.revision
         with self._connection() as db:
             try:
@@ -272,19 +277,61 @@ class PostgresStore(SqlReads):
             except psycopg.Error as error:
                 raise StoreError(self.where, f"not redacted: {_first_line(error)}") from None
 
+    def _append_record(
+        self, call: StoredCall, log: Sequence[Logged], state: CallState, updated: dt.datetime
+    ) -> StoredCall:
+        """A correction, details or a wrap-up: the row moved on and the entries inserted in
+        one transaction, only if the call is still at its revision (rarer than answers,
+        so kept to plain statements)."""
+        call_id, revision = call.id, call.revision
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    row = db.execute(
+                        "UPDATE calls SET revision = %s, step = %s, path = %s, outcome = %s,"
+                        " updated = %s WHERE id = %s AND revision = %s RETURNING seq",
+                        (revision + len(log), state.step, path_json(state.path), state.outcome,
+                         updated, call_id, revision),
+                    ).fetchone()  # fmt: skip
+                    if row is None:
+                        current = db.execute(
+                            "SELECT revision FROM calls WHERE id = %s", (call_id,)
+                        ).fetchone()
+                        if current is None:
+                            raise UnknownCall(call_id)
+                        raise StaleRevision(call_id, revision, current["revision"])
+                    _insert_answers(db, row["seq"], revision, log)
+            except psycopg.errors.UniqueViolation:  # the key on (call, revision) held
+                now = db.execute("SELECT revision FROM calls WHERE id = %s", (call_id,)).fetchone()
+                raise StaleRevision(call_id, revision, now["revision"] if now else -1) from None
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"entry not kept: {self._said(error)}") from None
+        return attrs.evolve(call, log=call.log + tuple(log), state=state, updated=updated)
+
     # -- reads -------------------------------------------------------------------------
 
     def _read(self, where: str, params: list[Any], order: str) -> list[StoredCall]:
         with self._connection() as db:
             try:
-                # One statement reads one snapshot: the calls and their logs agree.
-                rows = db.execute(f"{_READ} {where} {order}", params).fetchall()
+                # REPEATABLE READ: the calls and their answers from one snapshot.
+                with db.transaction():
+                    db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    rows = db.execute(f"SELECT * FROM calls {where} {order}", params).fetchall()
+                    if not rows:
+                        return []
+                    answers = db.execute(
+                        "SELECT * FROM answers WHERE call_seq = ANY(%s)"
+                        " ORDER BY call_seq, revision",
+                        ([r["seq"] for r in rows],),
+                    ).fetchall()
+                    entries = db.execute(
+                        "SELECT * FROM record_entries WHERE call_seq = ANY(%s)"
+                        " ORDER BY call_seq, revision",
+                        ([r["seq"] for r in rows],),
+                    ).fetchall()
             except psycopg.Error as error:
                 raise StoreError(self.where, f"cannot read: {self._said(error)}") from None
-        answers = [
-            {**a, "call_seq": row["seq"], "at": _utc(a["at"])} for row in rows for a in row["log"]
-        ]
-        return assemble(rows, answers, json_text=True)
+            return assemble(rows, answers, json_text=True, entries=entries)
 
     # -- practice results --------------------------------------------------------------
 
@@ -361,31 +408,27 @@ WITH moved AS (
 SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added
 """
 
-# Calls with their logs in order, as JSON (values stay JSON text, as stored).
-_READ = """
-SELECT calls.*, COALESCE((
-    SELECT json_agg(json_build_object('question', a.question, 'value', a.value,
-        'agent', a.agent, 'at', a.at, 'answered_by', a.answered_by) ORDER BY a.revision)
-    FROM answers a WHERE a.call_seq = calls.seq), '[]'::json) AS log
-FROM calls"""
-
-
-def _utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
-
 
 def _insert_answers(
-    db: psycopg.Connection[dict[str, Any]], seq: int, revision: int, answers: Sequence[LoggedAnswer]
+    db: psycopg.Connection[dict[str, Any]], seq: int, revision: int, log: Sequence[Logged]
 ) -> None:
+    answers, entries = numbered(revision, log)
     with db.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
-                (seq, revision + n, a.question, value_json(a.value), a.agent, a.at, a.by)
-                for n, a in enumerate(answers, start=1)
-            ],
-        )
+        if answers:
+            cursor.executemany(
+                "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (seq, n, a.question, value_json(a.value), a.agent, a.at, a.by)
+                    for n, a in answers
+                ],
+            )
+        if entries:
+            cursor.executemany(
+                "INSERT INTO record_entries (call_seq, revision, kind, body, agent, at,"
+                " entered_by) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(seq, n, e.kind, body_json(e), e.agent, e.at, e.by) for n, e in entries],
+            )
 
 
 def _split_schema(url: str) -> tuple[str, str | None]:

@@ -27,6 +27,8 @@ from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
+    body_json,
+    numbered,
     parse_time,
     path_json,
     practice_result,
@@ -37,7 +39,7 @@ from sopfsm.store._codec import (
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
-    LoggedAnswer,
+    Logged,
     PersonalRead,
     PracticeResult,
     StoredCall,
@@ -120,7 +122,7 @@ class SqliteStore(SqlReads):
     def append(
         self,
         call: StoredCall,
-        answers: Sequence[LoggedAnswer],
+        answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
     ) -> StoredCall:
@@ -323,14 +325,19 @@ class SqliteStore(SqlReads):
             if not rows:
                 return []
             seqs = [r["seq"] for r in rows]
+            marks = ",".join("?" * len(seqs))
             answers = db.execute(
-                f"SELECT * FROM answers WHERE call_seq IN ({','.join('?' * len(seqs))})"
+                f"SELECT * FROM answers WHERE call_seq IN ({marks}) ORDER BY call_seq, revision",
+                seqs,
+            ).fetchall()
+            entries = db.execute(
+                f"SELECT * FROM record_entries WHERE call_seq IN ({marks})"
                 " ORDER BY call_seq, revision",
                 seqs,
             ).fetchall()
         finally:
             db.execute("COMMIT")
-        return assemble(rows, answers, json_text=True)
+        return assemble(rows, answers, json_text=True, entries=entries)
 
     def _reader(self) -> sqlite3.Connection:
         if self._closed:
@@ -429,14 +436,18 @@ def _unwritable(where: str, path: Path, error: sqlite3.Error) -> StoreError:
     return StoreError(where, f"cannot be opened for writing: {error}")
 
 
-def _insert_answers(
-    db: sqlite3.Connection, seq: int, revision: int, answers: Sequence[LoggedAnswer]
-) -> None:
+def _insert_answers(db: sqlite3.Connection, seq: int, revision: int, log: Sequence[Logged]) -> None:
+    answers, entries = numbered(revision, log)
     db.executemany(
         "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (seq, revision + n, a.question, value_json(a.value), a.agent, time_text(a.at), a.by)
-            for n, a in enumerate(answers, start=1)
+            (seq, n, a.question, value_json(a.value), a.agent, time_text(a.at), a.by)
+            for n, a in answers
         ],
+    )
+    db.executemany(
+        "INSERT INTO record_entries (call_seq, revision, kind, body, agent, at, entered_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(seq, n, e.kind, body_json(e), e.agent, time_text(e.at), e.by) for n, e in entries],
     )

@@ -9,14 +9,13 @@ both.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from sopfsm.service.practice import attempt
-from tests.support.browser import AGENT, ROOT, VIEWPORT
+from tests.support.browser import AGENT, ROOT, VIEWPORT, shoot_screen
 from tests.support.driving import answer_by_key, open_call_screen, start_by_key
 
 if TYPE_CHECKING:
@@ -140,21 +139,7 @@ def test_a_whole_call_at_200_percent_zoom(browser: Browser, service: str) -> Non
 
 
 def _shoot(page: Page, name: str, screen_dir: Path | None) -> None:
-    """Write the screenshot when asked; always check the committed text of the screen."""
-    shown = page.inner_text("main")
-    shown = re.sub(r"[0-9a-f]{32}", "<call id>", shown)
-    shown = re.sub(r"\d{1,2}/\d{1,2}/\d{4}, \d{2}[.:]\d{2}[.:]\d{2}", "<time>", shown)
-    text_file = SCREENS / f"{name}.txt"
-    if screen_dir is not None:
-        screen_dir.mkdir(parents=True, exist_ok=True)
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(screen_dir / f"{name}.png"), full_page=True)
-        (screen_dir / f"{name}.txt").write_text(shown.rstrip() + "\n", encoding="utf-8")
-        return
-    assert (SCREENS / f"{name}.png").exists(), f"docs/screens/{name}.png missing: {REGENERATE}"
-    assert text_file.read_text(encoding="utf-8") == shown.rstrip() + "\n", (
-        f"docs/screens/{name}.png is stale: {REGENERATE}"
-    )
+    shoot_screen(page, name, screen_dir)
 
 
 def test_screenshots_of_the_call_screen(page: Page, screenshot_dir: Path | None) -> None:

@@ -27,7 +27,14 @@ def open_call_screen(page: Page, agent: str) -> None:
     assert focused(page, "data-token"), "a new browser starts at the sign-in token field"
     page.keyboard.type(agent)
     page.keyboard.press("Enter")
-    page.wait_for_selector("[data-start]:focus")
+    # Focus on the heading, not a start button: Enter on the start screen starts nothing.
+    page.wait_for_selector("[data-start-heading]:focus")
+    keys_ready(page)
+
+
+def keys_ready(page: Page) -> None:
+    """Wait until the screen takes keys again: a key just after a move is ignored."""
+    page.wait_for_selector("body[data-keys-ready]", state="attached")
 
 
 def key_of(page: Page, selector: str) -> str:
@@ -39,14 +46,17 @@ def key_of(page: Page, selector: str) -> str:
 
 def start_by_key(page: Page, sop_id: str) -> str:
     """Start ``sop_id`` from the start screen with its key; the new call's id."""
+    keys_ready(page)
     page.keyboard.press(key_of(page, f'[data-start="{sop_id}"]'))
     page.wait_for_selector("[data-call-id]")
+    keys_ready(page)
     return page.inner_text("[data-call-id]")
 
 
 def answer_by_key(page: Page, sop_id: str, question_id: str, class_label: str) -> None:
     """Answer the pending question with the keyboard alone: its key, or type and Enter."""
     page.wait_for_selector(f'[data-question="{question_id}"]')
+    keys_ready(page)
     revision = int(page.get_attribute("[data-step]", "data-revision") or "-1")
     button = f'[data-answer][data-class="{class_label}"][data-key]'
     if page.query_selector(button) is not None:
@@ -58,6 +68,7 @@ def answer_by_key(page: Page, sop_id: str, question_id: str, class_label: str) -
         page.keyboard.type(TYPED.get(class_label) or str(sample_of(question.kind, class_label)))
         page.keyboard.press("Enter")
     page.wait_for_selector(f'[data-step][data-revision="{revision + 1}"]', state="attached")
+    keys_ready(page)
 
 
 def focused(page: Page, attribute: str) -> bool:

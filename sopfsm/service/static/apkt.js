@@ -20,6 +20,26 @@ export function answerLabel(sop, questionId, value, lang) {
   return String(value);
 }
 
+// Times in the report are WIT (UTC+9), the zone the SOP's dates are read in.
+const WIT = new Intl.DateTimeFormat("id-ID", {
+  timeZone: "Asia/Jayapura", year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+});
+export function witTime(iso) {
+  return iso ? `${WIT.format(new Date(iso))} WIT` : "—";
+}
+
+const DETAIL_NAMES = {
+  idpel: "IDPEL", meter: "Nomor meter", name: "Nama", phone: "Telepon", address: "Alamat",
+  identity: "IDPEL atau nomor meter",
+};
+
+// The call's end: its outcome's or wrap-up's time, the last entry of its record.
+function endOf(call) {
+  const log = call.log || [];
+  return log.length ? log[log.length - 1].at : call.updated;
+}
+
 // `part`: the clause SOP a front-door call continued into; the report names it.
 export function apktText(call, sop, doc, agent, part = null) {
   const code = call.outcome.code;
@@ -38,6 +58,14 @@ export function apktText(call, sop, doc, agent, part = null) {
   if (others.length) {
     lines.push(`Jawaban lain: ${others.map((q) => `${name(q)}: ${answerLabel(sop, q, call.answers[q], "id")}`).join("; ")}`);
   }
-  lines.push(`ID panggilan: ${call.id}${agent ? ` · Agen: ${agent}` : ""}`);
+  const customer = call.customer || {};
+  for (const field of ["idpel", "meter", "name", "phone", "address"]) {
+    if (customer[field]) lines.push(`${DETAIL_NAMES[field]}: ${customer[field]}`);
+  }
+  const missing = call.missing_details || [];
+  if (missing.length) lines.push(`Data belum lengkap: ${missing.map((m) => DETAIL_NAMES[m] || m).join(", ")}`);
+  if (customer.note) lines.push(`Catatan: ${customer.note.replaceAll("\n", " / ")}`);
+  lines.push(`Waktu panggilan: ${witTime(call.created)} s.d. ${witTime(endOf(call))}`);
+  lines.push(`ID panggilan: ${call.id} · Agen: ${agent || call.agent || "—"}`);
   return lines.join("\n");
 }

@@ -75,7 +75,8 @@ export function isTyping(event) {
   );
 }
 
-// Alt+L anywhere (L alone outside a field) switches the language, keeping focus.
+// Alt+L anywhere switches the language, keeping focus: a deliberate key, never a stray L
+// typed mid-call. The language changes what is shown, never a call.
 export function installLanguageSwitch() {
   applyLanguage();
   for (const button of document.querySelectorAll("[data-lang-toggle]")) {
@@ -83,8 +84,8 @@ export function installLanguageSwitch() {
   }
   document.addEventListener("keydown", (event) => {
     const key = event.key.toLowerCase();
-    if (key !== "l" || event.ctrlKey || event.metaKey) return;
-    if (event.altKey || (!isTyping(event) && !event.shiftKey)) {
+    if (key !== "l" || event.ctrlKey || event.metaKey || event.repeat) return;
+    if (event.altKey) {
       event.preventDefault();
       const focused = document.activeElement?.id;
       toggleLanguage();
