@@ -195,7 +195,7 @@ def redactions(stored: StoredCall) -> dict[int, Value]:
     found: dict[int, Value] = {}
     for revision, answer in enumerate(stored.log, start=1):
         if not isinstance(answer, LoggedAnswer):
-            continue  # details are personal whole: purged with the record's entries
+            continue  # a details entry is not purged yet (docs/service.md, Retention)
         kind = kinds.get(answer.question)
         if kind is None or field_of(kind, answer.question) is None:
             continue
