@@ -128,9 +128,8 @@ def test_a_mistyped_nik_is_refused_with_the_call_apis_words_then_accepted(page: 
     assert page.get_attribute("[data-field]", "aria-invalid") == "true"
     page.fill("[data-field]", "3171 0101 0190 0002")  # a NIK, but not the customer's
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "document.querySelector('[data-refusal]').textContent.includes('bukan yang disebutkan')"
-    )
+    # A locator, not wait_for_function: the page's CSP forbids evaluating a string.
+    page.locator("[data-refusal]", has_text="bukan yang disebutkan").wait_for()
     _type_what_was_said(page, run["moves"][typed_at])
     page.wait_for_selector(f'[data-move="{typed_at}"] [data-choice]')
     for n in range(typed_at, len(run["moves"])):

@@ -64,7 +64,7 @@ def test_a_cso_signs_in_and_sees_their_agent_id_and_role_never_the_token(
     screen: Page, tokens: dict[str, str]
 ) -> None:
     sign_in(screen, tokens["ana"])
-    screen.wait_for_selector("[data-start]:focus")
+    screen.wait_for_selector("[data-start-heading]:focus")
     assert screen.inner_text("[data-me-agent]") == "ana"
     assert "cso" in screen.inner_text("[data-me-role]")
     assert tokens["ana"] not in screen.content()
@@ -85,7 +85,7 @@ def test_an_unknown_token_is_told_on_the_sign_in_page(screen: Page) -> None:
 
 def test_signing_out_ends_the_session(screen: Page, tokens: dict[str, str]) -> None:
     sign_in(screen, tokens["ana"])
-    screen.wait_for_selector("[data-start]:focus")
+    screen.wait_for_selector("[data-start-heading]:focus")
     screen.click("[data-signout]")
     screen.wait_for_selector("body[data-page=signin]")
     assert screen.context.cookies() == []
@@ -101,7 +101,7 @@ def test_a_cso_cannot_open_another_agents_call_by_its_url(
     ) as budi:
         theirs = budi.post("/v1/calls", json={"sop": "lebih-tagih"}).json()["id"]
     sign_in(screen, tokens["ana"])
-    screen.wait_for_selector("[data-start]:focus")
+    screen.wait_for_selector("[data-start-heading]:focus")
     screen.goto("about:blank")
     screen.goto(f"/#call={theirs}")
     screen.wait_for_function(
@@ -115,7 +115,7 @@ def test_the_apkt_text_names_the_agent_never_the_token(
     screen: Page, tokens: dict[str, str]
 ) -> None:
     sign_in(screen, tokens["ana"])
-    screen.wait_for_selector("[data-start]:focus")
+    screen.wait_for_selector("[data-start-heading]:focus")
     start_by_key(screen, "lebih-tagih")
     answer_by_key(screen, "lebih-tagih", "accepts_explanation", "no")
     answer_by_key(screen, "lebih-tagih", "meter_reading", "<reading not known>")
