@@ -104,9 +104,11 @@ def test_a_cso_cannot_open_another_agents_call_by_its_url(
     screen.wait_for_selector("[data-start-heading]:focus")
     screen.goto("about:blank")
     screen.goto(f"/#call={theirs}")
-    screen.wait_for_function(
-        f"document.querySelector('[data-resume-field]')?.value === '{theirs}'"
-    )  # the resume refused, the id left in its field to check
+    from playwright.sync_api import expect
+
+    # The resume refused, the id left in its field to check (an assertion that polls: the
+    # page's CSP forbids evaluating a string, as wait_for_function would).
+    expect(screen.locator("[data-resume-field]")).to_have_value(theirs, timeout=30_000)
     assert screen.query_selector("[data-call-id]") is None
     assert "Lanjutkan" in screen.inner_text("[data-call-panel]")
 
