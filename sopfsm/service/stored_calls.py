@@ -293,7 +293,7 @@ def start_call(
     given: Mapping[str, object],
     agent: str,
     live: LiveCalls | None = None,
-) -> tuple[StoredCall, CompiledCall]:
+) -> tuple[StoredCall, Loaded]:
     """Start a call on ``sop_id`` and apply ``given`` answers as each question comes up.
 
     Every given question must exist and every value be accepted, even one the call would
@@ -353,7 +353,8 @@ def answer_call(
 def change_call(
     store: CallStore,
     call_id: str,
-    change: Callable[[Loaded], object],
+    # A Call for a record entry (made so below), either kind for an answer.
+    change: Callable[[Any], object],
     *,
     revision: int,
     agent: str,

@@ -19,6 +19,7 @@ from sopfsm.store.base import (
     CallFilter,
     CallState,
     Logged,
+    LoggedAnswer,
     PersonalRead,
     PracticeResult,
     StoredCall,
@@ -138,7 +139,9 @@ class MemoryStore:
             if current is None:
                 raise UnknownCall(call.id)
             log = tuple(
-                attrs.evolve(a, value=values[n]) if n in values else a
+                attrs.evolve(a, value=values[n])
+                if n in values and isinstance(a, LoggedAnswer)
+                else a
                 for n, a in enumerate(current.log, start=1)
             )
             self._calls[call.id] = attrs.evolve(current, log=log)

@@ -194,7 +194,8 @@ class PostgresStore(SqlReads):
         updated: dt.datetime,
     ) -> StoredCall:
         check_storable(self.where, call, answers)
-        if not all(isinstance(a, LoggedAnswer) for a in answers):
+        plain = [a for a in answers if isinstance(a, LoggedAnswer)]
+        if len(plain) != len(answers):
             return self._append_record(call, answers, state, updated)
         call_id, revision = call.id, call.revision
         with self._connection() as db:
@@ -211,11 +212,11 @@ class PostgresStore(SqlReads):
                         "outcome": state.outcome,
                         "updated": updated,
                         "id": call_id,
-                        "questions": [a.question for a in answers],
-                        "values": [value_json(a.value) for a in answers],
-                        "agents": [a.agent for a in answers],
-                        "ats": [a.at for a in answers],
-                        "bys": [a.by for a in answers],
+                        "questions": [a.question for a in plain],
+                        "values": [value_json(a.value) for a in plain],
+                        "agents": [a.agent for a in plain],
+                        "ats": [a.at for a in plain],
+                        "bys": [a.by for a in plain],
                     },
                 ).fetchone()
                 if row is None or row["seq"] is None:
