@@ -24,6 +24,8 @@ def open_call_screen(page: Page, agent: str) -> None:
     the token names its agent)."""
     page.goto("/")
     page.wait_for_selector("body[data-page=signin]")
+    # The page marks itself ready before the browser has moved focus to the field.
+    page.wait_for_selector("[data-token]:focus")
     assert focused(page, "data-token"), "a new browser starts at the sign-in token field"
     page.keyboard.type(agent)
     page.keyboard.press("Enter")
