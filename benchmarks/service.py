@@ -385,6 +385,17 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return rows
 
 
+def _machine(before: str, after: str) -> str:
+    """How busy the machine was, said plainly: a loaded run's absolute figures are low."""
+    load = f"load average {before} before, {after} after, on 2 cores"
+    if float(before.split()[0]) > 1.0:
+        return (
+            f"**The machine was loaded** by other work during the run ({load}), so absolute "
+            "rates and latencies are low; the ratios and the CPU time per request hold better."
+        )
+    return f"The machine was otherwise idle ({load}; the load generator runs on it too)."
+
+
 def section(results: dict[str, Any]) -> str:
     rows = targets(results)
     lines = [
@@ -392,10 +403,9 @@ def section(results: dict[str, Any]) -> str:
         "",
         f"Written by `python benchmarks/service.py` on {time.strftime('%Y-%m-%d')}, in one "
         "run: every figure below was measured side by side, so compare them with each other, "
-        "not with another run's. **The machine was loaded** by other work during the run "
-        f"(load average {results['load_before']} before, {results['load_after']} after, on "
-        "2 cores), so absolute rates and latencies are low; the ratios and the CPU time per "
-        "request hold better. Real `sopfsm serve` processes on loopback; "
+        "not with another run's. "
+        f"{_machine(results['load_before'], results['load_after'])} Real `sopfsm serve` "
+        "processes on loopback; "
         f"{CLIENTS} clients, each an asyncio task with its own keep-alive connection, spread "
         f"evenly over the servers, each request waiting for the one before; {SECONDS:.1f} s "
         f"per round, medians of {ROUNDS} alternating rounds of each endpoint. An answer is "

@@ -172,7 +172,7 @@ def chain_section(rows: list[dict[str, float]]) -> str:
         "`sopfsm audit FILE` on a chain SOP file (each step asks yes/no and goes one or two "
         "steps on), each in a fresh process: the whole command, start-up, loading and audit. "
         "CPU is user plus system time; on a shared machine it is the steadier figure. "
-        f"Measured on a shared 2-core machine while others ran (load average {load:.1f}). "
+        f"Measured on a 2-core machine, load average {load:.1f} (1 minute) at the end of the run. "
         "Before loading was made linear, the 10,000-step file took 75 s and 2.5 GB.",
         "",
         "| target | measured | verdict |",
