@@ -51,6 +51,23 @@ OUTCOME_CODES: Final = tuple(code.value for code in OutcomeCode)
 # (docs/reading.md#the-front-door-and-scope).
 REGULAR_SOP: Final = "REGULAR_SOP"
 
+OUTCOME_MEANINGS: Final = {
+    "APKT_TO_UNIT": Text(id="Dikirim ke Unit via APKT", en="Sent to the unit via APKT"),
+    "APKT_ISSUE_CLOSED": Text(id="Ditutup di CC (APKT ISSUE CLOSED)", en="Closed at the CC"),
+    "PS_SCHEME_1": Text(id="PS diproses skema 1", en="PS processed, scheme 1"),
+    "PS_SCHEME_2": Text(id="PS diproses skema 2", en="PS processed, scheme 2"),
+    # The clause's own steps do not apply, but clause 4 does (docs/reading.md#round-3); the
+    # call screen shows these words too.
+    REGULAR_SOP: Text(
+        id="Ikuti SOP reguler untuk langkahnya; klausul 4 tetap berlaku (Pelanggan tidak "
+        "diarahkan ke Unit)",
+        en="Follow the regular SOP for its steps; clause 4 still applies (the customer is not "
+        "sent to the unit)",
+    ),
+}
+"""What each way a call ends means, in both languages: the flowcharts, the call screen and
+the APKT report all say it in these words."""
+
 
 class ScriptKind(enum.StrEnum):
     """What a CSO does with a text: say it, do it in an application, or read it as a note."""

@@ -310,6 +310,54 @@ class StaleRevision(SopfsmError, RuntimeError):
         )
 
 
+class UnknownDelivery(SopfsmError, LookupError):
+    """Raised when a delivery id names no APKT report revision in the store's outbox."""
+
+    def __init__(self, delivery: object) -> None:
+        self.delivery = delivery
+        super().__init__(f"no delivery {delivery!r} in the outbox")
+
+    def message(self, lang: Lang = "en") -> str:
+        if lang == "id":
+            return f"pengiriman {self.delivery!r} tidak ada di kotak keluar"
+        return str(self)
+
+
+class AlreadyDelivered(SopfsmError, RuntimeError):
+    """Raised when a delivered report revision is asked to be sent again: the receiver
+    answered 2xx for it, and a retry is for a pending or dead delivery only."""
+
+    def __init__(self, delivery: int, report: str, revision: int) -> None:
+        self.delivery = delivery
+        self.report = report
+        self.revision = revision
+        super().__init__(
+            f"delivery {delivery} (report {report!r}, revision {revision}) is delivered "
+            "already; only a pending or dead delivery is retried"
+        )
+
+
+class BadSignature(SopfsmError, ValueError):
+    """Raised by :func:`sopfsm.delivery.verify` when a delivered report's signature does
+    not hold: no or malformed header, an unknown key (``key_id``), a time too far from
+    the receiver's clock, or a body changed after it was signed."""
+
+    def __init__(self, reason: str, key_id: str | None = None) -> None:
+        self.reason = reason
+        self.key_id = key_id
+        super().__init__(f"delivery signature refused: {reason}")
+
+
+class DeliveryConfigError(SopfsmError, ValueError):
+    """Raised for an APKT endpoint or delivery key an operator gave that cannot be used
+    (``setting`` names it; ``problem`` says why and what is accepted)."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        self.setting = setting
+        self.problem = problem
+        super().__init__(f"{setting}: {problem}")
+
+
 class UnreachedAnswers(SopfsmError, ValueError):
     """Raised when answers given at a call's start are not asked on the call's path:
     the call ended, or stopped at an unanswered question, before reaching them."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
 CONTRACTS = ROOT / ".importlinter"
-EDGES = {"cli", "service", "qa", "store", "formats", "diagram"}
+EDGES = {"cli", "service", "qa", "delivery", "store", "formats", "diagram"}
 
 
 def _lint_imports(package_parent: Path) -> subprocess.CompletedProcess[str]:

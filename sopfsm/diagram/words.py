@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from sopfsm.declare import REGULAR_SOP, ScriptKind
+from sopfsm.declare import OUTCOME_MEANINGS, REGULAR_SOP, ScriptKind
 from sopfsm.text import Text
 
 FORMATS: Final = ("dot", "svg", "png", "pdf", "mermaid")
@@ -55,20 +55,7 @@ WORDS: Final = {
 }
 PART_FILL: Final = "#F2F2F2"
 GROUP_COLOR: Final = "#8A6D00"
-MEANINGS: Final = {
-    "APKT_TO_UNIT": Text(id="Dikirim ke Unit via APKT", en="Sent to the unit via APKT"),
-    "APKT_ISSUE_CLOSED": Text(id="Ditutup di CC (APKT ISSUE CLOSED)", en="Closed at the CC"),
-    "PS_SCHEME_1": Text(id="PS diproses skema 1", en="PS processed, scheme 1"),
-    "PS_SCHEME_2": Text(id="PS diproses skema 2", en="PS processed, scheme 2"),
-    # The clause's own steps do not apply, but clause 4 does (docs/reading.md#round-3); the
-    # call screen shows these words too.
-    REGULAR_SOP: Text(
-        id="Ikuti SOP reguler untuk langkahnya; klausul 4 tetap berlaku (Pelanggan tidak "
-        "diarahkan ke Unit)",
-        en="Follow the regular SOP for its steps; clause 4 still applies (the customer is not "
-        "sent to the unit)",
-    ),
-}
+MEANINGS: Final = OUTCOME_MEANINGS  # the words of each outcome, one definition (declare)
 # A call's way through a chart: the nodes and branches it took, and where it is now.
 PATH_COLOUR: Final = "#1f5fbf"
 CURRENT_COLOUR: Final = "#c8402f"

@@ -19,9 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sopfsm.errors import (
+    AlreadyDelivered,
     AnswererError,
+    BadSignature,
     CallClosed,
     CallFinished,
+    DeliveryConfigError,
     InvalidAnswer,
     InvalidArgument,
     InvalidDetail,
@@ -42,6 +45,7 @@ from sopfsm.errors import (
     StaleRevision,
     StoreError,
     UnknownCall,
+    UnknownDelivery,
     UnknownMachine,
     UnknownQuestion,
     UnknownSchemaVersion,
@@ -88,6 +92,10 @@ STATUS: dict[type[SopfsmError], int] = {
     WrongStatus: 409,
     UsageError: 400,  # the CLI's: a malformed command line
     UnknownMachine: 400,  # the CLI's: a module:Class that is no SOP class
+    UnknownDelivery: 404,
+    BadSignature: 401,
+    AlreadyDelivered: 409,
+    DeliveryConfigError: 500,  # an operator's setting, refused at start
 }
 
 # Attribute of the error -> field of the problem body.

@@ -51,10 +51,19 @@ from sopfsm.errors import (
     UnreadableCall,
 )
 from sopfsm.model import SopSpec
+from sopfsm.report import report_change, report_of
 from sopfsm.saved import EARLIEST_ZONE, FUTURE_TOLERANCE, restore
 from sopfsm.service import metrics
 from sopfsm.service.problems import error_body
-from sopfsm.store.base import CallState, CallStore, Logged, LoggedAnswer, LoggedEntry, StoredCall
+from sopfsm.store.base import (
+    CallState,
+    CallStore,
+    Logged,
+    LoggedAnswer,
+    LoggedEntry,
+    ReportChange,
+    StoredCall,
+)
 from sopfsm.text import Lang
 from sopfsm.views import call_dict, select, sop_summary, sop_view, view_json
 
@@ -293,6 +302,8 @@ def start_call(
     given: Mapping[str, object],
     agent: str,
     live: LiveCalls | None = None,
+    *,
+    reported: Callable[[], None] | None = None,
 ) -> tuple[StoredCall, Loaded]:
     """Start a call on ``sop_id`` and apply ``given`` answers as each question comes up.
 
@@ -315,9 +326,13 @@ def start_call(
         state=state_of(call),
         log=tuple(LoggedAnswer(r.question, r.value, agent, r.at, r.by) for r in call.answers),
     )
+    report = report_of(call, call_id=stored.id, agent=agent, started=now)
+    change = None if report is None else ReportChange(report["report_id"], report["kind"], report)
     with metrics.commit_timer(store, "create"):
-        kept = store.create(stored)
+        kept = store.create(stored, change)
     metrics.started(kept.state.outcome)
+    if change is not None and reported is not None:
+        reported()
     if live is not None:
         live.keep(kept, call)
     return kept, call
@@ -333,6 +348,7 @@ def answer_call(
     agent: str,
     live: LiveCalls | None = None,
     check: Callable[[StoredCall], None] | None = None,
+    reported: Callable[[], None] | None = None,
 ) -> tuple[StoredCall, Loaded]:
     """Apply one answer to a call still at ``revision``; nothing changes if refused.
 
@@ -346,7 +362,7 @@ def answer_call(
 
     return change_call(
         store, call_id, answer, revision=revision, agent=agent, live=live, check=check,
-        kind="answer",
+        kind="answer", reported=reported,
     )  # fmt: skip
 
 
@@ -361,10 +377,15 @@ def change_call(
     live: LiveCalls | None = None,
     check: Callable[[StoredCall], None] | None = None,
     kind: str = "record",
+    reported: Callable[[], None] | None = None,
 ) -> tuple[StoredCall, Loaded]:
     """Apply ``change`` to a call still at ``revision`` and append the entries it wrote;
     nothing changes if it is refused, or if another change was applied first. A change
-    other than an answer (``kind``) needs the record: it is made on a replayed Call."""
+    other than an answer (``kind``) needs the record: it is made on a replayed Call.
+
+    A change that alters the call's APKT report (:mod:`sopfsm.report`) appends its new
+    revision, or its withdrawal, in the same transaction; ``reported`` is then called,
+    after the commit (to wake a deliverer)."""
     held = live.take(call_id, revision) if live is not None else None
     if held is not None and live is not None and check is not None:
         try:
@@ -383,6 +404,7 @@ def change_call(
         stored, call = held
     if kind != "answer" and isinstance(call, CompiledCall):
         call = replay(stored)
+    before = _report(stored, call) if call.outcome is not None else None
     change(call)  # a refusal leaves the call as it was, and not held
     if isinstance(call, CompiledCall):
         new: list[Logged] = [
@@ -391,13 +413,34 @@ def change_call(
         ]
     else:
         new = logged(call.entries[stored.revision :], agent)
+    report = _report_change(stored, call, before, new)
     with metrics.commit_timer(store, kind):
-        kept = store.append(stored, new, state_of(call), utc_now())
+        kept = store.append(stored, new, state_of(call), utc_now(), report)
+    if report is not None and reported is not None:
+        reported()
     if kind == "answer":
         metrics.answered(kept.sop, stored.state.outcome, kept.state.outcome)
     if live is not None:
         live.keep(kept, call)
     return kept, call
+
+
+def _report_change(
+    stored: StoredCall, call: Loaded, before: dict[str, Any] | None, new: Sequence[Logged]
+) -> ReportChange | None:
+    """The revision of its report that ``call`` (changed from ``stored`` by the entries
+    ``new``) adds, if its report was ``before``: None if the change leaves it as it was."""
+    after = _report(stored, call) if call.outcome is not None else None
+    at = new[-1].at if new else utc_now()
+    document = report_change(before, after, call, call_id=stored.id, agent=stored.agent, at=at)
+    if document is None:
+        return None
+    return ReportChange(document["report_id"], document["kind"], document)
+
+
+def _report(stored: StoredCall, call: Loaded) -> dict[str, Any] | None:
+    """The APKT report of ``call``, the stored call ``stored`` changed or not yet."""
+    return report_of(call, call_id=stored.id, agent=stored.agent, started=stored.created)
 
 
 def correct(question: str, value: object, reason: str) -> Callable[[Call], object]:
@@ -431,7 +474,19 @@ def call_body(stored: StoredCall, call: Call | CompiledCall, lang: Lang) -> dict
         "created": _time(stored.created),
         "updated": _time(stored.updated),
         "log": [_log_item(item) for item in stored.log],
+        "report": report_body(stored),
     }
+
+
+def report_body(stored: StoredCall) -> dict[str, Any] | None:
+    """Where the call's APKT report stands, as of when the call was read: its id, latest
+    revision, kind and delivery state (``pending``, ``delivered``, ``dead``); None when
+    the call has made no report."""
+    status = stored.report
+    if status is None:
+        return None
+    return {"id": status.report_id, "revision": status.revision, "kind": status.kind,
+            "state": status.state, "delivered": status.state == "delivered"}  # fmt: skip
 
 
 def listed_body(stored: StoredCall, lang: Lang) -> dict[str, Any]:

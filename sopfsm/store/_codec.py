@@ -11,10 +11,13 @@ from sopfsm.answers import Value
 from sopfsm.store.base import (
     CallState,
     ClauseScore,
+    Delivery,
     Logged,
     LoggedAnswer,
     LoggedEntry,
     PracticeResult,
+    ReportChange,
+    ReportStatus,
     StoredCall,
 )
 
@@ -62,12 +65,19 @@ def assemble(
     *,
     json_text: bool,
     entries: Iterable[Mapping[str, Any]] = (),
+    reports: Iterable[Mapping[str, Any]] = (),
 ) -> list[StoredCall]:
     """Calls from their rows, their answers' rows and their other entries' rows (each
     carrying ``call_seq`` and ``revision``), the log in revision order.
 
     ``json_text``: values and paths are JSON text (SQLite), not decoded already (JSONB).
+    ``reports``: the rows of their reports' revisions, in revision order; the last of each
+    call's is its report's status.
     """
+    statuses = {
+        int(r["call_seq"]): ReportStatus(r["report_id"], int(r["revision"]), r["kind"], r["state"])
+        for r in reports
+    }
     decode = json.loads if json_text else _same
     numbered_logs: dict[int, list[tuple[int, Logged]]] = {}
     for a in answers:
@@ -111,6 +121,7 @@ def assemble(
             state=CallState(step=r["step"], path=tuple(decode(r["path"])), outcome=r["outcome"]),
             log=tuple(logs.get(int(r["seq"]), ())),
             seq=int(r["seq"]),
+            report=statuses.get(int(r["seq"])),
         )
         for r in rows
     ]
@@ -135,4 +146,29 @@ def practice_result(row: Mapping[str, Any]) -> PracticeResult:
         at=parse_time(row["at"]),
         scores=tuple(ClauseScore(c, int(r), int(t)) for c, r, t in json.loads(row["scores"])),
         seq=int(row["seq"]),
+    )
+
+
+def report_json(report: ReportChange) -> str:
+    return json.dumps(dict(report.body), ensure_ascii=False, sort_keys=True)
+
+
+def delivery(row: Mapping[str, Any]) -> Delivery:
+    """A report revision in the outbox from its row (joined with its call's id)."""
+    delivered = row["delivered_at"]
+    return Delivery(
+        id=int(row["seq"]),
+        report_id=row["report_id"],
+        revision=int(row["revision"]),
+        call_id=row["call_id"],
+        kind=row["kind"],
+        body=json.loads(row["body"]),
+        state=row["state"],
+        attempts=int(row["attempts"]),
+        created=parse_time(row["created"]),
+        next_at=parse_time(row["next_at"]),
+        claims=int(row["claims"]),
+        delivered_at=None if delivered is None else parse_time(delivered),
+        last_status=row["last_status"],
+        last_error=row["last_error"],
     )

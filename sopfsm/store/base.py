@@ -75,6 +75,79 @@ class CallState:
     outcome: str | None
 
 
+REPORT_KINDS = ("report", "withdrawal")
+DELIVERY_STATES = ("pending", "delivered", "dead")
+"""A report revision waits to be sent (``pending``, also while being sent and between
+attempts), was answered 2xx (``delivered``), or will not be sent again unless retried by
+hand (``dead``)."""
+
+
+@attrs.frozen
+class ReportChange:
+    """A new revision of a call's APKT report (or its withdrawal), written in the same
+    transaction as the change of the call that made it; the store numbers it."""
+
+    report_id: str
+    kind: str
+    body: Mapping[str, Any]
+
+
+@attrs.frozen
+class ReportStatus:
+    """Where a call's APKT report stands: its latest revision and that revision's delivery."""
+
+    report_id: str
+    revision: int
+    kind: str
+    state: str
+
+
+@attrs.frozen
+class Delivery:
+    """One revision of an APKT report in the outbox, and how its delivery is going.
+
+    ``claims`` counts the times a deliverer took it; an attempt's result is kept only by
+    the deliverer holding the latest claim (:meth:`CallStore.settle`).
+    """
+
+    id: int
+    report_id: str
+    revision: int
+    call_id: str
+    kind: str
+    body: Mapping[str, Any]
+    state: str
+    attempts: int
+    created: dt.datetime
+    next_at: dt.datetime
+    claims: int = 0
+    delivered_at: dt.datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every attempt of this revision: the receiver deduplicates by it."""
+        return f"{self.report_id}:{self.revision}"
+
+    def payload(self) -> dict[str, Any]:
+        """The document as sent: the report (or withdrawal) with its revision."""
+        return {**self.body, "revision": self.revision}
+
+
+@attrs.frozen
+class Settlement:
+    """What one delivery attempt came to: ``delivered``, ``pending`` again (a retry at
+    ``next_at``) or ``dead``; the receiver's status and what went wrong, if anything."""
+
+    state: str
+    at: dt.datetime
+    attempts: int
+    next_at: dt.datetime | None = None
+    status: int | None = None
+    error: str | None = None
+
+
 @attrs.frozen
 class StoredCall:
     """A call as the store holds it. ``seq`` orders calls by creation, store-wide."""
@@ -88,6 +161,7 @@ class StoredCall:
     state: CallState
     log: tuple[Logged, ...]
     seq: int = 0
+    report: ReportStatus | None = None
 
     @property
     def revision(self) -> int:
@@ -162,8 +236,9 @@ class CallStore(Protocol):
     def where(self) -> str:
         """The store, as a person reads it: a file path or a server, never a password."""
 
-    def create(self, call: StoredCall) -> StoredCall:
-        """Keep a new call (its ``seq`` is assigned); committed durably before returning."""
+    def create(self, call: StoredCall, report: ReportChange | None = None) -> StoredCall:
+        """Keep a new call (its ``seq`` is assigned) and, if given, the first revision of
+        its report, in one transaction; committed durably before returning."""
 
     def get(self, call_id: str) -> StoredCall:
         """The call ``call_id``, or :class:`~sopfsm.errors.UnknownCall`."""
@@ -174,9 +249,12 @@ class CallStore(Protocol):
         answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
+        report: ReportChange | None = None,
     ) -> StoredCall:
         """Add ``answers`` (answers and other entries) to the log of ``call`` (as the
-        caller read it), and its new state.
+        caller read it), and its new state, and the new revision of its report if the
+        change made one: all in one transaction, so a report exists exactly when the
+        change that made it does.
 
         Applied only if the stored call is still at ``call.revision``, atomically and
         durably before returning: the call as it now stands (``call`` with the answers,
@@ -207,6 +285,28 @@ class CallStore(Protocol):
         """Replace the values of the answers of ``call`` at the given revisions (purging
         personal data), recording each redaction and when; the only change ever made to
         an answer. :class:`~sopfsm.errors.UnknownCall` if there is no such call."""
+
+    def claim(self, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Delivery]:
+        """Up to ``limit`` report revisions due at ``now``, each taken for ``lease``: none
+        another deliverer holds, and none while an earlier revision of its report is still
+        pending, so that a report's revisions leave in order and never two at once."""
+
+    def settle(self, delivery: Delivery, result: Settlement) -> bool:
+        """Keep what an attempt at ``delivery`` (as claimed) came to; False, and nothing
+        kept, if another deliverer has claimed it since (its lease ran out)."""
+
+    def deliveries(
+        self, state: str | None = None, before: int | None = None, limit: int = 100
+    ) -> list[Delivery]:
+        """Up to ``limit`` report revisions (in ``state``, if given), newest first, each
+        with an id below ``before``."""
+
+    def delivery(self, delivery_id: int) -> Delivery:
+        """The report revision ``delivery_id``, or :class:`~sopfsm.errors.UnknownDelivery`."""
+
+    def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
+        """Make a dead (or waiting) delivery due at ``now`` with its attempts counted
+        afresh; :class:`~sopfsm.errors.AlreadyDelivered` for a delivered one."""
 
     def check(self) -> None:
         """Raise :class:`~sopfsm.errors.StoreError` unless the store answers now."""

@@ -13,19 +13,36 @@ from collections.abc import Iterator, Mapping, Sequence
 import attrs
 
 from sopfsm.answers import Value
-from sopfsm.errors import StaleRevision, StoreError, UnknownCall
+from sopfsm.errors import AlreadyDelivered, StaleRevision, StoreError, UnknownCall, UnknownDelivery
 from sopfsm.store.base import (
     STREAM_BATCH,
     CallFilter,
     CallState,
+    Delivery,
     Logged,
     LoggedAnswer,
     PersonalRead,
     PracticeResult,
+    ReportChange,
+    ReportStatus,
+    Settlement,
     StoredCall,
     check_page,
     check_storable,
 )
+
+
+def settled(delivery: Delivery, result: Settlement) -> Delivery:
+    """``delivery`` as ``result`` leaves it."""
+    return attrs.evolve(
+        delivery,
+        state=result.state,
+        attempts=result.attempts,
+        next_at=result.next_at or delivery.next_at,
+        delivered_at=result.at if result.state == "delivered" else delivery.delivered_at,
+        last_status=result.status,
+        last_error=result.error,
+    )
 
 
 class MemoryStore:
@@ -37,19 +54,23 @@ class MemoryStore:
         self._order: list[str] = []
         self._practice: list[PracticeResult] = []
         self._reads: list[PersonalRead] = []
+        self._outbox: list[Delivery] = []  # a delivery's id is its place here, from 1
+        self._leases: dict[int, dt.datetime] = {}
         self._closed = False
 
     @property
     def where(self) -> str:
         return "memory (kept only while the process runs)"
 
-    def create(self, call: StoredCall) -> StoredCall:
+    def create(self, call: StoredCall, report: ReportChange | None = None) -> StoredCall:
         check_storable(self.where, call)
         with self._lock:
             self._open()
             if call.id in self._calls:
                 raise StoreError(self.where, f"call {call.id!r} already exists")
             kept = attrs.evolve(call, seq=len(self._order) + 1)
+            if report is not None:
+                kept = attrs.evolve(kept, report=self._enqueue(kept, report, call.updated))
             self._calls[call.id] = kept
             self._order.append(call.id)
             return kept
@@ -68,6 +89,7 @@ class MemoryStore:
         answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
+        report: ReportChange | None = None,
     ) -> StoredCall:
         check_storable(self.where, call, answers)
         with self._lock:
@@ -80,8 +102,109 @@ class MemoryStore:
             kept = attrs.evolve(
                 current, log=current.log + tuple(answers), state=state, updated=updated
             )
+            if report is not None:
+                kept = attrs.evolve(kept, report=self._enqueue(kept, report, updated))
             self._calls[call.id] = kept
             return kept
+
+    def _enqueue(self, call: StoredCall, report: ReportChange, at: dt.datetime) -> ReportStatus:
+        revision = 1 + sum(1 for d in self._outbox if d.report_id == report.report_id)
+        self._outbox.append(
+            Delivery(
+                id=len(self._outbox) + 1,
+                report_id=report.report_id,
+                revision=revision,
+                call_id=call.id,
+                kind=report.kind,
+                body=report.body,
+                state="pending",
+                attempts=0,
+                created=at,
+                next_at=at,
+            )
+        )
+        return ReportStatus(report.report_id, revision, report.kind, "pending")
+
+    # -- the outbox --------------------------------------------------------------------
+
+    def claim(self, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Delivery]:
+        with self._lock:
+            self._open()
+            taken: list[Delivery] = []
+            waiting: set[str] = set()  # reports with an earlier revision still pending
+            for d in sorted(self._outbox, key=lambda d: (d.report_id, d.revision)):
+                if d.state != "pending":
+                    continue
+                if d.report_id in waiting:
+                    continue
+                waiting.add(d.report_id)
+                held = self._leases.get(d.id)
+                if d.next_at <= now and (held is None or held <= now):
+                    taken.append(d)
+            taken.sort(key=lambda d: (d.next_at, d.id))
+            claimed = []
+            for due in taken[:limit]:
+                d = attrs.evolve(due, claims=due.claims + 1)
+                self._outbox[d.id - 1] = d
+                self._leases[d.id] = now + lease
+                claimed.append(d)
+            return claimed
+
+    def settle(self, delivery: Delivery, result: Settlement) -> bool:
+        with self._lock:
+            self._open()
+            current = self._outbox[delivery.id - 1]
+            if current.claims != delivery.claims or current.state != "pending":
+                return False
+            self._outbox[delivery.id - 1] = settled(current, result)
+            self._leases.pop(delivery.id, None)
+            self._restatus(current.call_id)
+            return True
+
+    def deliveries(
+        self, state: str | None = None, before: int | None = None, limit: int = 100
+    ) -> list[Delivery]:
+        with self._lock:
+            self._open()
+            found = [
+                d
+                for d in reversed(self._outbox)
+                if state in (None, d.state) and (before is None or d.id < before)
+            ]
+            return found[:limit]
+
+    def delivery(self, delivery_id: int) -> Delivery:
+        with self._lock:
+            self._open()
+            if not 1 <= delivery_id <= len(self._outbox):
+                raise UnknownDelivery(delivery_id)
+            return self._outbox[delivery_id - 1]
+
+    def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
+        with self._lock:
+            self._open()
+            if not 1 <= delivery_id <= len(self._outbox):
+                raise UnknownDelivery(delivery_id)
+            current = self._outbox[delivery_id - 1]
+            if current.state == "delivered":
+                raise AlreadyDelivered(current.id, current.report_id, current.revision)
+            again = attrs.evolve(current, state="pending", attempts=0, next_at=now)
+            self._outbox[delivery_id - 1] = again
+            self._leases.pop(delivery_id, None)
+            self._restatus(current.call_id)
+            return again
+
+    def _restatus(self, call_id: str) -> None:
+        """The call's report status, after a delivery of its report changed."""
+        call = self._calls.get(call_id)
+        if call is None or call.report is None:
+            return
+        latest = max(
+            (d for d in self._outbox if d.report_id == call.report.report_id),
+            key=lambda d: d.revision,
+        )
+        status = ReportStatus(latest.report_id, latest.revision, latest.kind, latest.state)
+        self._calls[call_id] = attrs.evolve(call, report=status)
 
     def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:
         check_page(before, limit)

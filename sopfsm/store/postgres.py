@@ -29,24 +29,37 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import attrs
 
 from sopfsm.answers import Value
-from sopfsm.errors import MissingDependency, StaleRevision, StoreError, UnknownCall
+from sopfsm.errors import (
+    AlreadyDelivered,
+    MissingDependency,
+    StaleRevision,
+    StoreError,
+    UnknownCall,
+    UnknownDelivery,
+)
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
     body_json,
+    delivery,
     numbered,
     path_json,
     practice_result,
+    report_json,
     scores_json,
     value_json,
 )
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
+    Delivery,
     Logged,
     LoggedAnswer,
     PersonalRead,
     PracticeResult,
+    ReportChange,
+    ReportStatus,
+    Settlement,
     StoredCall,
     check_storable,
 )
@@ -156,7 +169,7 @@ class PostgresStore(SqlReads):
 
     # -- writes ------------------------------------------------------------------------
 
-    def create(self, call: StoredCall) -> StoredCall:
+    def create(self, call: StoredCall, report: ReportChange | None = None) -> StoredCall:
         check_storable(self.where, call)
         with self._connection() as db:
             try:
@@ -180,6 +193,8 @@ class PostgresStore(SqlReads):
                     ).fetchone()
                     assert row is not None
                     _insert_answers(db, row["seq"], 0, call.log)
+                    if report is not None:
+                        _enqueue(db, row["seq"], report, call.updated)
             except psycopg.errors.UniqueViolation:
                 raise StoreError(self.where, f"call {call.id!r} already exists") from None
             except psycopg.Error as error:
@@ -192,11 +207,12 @@ class PostgresStore(SqlReads):
         answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
+        report: ReportChange | None = None,
     ) -> StoredCall:
         check_storable(self.where, call, answers)
         plain = [a for a in answers if isinstance(a, LoggedAnswer)]
-        if len(plain) != len(answers):
-            return self._append_record(call, answers, state, updated)
+        if len(plain) != len(answers) or report is not None:
+            return self._append_record(call, answers, state, updated, report)
         call_id, revision = call.id, call.revision
         with self._connection() as db:
             try:
@@ -279,12 +295,19 @@ class PostgresStore(SqlReads):
                 raise StoreError(self.where, f"not redacted: {_first_line(error)}") from None
 
     def _append_record(
-        self, call: StoredCall, log: Sequence[Logged], state: CallState, updated: dt.datetime
+        self,
+        call: StoredCall,
+        log: Sequence[Logged],
+        state: CallState,
+        updated: dt.datetime,
+        report: ReportChange | None = None,
     ) -> StoredCall:
-        """A correction, details or a wrap-up: the row moved on and the entries inserted in
-        one transaction, only if the call is still at its revision (rarer than answers,
-        so kept to plain statements)."""
+        """A correction, details or a wrap-up, or a change that makes a report revision:
+        the row moved on, the entries inserted and the report put in the outbox in one
+        transaction, only if the call is still at its revision (rarer than answers, so
+        kept to plain statements)."""
         call_id, revision = call.id, call.revision
+        status = None
         with self._connection() as db:
             try:
                 with db.transaction():
@@ -302,12 +325,103 @@ class PostgresStore(SqlReads):
                             raise UnknownCall(call_id)
                         raise StaleRevision(call_id, revision, current["revision"])
                     _insert_answers(db, row["seq"], revision, log)
+                    if report is not None:
+                        status = _enqueue(db, row["seq"], report, updated)
             except psycopg.errors.UniqueViolation:  # the key on (call, revision) held
                 now = db.execute("SELECT revision FROM calls WHERE id = %s", (call_id,)).fetchone()
                 raise StaleRevision(call_id, revision, now["revision"] if now else -1) from None
             except psycopg.Error as error:
                 raise StoreError(self.where, f"entry not kept: {self._said(error)}") from None
-        return attrs.evolve(call, log=call.log + tuple(log), state=state, updated=updated)
+        kept = attrs.evolve(call, log=call.log + tuple(log), state=state, updated=updated)
+        return kept if status is None else attrs.evolve(kept, report=status)
+
+    # -- the outbox --------------------------------------------------------------------
+
+    def claim(self, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Delivery]:
+        with self._connection() as db:
+            try:
+                # Row locks taken with SKIP LOCKED: deliverers on other servers pass over
+                # the rows this one is claiming, and the lease keeps them off until it ends.
+                rows = db.execute(_CLAIM, {"now": now, "until": now + lease,
+                                           "limit": int(limit)}).fetchall()  # fmt: skip
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot claim: {self._said(error)}") from None
+        return sorted(map(delivery, rows), key=lambda d: (d.next_at, d.id))
+
+    def settle(self, delivery: Delivery, result: Settlement) -> bool:
+        with self._connection() as db:
+            try:
+                cursor = db.execute(
+                    "UPDATE reports SET state = %s, attempts = %s,"
+                    " next_at = coalesce(%s, next_at), leased_until = NULL, delivered_at = %s,"
+                    " last_status = %s, last_error = %s"
+                    " WHERE seq = %s AND claims = %s AND state = 'pending'",
+                    (
+                        result.state,
+                        result.attempts,
+                        result.next_at,
+                        result.at if result.state == "delivered" else None,
+                        result.status,
+                        result.error,
+                        delivery.id,
+                        delivery.claims,
+                    ),
+                )
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot settle: {self._said(error)}") from None
+            return cursor.rowcount == 1
+
+    def deliveries(
+        self, state: str | None = None, before: int | None = None, limit: int = 100
+    ) -> list[Delivery]:
+        clause: list[str] = []
+        params: list[Any] = []
+        if state is not None:
+            clause.append("r.state = %s")
+            params.append(state)
+        if before is not None:
+            clause.append("r.seq < %s")
+            params.append(before)
+        where = ("WHERE " + " AND ".join(clause)) if clause else ""
+        with self._connection() as db:
+            try:
+                rows = db.execute(
+                    f"{_DELIVERIES} {where} ORDER BY r.seq DESC LIMIT {int(limit)}", params
+                ).fetchall()
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot read: {self._said(error)}") from None
+        return [delivery(row) for row in rows]
+
+    def delivery(self, delivery_id: int) -> Delivery:
+        with self._connection() as db:
+            try:
+                row = db.execute(f"{_DELIVERIES} WHERE r.seq = %s", (delivery_id,)).fetchone()
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot read: {self._said(error)}") from None
+        if row is None:
+            raise UnknownDelivery(delivery_id)
+        return delivery(row)
+
+    def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
+        with self._connection() as db:
+            try:
+                with db.transaction():
+                    row = db.execute(
+                        "SELECT report_id, revision, state FROM reports WHERE seq = %s FOR UPDATE",
+                        (delivery_id,),
+                    ).fetchone()
+                    if row is None:
+                        raise UnknownDelivery(delivery_id)
+                    if row["state"] == "delivered":
+                        raise AlreadyDelivered(delivery_id, row["report_id"], row["revision"])
+                    db.execute(
+                        "UPDATE reports SET state = 'pending', attempts = 0, next_at = %s,"
+                        " leased_until = NULL WHERE seq = %s",
+                        (now, delivery_id),
+                    )
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"cannot retry: {self._said(error)}") from None
+        return self.delivery(delivery_id)
 
     # -- reads -------------------------------------------------------------------------
 
@@ -330,9 +444,14 @@ class PostgresStore(SqlReads):
                         " ORDER BY call_seq, revision",
                         ([r["seq"] for r in rows],),
                     ).fetchall()
+                    reports = db.execute(
+                        "SELECT call_seq, report_id, revision, kind, state FROM reports"
+                        " WHERE call_seq = ANY(%s) ORDER BY call_seq, revision",
+                        ([r["seq"] for r in rows],),
+                    ).fetchall()
             except psycopg.Error as error:
                 raise StoreError(self.where, f"cannot read: {self._said(error)}") from None
-            return assemble(rows, answers, json_text=True, entries=entries)
+            return assemble(rows, answers, json_text=True, entries=entries, reports=reports)
 
     # -- practice results --------------------------------------------------------------
 
@@ -408,6 +527,44 @@ WITH moved AS (
 )
 SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added
 """
+
+
+# Due rows, locked as they are picked (SKIP LOCKED: another deliverer's picks are passed
+# over), leased and counted as claimed, in one statement.
+_CLAIM = """
+WITH picked AS (
+    SELECT r.seq FROM reports r
+    WHERE r.state = 'pending' AND r.next_at <= %(now)s
+        AND (r.leased_until IS NULL OR r.leased_until <= %(now)s)
+        AND NOT EXISTS (SELECT 1 FROM reports e WHERE e.report_id = r.report_id
+            AND e.revision < r.revision AND e.state = 'pending')
+    ORDER BY r.next_at, r.seq
+    LIMIT %(limit)s
+    FOR UPDATE OF r SKIP LOCKED
+), claimed AS (
+    UPDATE reports SET claims = reports.claims + 1, leased_until = %(until)s
+    FROM picked WHERE reports.seq = picked.seq
+    RETURNING reports.*
+)
+SELECT claimed.*, c.id AS call_id FROM claimed JOIN calls c ON c.seq = claimed.call_seq
+"""
+_DELIVERIES = "SELECT r.*, c.id AS call_id FROM reports r JOIN calls c ON c.seq = r.call_seq"
+
+
+def _enqueue(
+    db: psycopg.Connection[dict[str, Any]], call_seq: int, report: ReportChange, at: dt.datetime
+) -> ReportStatus:
+    """The next revision of ``report`` into the outbox, in the caller's transaction (which
+    holds the call's row lock, so no other change of the call numbers a revision now)."""
+    row = db.execute(
+        "INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)"
+        " SELECT %(id)s, coalesce(max(revision), 0) + 1, %(call)s, %(kind)s, %(body)s, %(at)s,"
+        " %(at)s FROM reports WHERE report_id = %(id)s RETURNING revision",
+        {"id": report.report_id, "call": call_seq, "kind": report.kind,
+         "body": report_json(report), "at": at},
+    ).fetchone()  # fmt: skip
+    assert row is not None
+    return ReportStatus(report.report_id, int(row["revision"]), report.kind, "pending")
 
 
 def _insert_answers(

@@ -23,15 +23,17 @@ from typing import Any, TypeVar
 import attrs
 
 from sopfsm.answers import Value
-from sopfsm.errors import StaleRevision, StoreError, UnknownCall
+from sopfsm.errors import AlreadyDelivered, StaleRevision, StoreError, UnknownCall, UnknownDelivery
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
     body_json,
+    delivery,
     numbered,
     parse_time,
     path_json,
     practice_result,
+    report_json,
     scores_json,
     time_text,
     value_json,
@@ -39,9 +41,13 @@ from sopfsm.store._codec import (
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
+    Delivery,
     Logged,
     PersonalRead,
     PracticeResult,
+    ReportChange,
+    ReportStatus,
+    Settlement,
     StoredCall,
     check_storable,
 )
@@ -86,9 +92,14 @@ class SqliteStore(SqlReads):
     def where(self) -> str:
         return redacted(f"sqlite:///{self._path.resolve()}")
 
+    @property
+    def path(self) -> Path:
+        """The SQLite file (the deliverer keeps its one-deliverer lock beside it)."""
+        return self._path.resolve()
+
     # -- writes ------------------------------------------------------------------------
 
-    def create(self, call: StoredCall) -> StoredCall:
+    def create(self, call: StoredCall, report: ReportChange | None = None) -> StoredCall:
         check_storable(self.where, call)
 
         def insert(db: sqlite3.Connection) -> int:
@@ -111,6 +122,8 @@ class SqliteStore(SqlReads):
             seq = cursor.lastrowid
             assert seq is not None
             _insert_answers(db, seq, 0, call.log)
+            if report is not None:
+                _enqueue(db, seq, report, call.updated)
             return seq
 
         try:
@@ -125,11 +138,12 @@ class SqliteStore(SqlReads):
         answers: Sequence[Logged],
         state: CallState,
         updated: dt.datetime,
+        report: ReportChange | None = None,
     ) -> StoredCall:
         check_storable(self.where, call, answers)
         call_id, revision = call.id, call.revision
 
-        def apply(db: sqlite3.Connection) -> None:
+        def apply(db: sqlite3.Connection) -> ReportStatus | None:
             row = db.execute("SELECT seq, revision FROM calls WHERE id = ?", (call_id,)).fetchone()
             if row is None:
                 raise UnknownCall(call_id)
@@ -149,9 +163,91 @@ class SqliteStore(SqlReads):
                 ),
             )
             _insert_answers(db, seq, revision, answers)
+            return _enqueue(db, seq, report, updated) if report is not None else None
+
+        status = self._write(apply)
+        kept = attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
+        return kept if status is None else attrs.evolve(kept, report=status)
+
+    # -- the outbox --------------------------------------------------------------------
+
+    def claim(self, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Delivery]:
+        def take(db: sqlite3.Connection) -> list[Delivery]:
+            rows = db.execute(
+                f"SELECT r.seq FROM reports r WHERE {_DUE} ORDER BY r.next_at, r.seq LIMIT ?",
+                (time_text(now), time_text(now), int(limit)),
+            ).fetchall()
+            seqs = [row["seq"] for row in rows]
+            if not seqs:
+                return []
+            marks = ",".join("?" * len(seqs))
+            db.execute(
+                f"UPDATE reports SET claims = claims + 1, leased_until = ? WHERE seq IN ({marks})",
+                (time_text(now + lease), *seqs),
+            )
+            found = db.execute(
+                f"{_DELIVERIES} WHERE r.seq IN ({marks}) ORDER BY r.next_at, r.seq", seqs
+            ).fetchall()
+            return [delivery(row) for row in found]
+
+        return self._write(take)
+
+    def settle(self, delivery: Delivery, result: Settlement) -> bool:
+        def apply(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
+                "UPDATE reports SET state = ?, attempts = ?, next_at = coalesce(?, next_at),"
+                " leased_until = NULL, delivered_at = ?, last_status = ?, last_error = ?"
+                " WHERE seq = ? AND claims = ? AND state = 'pending'",
+                (
+                    result.state,
+                    result.attempts,
+                    None if result.next_at is None else time_text(result.next_at),
+                    time_text(result.at) if result.state == "delivered" else None,
+                    result.status,
+                    result.error,
+                    delivery.id,
+                    delivery.claims,
+                ),
+            )
+            return cursor.rowcount == 1
+
+        return bool(self._write(apply))
+
+    def deliveries(
+        self, state: str | None = None, before: int | None = None, limit: int = 100
+    ) -> list[Delivery]:
+        clause, params = _deliveries_filter(state, before)
+        rows = (
+            self._reader()
+            .execute(f"{_DELIVERIES} {clause} ORDER BY r.seq DESC LIMIT {int(limit)}", params)
+            .fetchall()
+        )
+        return [delivery(row) for row in rows]
+
+    def delivery(self, delivery_id: int) -> Delivery:
+        row = self._reader().execute(f"{_DELIVERIES} WHERE r.seq = ?", (delivery_id,)).fetchone()
+        if row is None:
+            raise UnknownDelivery(delivery_id)
+        return delivery(row)
+
+    def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
+        def apply(db: sqlite3.Connection) -> None:
+            row = db.execute(
+                "SELECT seq, report_id, revision, state FROM reports WHERE seq = ?",
+                (delivery_id,),
+            ).fetchone()
+            if row is None:
+                raise UnknownDelivery(delivery_id)
+            if row["state"] == "delivered":
+                raise AlreadyDelivered(delivery_id, row["report_id"], row["revision"])
+            db.execute(
+                "UPDATE reports SET state = 'pending', attempts = 0, next_at = ?,"
+                " leased_until = NULL WHERE seq = ?",
+                (time_text(now), delivery_id),
+            )
 
         self._write(apply)
-        return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
+        return self.delivery(delivery_id)
 
     def _open_read_only(self) -> None:
         try:
@@ -335,9 +431,14 @@ class SqliteStore(SqlReads):
                 " ORDER BY call_seq, revision",
                 seqs,
             ).fetchall()
+            reports = db.execute(
+                "SELECT call_seq, report_id, revision, kind, state FROM reports"
+                f" WHERE call_seq IN ({marks}) ORDER BY call_seq, revision",
+                seqs,
+            ).fetchall()
         finally:
             db.execute("COMMIT")
-        return assemble(rows, answers, json_text=True, entries=entries)
+        return assemble(rows, answers, json_text=True, entries=entries, reports=reports)
 
     def _reader(self) -> sqlite3.Connection:
         if self._closed:
@@ -451,3 +552,42 @@ def _insert_answers(db: sqlite3.Connection, seq: int, revision: int, log: Sequen
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(seq, n, e.kind, body_json(e), e.agent, time_text(e.at), e.by) for n, e in entries],
     )
+
+
+# Due: pending, its time come, no lease held, and no earlier revision of its report pending.
+_DUE = (
+    "r.state = 'pending' AND r.next_at <= ? AND (r.leased_until IS NULL OR r.leased_until <= ?)"
+    " AND NOT EXISTS (SELECT 1 FROM reports e WHERE e.report_id = r.report_id"
+    " AND e.revision < r.revision AND e.state = 'pending')"
+)
+_DELIVERIES = "SELECT r.*, c.id AS call_id FROM reports r JOIN calls c ON c.seq = r.call_seq"
+
+
+def _deliveries_filter(state: str | None, before: int | None) -> tuple[str, list[Any]]:
+    clause: list[str] = []
+    params: list[Any] = []
+    if state is not None:
+        clause.append("r.state = ?")
+        params.append(state)
+    if before is not None:
+        clause.append("r.seq < ?")
+        params.append(before)
+    return ("WHERE " + " AND ".join(clause)) if clause else "", params
+
+
+def _enqueue(
+    db: sqlite3.Connection, call_seq: int, report: ReportChange, at: dt.datetime
+) -> ReportStatus:
+    """The next revision of ``report`` into the outbox, in the caller's transaction."""
+    row = db.execute(
+        "SELECT coalesce(max(revision), 0) + 1 FROM reports WHERE report_id = ?",
+        (report.report_id,),
+    ).fetchone()
+    revision = int(row[0])
+    db.execute(
+        "INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (report.report_id, revision, call_seq, report.kind, report_json(report),
+         time_text(at), time_text(at)),
+    )  # fmt: skip
+    return ReportStatus(report.report_id, revision, report.kind, "pending")

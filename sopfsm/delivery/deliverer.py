@@ -1,0 +1,284 @@
+"""The deliverer: takes due report revisions from the outbox and POSTs them to APKT.
+
+One loop per process (``sopfsm deliver``, or a thread of ``sopfsm serve --deliver-to``):
+claim what is due (a lease; on PostgreSQL row locks with ``SKIP LOCKED``, so deliverers
+on several servers never hold the same revision), send each (a few at once), settle each
+with what came of it (:mod:`sopfsm.delivery.policy`). Nothing is marked delivered
+before the receiver's 2xx, so a deliverer killed at any moment loses nothing: its leases
+run out and the revisions are sent again (at least once; the receiver deduplicates by
+``Idempotency-Key``). On SQLite one deliverer runs at a time (a lock file beside the
+store); on PostgreSQL any number.
+
+The service wakes its deliverer when a change commits a report revision
+(:meth:`Deliverer.wake`), so a report leaves within milliseconds of its answer; a
+deliverer of its own process polls (``poll``, one second by default).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import datetime as dt
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from sopfsm.delivery.endpoint import check_endpoint, shown
+from sopfsm.delivery.policy import RetryPolicy, retried, retry_after
+from sopfsm.delivery.signature import sign
+from sopfsm.errors import MissingDependency, StoreError
+from sopfsm.signing import SigningKey
+from sopfsm.store.base import CallStore, Delivery, Settlement
+
+try:
+    import httpx
+except ImportError:  # pragma: no cover - the serve extra is missing
+    raise MissingDependency("httpx", "serve") from None
+
+log = logging.getLogger("sopfsm.delivery")
+KEPT_ANSWER = 1000  # characters of a receiver's refusal kept with a dead delivery
+READ_LIMIT = 16_384  # bytes of a receiver's answer read at most
+
+
+@attrs.frozen
+class DeliveryOptions:
+    """How a deliverer works: its polling, timeouts and retries (the defaults are the
+    documented ones)."""
+
+    poll: float = 1.0  # seconds between looks at the outbox when nothing woke it
+    timeout: float = 10.0  # seconds for each of connect, send and each read of an answer
+    concurrency: int = 4  # revisions sent at once
+    policy: RetryPolicy = attrs.field(factory=RetryPolicy)
+
+    @property
+    def lease(self) -> dt.timedelta:
+        """How long a claim keeps other deliverers off a revision: well beyond the time
+        one attempt can take (connect, send, read), so no revision is in flight twice."""
+        return dt.timedelta(seconds=max(60.0, 4 * self.timeout + 10))
+
+
+class Deliverer:
+    """Sends the reports in ``store``'s outbox to ``endpoint``, signed by ``keys[0]``."""
+
+    def __init__(
+        self,
+        store: CallStore,
+        endpoint: str,
+        keys: tuple[SigningKey, ...],
+        options: DeliveryOptions = DeliveryOptions(),
+        *,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.endpoint = check_endpoint(endpoint)
+        if not keys:
+            raise ValueError("a deliverer needs a signing key")
+        self.store = store
+        self.key = keys[0]
+        self.options = options
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        # No redirect followed and no proxy or .netrc from the environment: reports go to
+        # the configured endpoint and nowhere else.
+        self._client = httpx.Client(
+            timeout=options.timeout,
+            follow_redirects=False,
+            trust_env=False,
+            transport=transport,
+            headers={"User-Agent": "sopfsm-deliverer"},
+        )
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=options.concurrency, thread_name_prefix="sopfsm-deliver"
+        )
+
+    # -- running -----------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Look at the outbox now: a report revision was just committed."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """End :meth:`run` after the attempts in flight (each bounded by the timeout)."""
+        self._stop.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        """Deliver until :meth:`stop`; on SQLite only while holding the store's one
+        deliverer lock (another process holding it is waited for)."""
+        with _exclusive(self.store) as held:
+            while not self._stop.is_set():
+                if not held():
+                    self._stop.wait(self.options.poll)
+                    continue
+                try:
+                    busy = self.run_once() == self.options.concurrency
+                except StoreError as error:
+                    log.error("delivery paused: %s", error)
+                    busy = False
+                if not busy:
+                    self._wake.wait(self.options.poll)
+                    self._wake.clear()
+
+    def run_once(self) -> int:
+        """Claim what is due now, send it, settle it; the number of revisions sent."""
+        claimed = self.store.claim(self._clock(), self.options.lease, self.options.concurrency)
+        if claimed:
+            list(self._pool.map(self.deliver, claimed))
+        return len(claimed)
+
+    def close(self) -> None:
+        self.stop()
+        self._pool.shutdown(wait=True)
+        self._client.close()
+
+    # -- one attempt -------------------------------------------------------------------
+
+    def deliver(self, delivery: Delivery) -> Settlement:
+        """Send ``delivery`` once and keep what came of it; the settlement."""
+        result = self.attempt(delivery)
+        if not self.store.settle(delivery, result):
+            log.warning(
+                "report %s revision %d: another deliverer claimed it meanwhile; its result "
+                "stands", delivery.report_id, delivery.revision,
+            )  # fmt: skip
+        return result
+
+    def attempt(self, delivery: Delivery) -> Settlement:
+        """POST ``delivery`` to the endpoint and judge the answer (nothing is kept)."""
+        body = payload_bytes(delivery)
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": delivery.idempotency_key,
+            **sign(body, self.key),
+        }
+        attempts = delivery.attempts + 1
+        started = time.perf_counter()
+        status: int | None = None
+        wait_hint: float | None = None
+        try:
+            with self._client.stream("POST", self.endpoint, content=body, headers=headers) as r:
+                status = r.status_code
+                answer = _read_some(r)
+                wait_hint = retry_after(r.headers.get("Retry-After"), self._clock())
+                location = r.headers.get("Location")
+        except httpx.TimeoutException:
+            why = f"no answer within {self.options.timeout:g} s"
+            return self._failed(delivery, attempts, None, why, None)
+        except httpx.HTTPError as error:  # refused, reset, closed mid-answer, bad protocol
+            return self._failed(delivery, attempts, status, _transport(error), None)
+        assert status is not None  # the answer's status line came, or the send raised
+        elapsed = time.perf_counter() - started
+        now = self._clock()
+        if 200 <= status < 300:
+            log.info(
+                "report %s revision %d delivered: %d in %.0f ms (attempt %d)",
+                delivery.report_id, delivery.revision, status, elapsed * 1e3, attempts,
+            )  # fmt: skip
+            return Settlement("delivered", now, attempts, status=status)
+        if 300 <= status < 400:
+            where = shown(location) if location else "nowhere"
+            why = f"redirected to {where}; not followed: reports go to the configured endpoint only"
+            return self._dead(delivery, attempts, status, why)
+        if retried(status):
+            return self._failed(delivery, attempts, status, f"{status}: {answer}", wait_hint)
+        return self._dead(delivery, attempts, status, f"refused with {status}: {answer}")
+
+    def _failed(
+        self,
+        delivery: Delivery,
+        attempts: int,
+        status: int | None,
+        why: str,
+        wait_hint: float | None,
+    ) -> Settlement:
+        policy = self.options.policy
+        if policy.exhausted(attempts):
+            why = f"gave up after {attempts} attempts: {why}"
+            return self._dead(delivery, attempts, status, why)
+        now = self._clock()
+        delay = policy.delay(attempts, wait_hint, self._rng)
+        log.warning(
+            "report %s revision %d not delivered (%s); attempt %d of %d in %.1f s",
+            delivery.report_id, delivery.revision, why[:120], attempts + 1, policy.attempts, delay,
+        )  # fmt: skip
+        return Settlement(
+            "pending", now, attempts, next_at=now + dt.timedelta(seconds=delay), status=status,
+            error=why[:KEPT_ANSWER],
+        )  # fmt: skip
+
+    def _dead(self, delivery: Delivery, attempts: int, status: int | None, why: str) -> Settlement:
+        log.error(
+            "report %s revision %d dead after %d attempt(s): %s",
+            delivery.report_id, delivery.revision, attempts, why[:120],
+        )  # fmt: skip
+        return Settlement("dead", self._clock(), attempts, status=status, error=why[:KEPT_ANSWER])
+
+
+def payload_bytes(delivery: Delivery) -> bytes:
+    """The exact bytes sent (and signed): the document with its revision, compact JSON."""
+    return json.dumps(
+        delivery.payload(), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    ).encode("utf-8")
+
+
+def _read_some(response: httpx.Response) -> str:
+    """The start of the receiver's answer, as text: kept with a refusal, never trusted."""
+    read = b""
+    try:
+        for chunk in response.iter_raw():
+            read += chunk
+            if len(read) >= READ_LIMIT:
+                break
+    except httpx.StreamConsumed:  # an answer already read whole (an in-process transport)
+        read = response.content
+    text = read[:READ_LIMIT].decode("utf-8", "replace").strip()
+    return " ".join(text.split())[:KEPT_ANSWER] or "(no body)"
+
+
+def _transport(error: httpx.HTTPError) -> str:
+    kind = type(error).__name__
+    if isinstance(error, httpx.ConnectError):
+        return f"cannot connect ({kind})"
+    return f"connection failed ({kind})"
+
+
+@contextlib.contextmanager
+def _exclusive(store: CallStore) -> Iterator[Callable[[], bool]]:
+    """Whether this deliverer may run now: on SQLite only while it holds the lock file
+    beside the store (one deliverer per SQLite store); elsewhere always."""
+    from sopfsm.store.sqlite import SqliteStore
+
+    if not isinstance(store, SqliteStore):
+        yield lambda: True
+        return
+    import fcntl
+
+    lock_path = Path(f"{store.path}.deliver.lock")
+    handle: IO[Any] = lock_path.open("a+")
+    holding = False
+
+    def held() -> bool:
+        nonlocal holding
+        if not holding:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            holding = True
+            log.info("this deliverer holds %s: it alone delivers from that store", lock_path)
+        return True
+
+    try:
+        yield held
+    finally:
+        handle.close()  # releases the lock
