@@ -388,7 +388,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
 def _machine(before: str, after: str) -> str:
     """How busy the machine was, said plainly: a loaded run's absolute figures are low."""
     load = f"load average {before} before, {after} after, on 2 cores"
-    if float(before.split()[0]) > 1.0:
+    if float(before.split(maxsplit=1)[0]) > 1.0:
         return (
             f"**The machine was loaded** by other work during the run ({load}), so absolute "
             "rates and latencies are low; the ratios and the CPU time per request hold better."

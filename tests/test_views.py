@@ -127,9 +127,18 @@ def test_the_cli_and_the_api_tell_a_call_alike(
         main(["run", "triage", *given, "--lang", lang, "--json"])
         ran = json.loads(capsys.readouterr().out)
         body = fetch(f"/v1/calls?lang={lang}", {"sop": "triage", "answers": answers})
-        # The body adds the stored call's id, revision, agent, times and log.
+        # The body adds the stored call's id, revision, agent, times, log and the state of
+        # its APKT report, which only a stored call has.
         assert {key: body[key] for key in ran} == ran
-        assert set(body) - set(ran) == {"id", "revision", "agent", "created", "updated", "log"}
+        assert set(body) - set(ran) == {
+            "id",
+            "revision",
+            "agent",
+            "created",
+            "updated",
+            "log",
+            "report",
+        }
 
 
 def _hand_built(value: Any, where: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -78,6 +78,21 @@ def add_commands(commands: Any) -> None:
         metavar="DAYS",
         help="purge personal data of calls ended more than DAYS ago, at start and daily",
     )
+    serve.add_argument(
+        "--deliver-to",
+        default=None,
+        metavar="URL",
+        help="POST each call's APKT report to this http(s) endpoint (default: "
+        "$SOPFSM_DELIVER_TO; unset: reports wait for `sopfsm deliver`)",
+    )
+    serve.add_argument(
+        "--delivery-keys",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="`NAME SECRET` lines; the first signs deliveries (default: $SOPFSM_DELIVERY_KEYS;"
+        " with --dev, a key made for the session)",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -102,8 +117,11 @@ def _serve(args: argparse.Namespace) -> int:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             behind_proxy=args.behind_proxy,
+            deliver_to=args.deliver_to,
+            delivery_keys=args.delivery_keys,
         )
     )
+    config = _dev_delivery_key(config)
     if config.workers > 1 and store_url.startswith("memory:"):
         from sopfsm.errors import ServiceConfigError
 
@@ -133,6 +151,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"sopfsm serve: saved calls signed with key {key.id}", flush=True)
     if config.dev:
         print("sopfsm serve: dev mode: any bearer token is accepted as its agent id", flush=True)
+    _tell_delivery(app)
     tls: dict[str, Any] = {"proxy_headers": config.behind_proxy}
     if config.tls_cert is not None:
         tls.update(ssl_certfile=str(config.tls_cert), ssl_keyfile=str(config.tls_key))
@@ -159,6 +178,34 @@ def _serve(args: argparse.Namespace) -> int:
             **tls,
         )
     return ExitCode.OK
+
+
+def _dev_delivery_key(config: Any) -> Any:
+    """With --dev and --deliver-to but no keys, a key made for this session (written to a
+    file every worker reads), so that a newcomer can try delivery at once."""
+    if config.deliver_to is None or config.delivery_keys is not None or not config.dev:
+        return config
+    import attrs
+
+    from sopfsm.delivery import dev_key
+
+    _key, path = dev_key()
+    return attrs.evolve(config, delivery_keys=path)
+
+
+def _tell_delivery(app: Any) -> None:
+    deliverer = app.state.deliverer
+    if deliverer is None:
+        print("sopfsm serve: APKT reports wait in the store (give --deliver-to URL)", flush=True)
+        return
+    from sopfsm.delivery.endpoint import shown
+
+    keys = app.state.config.delivery_keys
+    print(
+        f"sopfsm serve: APKT reports delivered to {shown(deliverer.endpoint)}, signed with key "
+        f"{deliverer.key.id} (keys file {keys})",
+        flush=True,
+    )
 
 
 def _drained(_signal: int, _frame: object) -> None:
@@ -201,7 +248,7 @@ def worker_app() -> Any:
     from sopfsm.service.config import ServiceConfig
 
     data = json.loads(os.environ[CONFIG_ENV])
-    for key in ("tokens_file", "secret_file", "tls_cert", "tls_key"):
+    for key in ("tokens_file", "secret_file", "tls_cert", "tls_key", "delivery_keys"):
         data[key] = Path(data[key]) if data[key] else None
     return _app(ServiceConfig(**data))
 

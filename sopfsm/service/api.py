@@ -157,7 +157,13 @@ async def start_call(request: Request) -> Response:
     lang = lang_of(request)
     live = request.app.state.live_calls
     stored, call = await run_in_threadpool(
-        stored_calls.start_call, _store(request), sop_id, given, agent, live
+        stored_calls.start_call,
+        _store(request),
+        sop_id,
+        given,
+        agent,
+        live,
+        reported=request.app.state.reported,
     )
     location = f"/v1/calls/{stored.id}"
     return _json(stored_calls.call_body(stored, call, lang), 201, {"Location": location})
@@ -211,6 +217,7 @@ async def answer_call(request: Request) -> Response:
         revision=revision,
         agent=agent,
         live=request.app.state.live_calls,
+        reported=request.app.state.reported,
         check=lambda held: roles.check_answers(identity, held),
     )
     body = stored_calls.call_body(stored, call, lang)

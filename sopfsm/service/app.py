@@ -13,8 +13,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from sopfsm.errors import ServiceConfigError, SopfsmError, StoreError
 from sopfsm.service import (
     api,
+    delivery_api,
     metrics,
     personal,
     practice_api,
@@ -44,6 +47,9 @@ from sopfsm.service.openapi import description
 from sopfsm.service.pages import page_routes
 from sopfsm.store.base import CallStore
 
+if TYPE_CHECKING:
+    from sopfsm.delivery import Deliverer
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -55,6 +61,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     """
     tokens = _tokens(config)
     _check_transport(config)
+    deliverer = _deliverer(config, store)
     openapi = description()
 
     async def healthz(_request: Request) -> Response:
@@ -75,9 +82,18 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
         retention = None
         if config.retain_days is not None:
             retention = asyncio.create_task(_retain(store, config.retain_days))
+        delivering = None
+        if deliverer is not None:
+            delivering = threading.Thread(target=deliverer.run, name="sopfsm-deliverer")
+            delivering.start()
         yield
         if retention is not None:
             retention.cancel()
+        if deliverer is not None and delivering is not None:
+            # Attempts in flight end within the deliverer's timeout; what they did not
+            # settle is sent again by the next deliverer once its lease runs out.
+            await run_in_threadpool(deliverer.close)
+            await run_in_threadpool(delivering.join)
         if owns_store:
             await run_in_threadpool(store.close)
 
@@ -89,7 +105,12 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
             Route("/metrics", metrics.metrics, methods=["GET"]),
             Mount(
                 "/v1",
-                routes=[*api.routes(), *record_api.routes(), *practice_api.api_routes()],
+                routes=[
+                    *api.routes(),
+                    *record_api.routes(),
+                    *practice_api.api_routes(),
+                    *delivery_api.routes(),
+                ],
             ),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
             *page_routes(),
@@ -108,6 +129,8 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     app.state.store = store
     app.state.tokens = tokens
     app.state.live_calls = stored_calls.LiveCalls()
+    app.state.deliverer = deliverer
+    app.state.reported = deliverer.wake if deliverer is not None else None
     app.state.signing_key = load_secret(config.secret_file) if config.secret_file else None
     # Sessions signed with the service's secret survive a restart and are good on every
     # worker; without one, each process signs its own and a restart signs everyone out.
@@ -132,6 +155,23 @@ async def _retain(store: CallStore, days: int) -> None:
         except SopfsmError as error:
             log.error("purge of personal data failed: %s", error)
         await asyncio.sleep(PURGE_EVERY)
+
+
+def _deliverer(config: ServiceConfig, store: CallStore) -> Deliverer | None:
+    """The deliverer of APKT reports this process runs, if ``deliver_to`` is set: it
+    sends what the store's outbox holds, woken by each change that makes a report."""
+    if config.deliver_to is None:
+        return None
+    from sopfsm.delivery import Deliverer, check_endpoint, read_keys
+
+    endpoint = check_endpoint(config.deliver_to, "--deliver-to")
+    if config.delivery_keys is None:
+        raise ServiceConfigError(
+            "--delivery-keys",
+            "reports are signed: give --delivery-keys FILE (lines `NAME SECRET`), or "
+            "--dev, which makes a key for the session",
+        )
+    return Deliverer(store, endpoint, read_keys(config.delivery_keys))
 
 
 def _check_transport(config: ServiceConfig) -> None:

@@ -16,6 +16,8 @@ SHUTDOWN_SECONDS = 20
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # where each worker writes its metrics
 TOKENS_ENV = "SOPFSM_TOKENS_FILE"
 SECRET_ENV = "SOPFSM_SECRET_FILE"
+DELIVER_TO_ENV = "SOPFSM_DELIVER_TO"
+DELIVERY_KEYS_ENV = "SOPFSM_DELIVERY_KEYS"
 
 
 def _help(text: str) -> dict[str, str]:
@@ -74,6 +76,21 @@ class ServiceConfig:
         ),
     )
 
+    deliver_to: str | None = attrs.field(
+        default=None,
+        metadata=_help(
+            f"APKT endpoint (http(s) URL) each call's report is POSTed to (or ${DELIVER_TO_ENV});"
+            " unset: reports wait in the store for `sopfsm deliver`"
+        ),
+    )
+    delivery_keys: Path | None = attrs.field(
+        default=None,
+        metadata=_help(
+            f"file of `NAME SECRET` lines whose first key signs deliveries (or "
+            f"${DELIVERY_KEYS_ENV}); with --dev and none given, a key is made for the session"
+        ),
+    )
+
     @property
     def loopback(self) -> bool:
         return is_loopback(self.host)
@@ -89,10 +106,14 @@ def is_loopback(host: str) -> bool:
 
 
 def from_environment(config: ServiceConfig) -> ServiceConfig:
-    """``config`` with the token and secret files the environment names, where unset."""
+    """``config`` with the files and the APKT endpoint the environment names, where unset."""
     tokens = config.tokens_file or _path(os.environ.get(TOKENS_ENV))
     secret = config.secret_file or _path(os.environ.get(SECRET_ENV))
-    return attrs.evolve(config, tokens_file=tokens, secret_file=secret)
+    deliver_to = config.deliver_to or os.environ.get(DELIVER_TO_ENV) or None
+    keys = config.delivery_keys or _path(os.environ.get(DELIVERY_KEYS_ENV))
+    return attrs.evolve(
+        config, tokens_file=tokens, secret_file=secret, deliver_to=deliver_to, delivery_keys=keys
+    )
 
 
 def _path(text: str | None) -> Path | None:

@@ -103,6 +103,7 @@ async def _change(
         revision=revision,
         agent=agent,
         live=request.app.state.live_calls,
+        reported=request.app.state.reported,
         # Who may change which call is who may answer it: its own CSO, or a supervisor.
         check=lambda held: roles.check_answers(identity, held),
     )

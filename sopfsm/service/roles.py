@@ -7,7 +7,8 @@
   standing in on the phones may start calls too.
 - ``qa`` reads every call, personal data included, and answers none.
 - ``admin`` manages tokens and sees who read personal data; reads no call.
-- ``supervisor`` and ``admin`` list who read which call's personal data, and when.
+- ``supervisor`` and ``admin`` list who read which call's personal data, and when, and
+  see and retry the deliveries of APKT reports.
 - ``dev`` (``sopfsm serve --dev``, loopback only) may do everything.
 """
 
@@ -25,17 +26,29 @@ from sopfsm.service.problems import HttpProblem
 from sopfsm.store.base import StoredCall
 from sopfsm.text import Text
 
-Right = Literal["start", "answer", "read_all", "read_own", "read_personal", "tokens", "audit_reads"]
+Right = Literal[
+    "start", "answer", "read_all", "read_own", "read_personal", "tokens", "audit_reads",
+    "deliveries",
+]  # fmt: skip
 
 RIGHTS: dict[str, frozenset[Right]] = {
     "cso": frozenset({"start", "answer", "read_own"}),
     "supervisor": frozenset(
-        {"start", "answer", "read_own", "read_all", "read_personal", "audit_reads"}
+        {"start", "answer", "read_own", "read_all", "read_personal", "audit_reads", "deliveries"}
     ),
     "qa": frozenset({"read_own", "read_all", "read_personal"}),
-    "admin": frozenset({"tokens", "audit_reads"}),
+    "admin": frozenset({"tokens", "audit_reads", "deliveries"}),
     DEV_ROLE: frozenset(
-        {"start", "answer", "read_own", "read_all", "read_personal", "tokens", "audit_reads"}
+        {
+            "start",
+            "answer",
+            "read_own",
+            "read_all",
+            "read_personal",
+            "tokens",
+            "audit_reads",
+            "deliveries",
+        }
     ),
 }
 
@@ -47,7 +60,9 @@ _WHAT: dict[Right, Text] = {
     "read_personal": Text(id="membaca data pribadi", en="read personal data"),
     "tokens": Text(id="mengelola token", en="manage tokens"),
     "audit_reads": Text(id="melihat siapa membaca data pribadi", en="see who read personal data"),
-}
+    "deliveries": Text(id="melihat dan mengulang pengiriman laporan APKT",
+                       en="see and retry APKT report deliveries"),
+}  # fmt: skip
 
 log = logging.getLogger("sopfsm.service")
 

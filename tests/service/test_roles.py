@@ -34,6 +34,11 @@ TABLE: dict[str, dict[str, int]] = {
     "POST /v1/calls/{budi}/answers": {"cso": 404, "supervisor": 200, "qa": 403, "admin": 403},
     "GET /v1/tokens": {"cso": 403, "supervisor": 403, "qa": 403, "admin": 200},
     "GET /v1/personal-reads": {"cso": 403, "supervisor": 200, "qa": 403, "admin": 200},
+    "GET /v1/deliveries": {"cso": 403, "supervisor": 200, "qa": 403, "admin": 200},
+    "GET /v1/deliveries?state=dead": {"cso": 403, "supervisor": 200, "qa": 403, "admin": 200},
+    # No such delivery: those who may look are told so; the others are refused first.
+    "GET /v1/deliveries/999": {"cso": 403, "supervisor": 404, "qa": 403, "admin": 404},
+    "POST /v1/deliveries/999/retry": {"cso": 403, "supervisor": 404, "qa": 403, "admin": 404},
 }  # fmt: skip
 
 
@@ -51,6 +56,8 @@ def ask(clients: dict[str, httpx.Client], role: str, route: str) -> httpx.Respon
         agent: start(clients[agent])["id"] for agent in ("ana", "budi") if f"{{{agent}}}" in path
     }
     path = path.format(**calls)
+    if method == "POST" and path.endswith("/retry"):
+        return client.post(path)
     if method == "POST" and path.endswith("/answers"):
         body: dict[str, Any] = {"question": "accepts_explanation", "value": "ya", "revision": 0}
         return client.post(path, json=body)

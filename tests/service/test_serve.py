@@ -106,7 +106,8 @@ def test_the_service_page_names_every_setting() -> None:
              "max_body_bytes": "64 KiB", "page_size": "limit",
              "shutdown_seconds": "--shutdown-seconds", "retain_days": "--retain-days",
              "tls_cert": "--tls-cert", "tls_key": "--tls-key",
-             "behind_proxy": "--behind-proxy"}  # fmt: skip
+             "behind_proxy": "--behind-proxy", "deliver_to": "--deliver-to",
+             "delivery_keys": "--delivery-keys"}  # fmt: skip
     assert set(flags) == set(config.settings())
     missing = [name for name, word in flags.items() if not re.search(re.escape(word), section)]
     assert missing == []
