@@ -306,7 +306,8 @@ class CallStore(Protocol):
 
     def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
         """Make a dead (or waiting) delivery due at ``now`` with its attempts counted
-        afresh; :class:`~sopfsm.errors.AlreadyDelivered` for a delivered one."""
+        afresh; :class:`~sopfsm.errors.AlreadyDelivered` for a delivered one. A delivery
+        in flight keeps its lease: it is sent again only once that attempt is over."""
 
     def check(self) -> None:
         """Raise :class:`~sopfsm.errors.StoreError` unless the store answers now."""

@@ -190,7 +190,6 @@ class MemoryStore:
                 raise AlreadyDelivered(current.id, current.report_id, current.revision)
             again = attrs.evolve(current, state="pending", attempts=0, next_at=now)
             self._outbox[delivery_id - 1] = again
-            self._leases.pop(delivery_id, None)
             self._restatus(current.call_id)
             return again
 

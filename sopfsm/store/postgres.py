@@ -415,8 +415,8 @@ class PostgresStore(SqlReads):
                     if row["state"] == "delivered":
                         raise AlreadyDelivered(delivery_id, row["report_id"], row["revision"])
                     db.execute(
-                        "UPDATE reports SET state = 'pending', attempts = 0, next_at = %s,"
-                        " leased_until = NULL WHERE seq = %s",
+                        "UPDATE reports SET state = 'pending', attempts = 0, next_at = %s"
+                        " WHERE seq = %s",
                         (now, delivery_id),
                     )
             except psycopg.Error as error:

@@ -241,8 +241,7 @@ class SqliteStore(SqlReads):
             if row["state"] == "delivered":
                 raise AlreadyDelivered(delivery_id, row["report_id"], row["revision"])
             db.execute(
-                "UPDATE reports SET state = 'pending', attempts = 0, next_at = ?,"
-                " leased_until = NULL WHERE seq = ?",
+                "UPDATE reports SET state = 'pending', attempts = 0, next_at = ? WHERE seq = ?",
                 (time_text(now), delivery_id),
             )
 
