@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,7 @@ def store_url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
 class ServerThread:
     """uvicorn serving ``app`` on a free loopback port, in a thread of this process."""
 
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: Starlette | Callable[..., Awaitable[None]]) -> None:
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
