@@ -59,9 +59,11 @@ class DeliveryOptions:
 
     @property
     def lease(self) -> dt.timedelta:
-        """How long a claim keeps other deliverers off a revision: well beyond the time
-        one attempt can take (connect, send, read), so no revision is in flight twice."""
-        return dt.timedelta(seconds=max(60.0, 4 * self.timeout + 10))
+        """How long a claim keeps other deliverers off a revision: beyond the longest an
+        attempt can take (connect, send, first byte, and reading the answer are each cut
+        off at ``timeout``), so no revision is in flight twice, yet short enough that a
+        killed deliverer's revisions are sent again soon."""
+        return dt.timedelta(seconds=4 * self.timeout + 10)
 
 
 class Deliverer:
@@ -168,7 +170,7 @@ class Deliverer:
         try:
             with self._client.stream("POST", self.endpoint, content=body, headers=headers) as r:
                 status = r.status_code
-                answer = _read_some(r)
+                answer = _read_some(r, time.perf_counter() + self.options.timeout)
                 wait_hint = retry_after(r.headers.get("Retry-After"), self._clock())
                 location = r.headers.get("Location")
         except httpx.TimeoutException:
@@ -231,13 +233,15 @@ def payload_bytes(delivery: Delivery) -> bytes:
     ).encode("utf-8")
 
 
-def _read_some(response: httpx.Response) -> str:
-    """The start of the receiver's answer, as text: kept with a refusal, never trusted."""
+def _read_some(response: httpx.Response, deadline: float) -> str:
+    """The start of the receiver's answer, as text: kept with a refusal, never trusted.
+    Reading stops at ``deadline`` (``time.perf_counter``), so an answer dripped a byte at
+    a time cannot hold an attempt past its lease."""
     read = b""
     try:
         for chunk in response.iter_raw():
             read += chunk
-            if len(read) >= READ_LIMIT:
+            if len(read) >= READ_LIMIT or time.perf_counter() > deadline:
                 break
     except httpx.StreamConsumed:  # an answer already read whole (an in-process transport)
         read = response.content

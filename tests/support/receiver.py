@@ -26,7 +26,9 @@ CLOSE = "close"  # a status line, then the connection drops mid-body
 REDIRECT = "redirect"  # 307 to another path of this receiver
 GONE = "gone"  # 410 with a reason
 SLOW_DOWN = "slow_down"  # 429 with a Retry-After of a year
-BEHAVIOURS = (OK, GARBAGE, FAIL, HANG, CLOSE, REDIRECT, GONE, SLOW_DOWN)
+PAUSE = "pause"  # 429 with a Retry-After of one second
+SLOW = "slow"  # 200 after a fifth of a second
+BEHAVIOURS = (OK, GARBAGE, FAIL, HANG, CLOSE, REDIRECT, GONE, SLOW_DOWN, PAUSE, SLOW)
 
 
 @attrs.frozen
@@ -72,7 +74,7 @@ class Receiver:
 
     def delivered(self) -> dict[str, Received]:
         """The last request answered 2xx for each idempotency key."""
-        return {r.key: r for r in self.received if r.answered in (OK, GARBAGE)}
+        return {r.key: r for r in self.received if r.answered in (OK, GARBAGE, SLOW)}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -86,6 +88,8 @@ class Receiver:
         more = True
         while more:
             message = await receive()
+            if message["type"] == "http.disconnect":
+                return  # the sender died mid-body: no request came, as HTTP sees it
             body += message.get("body", b"")
             more = message.get("more_body", False)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -116,6 +120,9 @@ class Receiver:
         if behaviour == HANG:
             await asyncio.sleep(self.hang_seconds)
             return
+        if behaviour == SLOW:
+            await asyncio.sleep(0.2)
+            behaviour = OK
         if behaviour == CLOSE:
             await send(_start(200, [(b"content-length", b"1000")]))
             await send({"type": "http.response.body", "body": b'{"partial":', "more_body": True})
@@ -127,6 +134,7 @@ class Receiver:
             REDIRECT: (307, [(b"location", b"/elsewhere")], b""),
             GONE: (410, [], b'{"error":"this endpoint is retired"}'),
             SLOW_DOWN: (429, [(b"retry-after", b"31536000")], b"slow down"),
+            PAUSE: (429, [(b"retry-after", b"1")], b"a moment"),
         }[behaviour]
         await send(_start(status, [(b"content-length", str(len(payload)).encode()), *extra]))
         await send({"type": "http.response.body", "body": payload})
