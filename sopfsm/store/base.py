@@ -124,6 +124,7 @@ class Delivery:
     delivered_at: dt.datetime | None = None
     last_status: int | None = None
     last_error: str | None = None
+    purged_at: dt.datetime | None = None
 
     @property
     def idempotency_key(self) -> str:
@@ -281,10 +282,22 @@ class CallStore(Protocol):
     def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
         """Up to ``limit`` recorded reads (of the call ``call_id``, if given), newest first."""
 
-    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
-        """Replace the values of the answers of ``call`` at the given revisions (purging
-        personal data), recording each redaction and when; the only change ever made to
-        an answer. :class:`~sopfsm.errors.UnknownCall` if there is no such call."""
+    def redact(
+        self,
+        call: StoredCall,
+        values: Mapping[int, Value],
+        at: dt.datetime,
+        *,
+        entries: Mapping[int, Mapping[str, Any]] | None = None,
+        reports: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Purge ``call`` of personal data, in one transaction: replace the values of its
+        answers at the given revisions, the bodies of its other record ``entries`` at
+        theirs, and the documents of its report revisions ``reports`` (by delivery id; each
+        delivered or dead), recording each purge and when. The only change ever made to a
+        record entry or a report's document; a purged revision is never sent again.
+        :class:`~sopfsm.errors.UnknownCall` if there is no such call,
+        :class:`~sopfsm.errors.StoreError` if a report revision is still pending."""
 
     def claim(self, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Delivery]:
         """Up to ``limit`` report revisions due at ``now``, each taken for ``lease``: none
@@ -306,7 +319,8 @@ class CallStore(Protocol):
 
     def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
         """Make a dead (or waiting) delivery due at ``now`` with its attempts counted
-        afresh; :class:`~sopfsm.errors.AlreadyDelivered` for a delivered one."""
+        afresh; :class:`~sopfsm.errors.AlreadyDelivered` for a delivered one,
+        :class:`~sopfsm.errors.ReportPurged` for one purged of personal data."""
 
     def check(self) -> None:
         """Raise :class:`~sopfsm.errors.StoreError` unless the store answers now."""

@@ -17,8 +17,10 @@ from sopfsm.cli import main
 from sopfsm.qa.check import check_chunk
 from sopfsm.qa.read import store_chunks
 from sopfsm.service import personal
-from sopfsm.service.personal import MASKS, mask_nik, purge
+from sopfsm.service.personal import MASKS, mask_nik
+from sopfsm.service.retention import purge
 from sopfsm.store import CallStore, open_store
+from sopfsm.store.base import Settlement
 from tests.support.backends import store_url
 
 NIK = "3273014505850002"  # a woman born 5 May 1985 in Bandung; no sample of the SOPs
@@ -149,6 +151,11 @@ def test_purge_removes_personal_data_and_keeps_qas_verdicts(
             unanswered = start(ana, target_tariff="subsidi")
         before = verdicts(url)
         assert main(["purge", "--older-than", "0", "--store", url]) == 0
+        assert "0 call(s)" in capsys.readouterr().out  # its APKT report is not sent yet
+        now = dt.datetime.now(dt.UTC)
+        for sent in store.claim(now, dt.timedelta(minutes=1), 10):
+            store.settle(sent, Settlement("delivered", now, 1, status=200))
+        assert main(["purge", "--older-than", "0", "--store", url]) == 0
         assert "1 call(s)" in capsys.readouterr().out
         after = verdicts(url)
         assert after == before
@@ -175,6 +182,8 @@ def test_purge_keeps_calls_that_ended_within_the_days_kept(any_store: CallStore)
     stored, _ = start_call(any_store, "turun-daya", ANSWERS, "ana")
     answer_call(any_store, stored.id, "nik_eligible", "ya", revision=2, agent="ana")
     now = dt.datetime.now(dt.UTC)
+    for sent in any_store.claim(now, dt.timedelta(minutes=1), 10):
+        any_store.settle(sent, Settlement("delivered", now, 1, status=200))
     assert purge(any_store, now - dt.timedelta(days=1), now) == 0
     assert FULL_NIK.search(repr(any_store.get(stored.id).log))
     assert purge(any_store, now + dt.timedelta(seconds=1), now) == 1
