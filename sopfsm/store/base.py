@@ -279,8 +279,11 @@ class CallStore(Protocol):
     def record_read(self, read: PersonalRead) -> None:
         """Keep ``read``, committed durably before returning."""
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
-        """Up to ``limit`` recorded reads (of the call ``call_id``, if given), newest first."""
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
+        """Up to ``limit`` recorded reads (of the call ``call_id``, and by ``agent``, if
+        given), newest first."""
 
     def redact(
         self,

@@ -260,10 +260,16 @@ class MemoryStore:
             self._open()
             self._reads.append(read)
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
         with self._lock:
             self._open()
-            found = [r for r in reversed(self._reads) if call_id in (None, r.call_id)]
+            found = [
+                r
+                for r in reversed(self._reads)
+                if call_id in (None, r.call_id) and agent in (None, r.agent)
+            ]
             return found[:limit]
 
     def redact(

@@ -263,8 +263,10 @@ class PostgresStore(SqlReads):
             except psycopg.Error as error:
                 raise StoreError(self.where, f"read not recorded: {_first_line(error)}") from None
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
-        where, params = ("WHERE call_id = %s", [call_id]) if call_id is not None else ("", [])
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
+        where, params = _reads_filter(call_id, agent, "%s")
         with self._connection() as db:
             try:
                 rows = db.execute(
@@ -634,3 +636,12 @@ def _split_schema(url: str) -> tuple[str, str | None]:
 
 def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _reads_filter(
+    call_id: str | None, agent: str | None, placeholder: str
+) -> tuple[str, list[str]]:
+    clause = [f"{column} = {placeholder}" for column, value in
+              (("call_id", call_id), ("agent", agent)) if value is not None]  # fmt: skip
+    params = [value for value in (call_id, agent) if value is not None]
+    return ("WHERE " + " AND ".join(clause)) if clause else "", params

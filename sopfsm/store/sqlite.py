@@ -293,8 +293,10 @@ class SqliteStore(SqlReads):
 
         self._write(insert)
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
-        where, params = ("WHERE call_id = ?", [call_id]) if call_id is not None else ("", [])
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
+        where, params = _reads_filter(call_id, agent, "?")
         rows = (
             self._reader()
             .execute(
@@ -629,3 +631,12 @@ def _enqueue(
          time_text(at), time_text(at)),
     )  # fmt: skip
     return ReportStatus(report.report_id, revision, report.kind, "pending")
+
+
+def _reads_filter(
+    call_id: str | None, agent: str | None, placeholder: str
+) -> tuple[str, list[str]]:
+    clause = [f"{column} = {placeholder}" for column, value in
+              (("call_id", call_id), ("agent", agent)) if value is not None]  # fmt: skip
+    params = [value for value in (call_id, agent) if value is not None]
+    return ("WHERE " + " AND ".join(clause)) if clause else "", params
