@@ -137,6 +137,20 @@ def mask_answer(question: str, value: object) -> object:
     return MASKS[name](value)
 
 
+_DIGIT_RUN = re.compile(r"(?<![\d])\+?\d(?:[\s.\-]?\d){9,}(?![\d])")
+
+
+def mask_text(text: str) -> str:
+    """Free text with every run of ten or more digits (a NIK, IDPEL, meter or phone
+    number, however grouped) masked: a NIK as :func:`mask_nik`, any other to its last four."""
+
+    def hide(found: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", found.group())
+        return mask_nik(digits) if len(digits) == 16 else _keep_end(digits, 4)
+
+    return _DIGIT_RUN.sub(hide, text)
+
+
 WRAP_UP = dt.timedelta(minutes=30)
 """How long after its outcome a call is still open to its own agent: the APKT report the
 CSO pastes at the outcome must carry the customer's NIK (5A.2b)."""

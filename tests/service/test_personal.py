@@ -229,3 +229,28 @@ def test_check_calls_masks_a_recorded_nik_unless_asked_to_show_it(
     assert "3273 **** **** 0000" in masked and "3273014505850000" not in masked
     main(["check-calls", str(recorded), "--format", "jsonl", "--show-personal"])
     assert "3273014505850000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("output", [["--format", "text"], ["--markdown"], ["--format", "jsonl"]])
+def test_every_check_calls_report_masks_recorded_personal_data_unless_asked_to_show_it(
+    output: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = tmp_path / "calls.jsonl"
+    invalid = {"call_id": "c1", "sop": "turun-daya", "agent": "ana", "outcome": "APKT_TO_UNIT",
+               "answers": [{"question": "target_tariff", "value": "subsidi"},
+                           {"question": "nik", "value": "3273014505850000"}]}  # fmt: skip
+    recorded.write_text(json.dumps(invalid) + "\n", encoding="utf-8")
+    html = tmp_path / "report.html"
+    main(["check-calls", str(recorded), *output, "--html", str(html)])
+    shown = capsys.readouterr().out + html.read_text(encoding="utf-8")
+    assert "3273014505850000" not in shown
+    assert "3273 **** **** 0000" in html.read_text(encoding="utf-8")
+    main(["check-calls", str(recorded), *output, "--html", str(html), "--show-personal"])
+    assert "3273014505850000" in html.read_text(encoding="utf-8")
+
+
+def test_a_number_in_free_text_is_masked_however_it_is_grouped() -> None:
+    text = "NIK 3273-0145-0585-0002, HP +62 812 7766 5544, IDPEL 532110998877, 2026-03-01"
+    masked = personal.mask_text(text)
+    assert "3273 **** **** 0002" in masked and "2026-03-01" in masked
+    assert not re.search(r"0145|7766|998877", masked)
