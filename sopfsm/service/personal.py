@@ -196,6 +196,18 @@ def written_forms(full: str) -> Iterator[str]:
             yield separator.join(full[n : n + 4] for n in range(0, 16, 4))
 
 
+def masked_document(document: Mapping[str, Any]) -> Any:
+    """An APKT report document with its personal data masked: the customer's details, the
+    NIK the outcome carries, and each personal answer, wherever its value is written."""
+    values: dict[str, str] = {}
+    for item in document.get("answers", ()):
+        if isinstance(item, Mapping) and isinstance(item.get("question"), str):
+            shown = mask_answer(item["question"], item.get("value"))
+            if isinstance(item.get("value"), str) and shown != item["value"]:
+                values[item["value"]] = str(shown)
+    return masked(dict(document), values)
+
+
 def shown(identity: Identity, stored: StoredCall, body: Any, *, listing: bool = False) -> Any:
     """``body`` (of ``stored``) as ``identity`` may see it: masked in a listing and to
     whoever may not see the call's personal data."""

@@ -58,15 +58,24 @@ def close(client: httpx.Client, call: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def everything(client: httpx.Client, call_id: str) -> dict[str, httpx.Response]:
-    """Every response a client can get that may carry the call's data."""
+def everything(
+    client: httpx.Client, call_id: str, deliveries: list[int]
+) -> dict[str, httpx.Response]:
+    """Every response a client can get that may carry the call's data: the call, its
+    save, listings, pages, its flowchart, its report's deliveries, the reads."""
     return {
         "call": client.get(f"/v1/calls/{call_id}"),
         "saved": client.get(f"/v1/calls/{call_id}/saved"),
         "list": client.get("/v1/calls"),
         "list-en": client.get("/v1/calls", params={"lang": "en"}),
         "page": client.get("/"),
+        "practice": client.get("/practice"),
+        "sign-in": client.get("/sign-in"),
         "diagram": client.get(f"/v1/sops/turun-daya/diagram.svg?call={call_id}"),
+        "me": client.get("/v1/me"),
+        "reads": client.get("/v1/personal-reads"),
+        "deliveries": client.get("/v1/deliveries"),
+        **{f"delivery {n}": client.get(f"/v1/deliveries/{n}") for n in deliveries},
     }
 
 
@@ -86,13 +95,19 @@ def test_only_the_calls_own_agent_while_open_qa_and_supervisors_see_a_full_nik(
     assert FULL_NIK.search(json.dumps(closed))  # the APKT report at the outcome carries it
     monkeypatch.setattr(personal, "WRAP_UP", dt.timedelta(0))  # the wrap-up is over
     assert not FULL_NIK.search(ana.get(f"/v1/calls/{call['id']}").text)
+    listed = role_clients["sari"].get("/v1/deliveries").json()["deliveries"]
+    deliveries = [d["id"] for d in listed if d["call"] == call["id"]]
+    assert deliveries  # the call's APKT report, waiting to be sent
     for agent in ("ana", "budi", "adi"):
-        for what, response in everything(role_clients[agent], call["id"]).items():
+        for what, response in everything(role_clients[agent], call["id"], deliveries).items():
             assert not FULL_NIK.search(response.text), (agent, what)
+    document = role_clients["adi"].get(f"/v1/deliveries/{deliveries[0]}")
+    assert document.status_code == 200 and "3273 **** **** 0002" in document.text
     for agent in ("quinn", "sari"):
         assert FULL_NIK.search(role_clients[agent].get(f"/v1/calls/{call['id']}").text)
         assert FULL_NIK.search(role_clients[agent].get(f"/v1/calls/{call['id']}/saved").text)
         assert not FULL_NIK.search(role_clients[agent].get("/v1/calls").text)
+    assert FULL_NIK.search(role_clients["sari"].get(f"/v1/deliveries/{deliveries[0]}").text)
     assert not FULL_NIK.search(caplog.text)
 
 
