@@ -337,6 +337,20 @@ class AlreadyDelivered(SopfsmError, RuntimeError):
         )
 
 
+class ReportPurged(SopfsmError, RuntimeError):
+    """Raised when a report revision purged of personal data (``sopfsm purge``) is asked to
+    be sent again: its document no longer says what the call did, so it is never sent."""
+
+    def __init__(self, delivery: int, report: str, revision: int) -> None:
+        self.delivery = delivery
+        self.report = report
+        self.revision = revision
+        super().__init__(
+            f"delivery {delivery} (report {report!r}, revision {revision}) was purged of "
+            "personal data; a purged revision is never sent again"
+        )
+
+
 class BadSignature(SopfsmError, ValueError):
     """Raised by :func:`sopfsm.delivery.verify` when a delivered report's signature does
     not hold: no or malformed header, an unknown key (``key_id``), a time too far from

@@ -4,9 +4,9 @@ mkdocs loads this file as a hook (``hooks:`` in mkdocs.yml) and calls
 :func:`on_page_markdown` for every page: a marker such as ``<!-- sopfsm:errors -->``
 becomes the table the code declares today, so the pages cannot drift from it. The
 tables are read from the modules themselves (the classes of ``sopfsm.errors``, the
-``ExitCode`` enum, the OpenAPI description, the service's settings, the question types
-of SOP files, the named assumptions), never from a list kept here, so a class added to
-or moved into ``sopfsm.errors`` appears without a change to this file.
+``ExitCode`` enum, the CLI's commands, the OpenAPI description, the service's settings,
+the question types of SOP files, the named assumptions), never from a list kept here, so
+a class added to or moved into ``sopfsm.errors`` appears without a change to this file.
 
 It imports nothing of mkdocs, so the tests can import it without the ``docs`` extra.
 """
@@ -142,6 +142,21 @@ def exit_codes_table() -> str:
     return "\n".join(rows)
 
 
+def commands_table() -> str:
+    """Every command of ``sopfsm`` with its one-line help, as ``sopfsm --help`` lists them
+    (each module of ``COMMAND_MODULES`` adds its own)."""
+    import argparse
+
+    cli = importlib.import_module("sopfsm.cli")
+    parser = cli._parser()
+    rows = ["| command | what it does |", "| --- | --- |"]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                rows.append(f"| `sopfsm {choice.dest}` | {_cell(choice.help or '')} |")
+    return "\n".join(rows)
+
+
 def _member_docs(enum_class: type) -> dict[str, str]:
     """The string literal under each member of an enum class (its attribute docstring)."""
     import ast
@@ -260,6 +275,7 @@ def readme_section(slug: str) -> str:
 TABLES: dict[str, Callable[[], str]] = {
     "errors": errors_table,
     "exit-codes": exit_codes_table,
+    "commands": commands_table,
     "routes": routes_table,
     "settings": settings_table,
     "question-types": question_types_table,

@@ -15,12 +15,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from sopfsm.cli import calls, deliver, diff, files, purge, qa, review, serve, tokens
+from sopfsm.cli import calls, deliver, diff, files, purge, qa, reads, review, serve, tokens
 from sopfsm.cli.exit import ExitCode
 from sopfsm.errors import SopFileError, SopFolderError, SopfsmError, one_line
 from sopfsm.text import Lang
 
-COMMAND_MODULES = (calls, review, diff, files, serve, deliver, qa, tokens, purge)
+COMMAND_MODULES = (calls, review, diff, files, serve, deliver, qa, tokens, purge, reads)
 
 
 class _Parser(argparse.ArgumentParser):

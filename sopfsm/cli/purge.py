@@ -1,7 +1,7 @@
 """``sopfsm purge``: remove the personal data of calls that ended long enough ago.
 
 What QA needs stays: the answers' classes, the path, outcome, clause, agent and times
-(:func:`sopfsm.service.personal.purge`).
+(:func:`sopfsm.service.retention.purge`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _days(text: str) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from sopfsm.service.personal import purge
+    from sopfsm.service.retention import purge
     from sopfsm.store import open_store
 
     store = open_store(args.store)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopfsm.cli.exit import ExitCode
+
+if TYPE_CHECKING:
+    from sopfsm.qa.summary import Summary
 
 MAX_PROBLEMS_PRINTED = 100
 
@@ -47,8 +50,8 @@ def add_commands(commands: Any) -> None:
     check.add_argument(
         "--show-personal",
         action="store_true",
-        help="print recorded personal data (a NIK) in full, for QA who may see it "
-        "(default: masked, 3171 **** **** 0001)",
+        help="show recorded personal data (NIK, IDPEL, meter, name, phone) in full in every "
+        "output, for QA who may see it (default: masked, 3171 **** **** 0001)",
     )
     check.add_argument(
         "--lang",
@@ -145,6 +148,8 @@ def _check_calls(args: argparse.Namespace) -> int:
         )
     if printed > MAX_PROBLEMS_PRINTED:
         print(f"sopfsm: {printed - MAX_PROBLEMS_PRINTED} more lines skipped", file=sys.stderr)
+    if not args.show_personal:
+        summary = _masked_summary(summary)
     if jsonl:
         line = json_line({"summary": summary.to_dict()})
         sys.stdout.write((line if args.show_personal else _masked(line)) + "\n")
@@ -190,12 +195,39 @@ def _simulate(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _masked_summary(summary: Summary) -> Summary:
+    """``summary`` with the recorded personal data its examples and skipped lines show
+    masked, as the service masks it: every report (text, Markdown, HTML, JSON Lines)
+    is made from it."""
+    import attrs
+
+    from sopfsm.service.personal import mask_answer, mask_text
+
+    def deviation(shown: dict[str, Any]) -> dict[str, Any]:
+        masked = {k: mask_text(v) if isinstance(v, str) else v for k, v in shown.items()}
+        if isinstance(shown.get("question"), str) and "recorded" in shown:
+            masked["recorded"] = mask_answer(shown["question"], shown["recorded"])
+        return masked
+
+    return attrs.evolve(
+        summary,
+        examples={
+            code: attrs.evolve(example, deviation=deviation(example.deviation))
+            for code, example in summary.examples.items()
+        },
+        unreadable_shown=[
+            attrs.evolve(problem, reason=mask_text(problem.reason))
+            for problem in summary.unreadable_shown
+        ],
+    )
+
+
 def _masked(line: str) -> str:
     """A verdict line with each recorded personal answer masked, as the service masks it."""
     import json
 
     from sopfsm.qa.check import json_line
-    from sopfsm.service.personal import mask_answer
+    from sopfsm.service.personal import mask_answer, mask_text
 
     def walk(item: Any) -> Any:
         if isinstance(item, list):
@@ -205,6 +237,8 @@ def _masked(line: str) -> str:
         shown = {key: walk(value) for key, value in item.items()}
         if isinstance(shown.get("question"), str) and "recorded" in shown:
             shown["recorded"] = mask_answer(shown["question"], shown["recorded"])
+        if isinstance(shown.get("reason"), str):
+            shown["reason"] = mask_text(shown["reason"])
         return shown
 
     return json_line(walk(json.loads(line)))

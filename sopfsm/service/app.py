@@ -32,10 +32,10 @@ from sopfsm.service import (
     api,
     delivery_api,
     metrics,
-    personal,
     practice_api,
     problems,
     record_api,
+    retention,
     session,
     stored_calls,
 )
@@ -149,7 +149,7 @@ async def _retain(store: CallStore, days: int) -> None:
         now = dt.datetime.now(dt.UTC)
         try:
             changed = await run_in_threadpool(
-                personal.purge, store, now - dt.timedelta(days=days), now
+                retention.purge, store, now - dt.timedelta(days=days), now
             )
             log.info("personal data removed from %d call(s) ended over %d days ago", changed, days)
         except SopfsmError as error:

@@ -3,7 +3,8 @@
 ``GET /v1/deliveries?state=pending|delivered|dead`` lists report revisions newest first
 (a page, with ``next``), ``GET /v1/deliveries/{id}`` shows one with the document sent,
 ``POST /v1/deliveries/{id}/retry`` makes a dead (or waiting) one due now. Supervisors and
-admins only: the documents hold the customer's details.
+admins only: the documents hold the customer's details, shown in full to a supervisor
+and masked for an admin, who is not one of those who need them (docs/service.md).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.routing import Route
 from sopfsm.call import utc_now
 from sopfsm.delivery.view import delivery_body
 from sopfsm.errors import UnknownDelivery
-from sopfsm.service import roles
+from sopfsm.service import personal, roles
 from sopfsm.service.api import FastJSONResponse
 from sopfsm.service.problems import HttpProblem
 from sopfsm.service.requests import cursor_query, cursor_text, int_query, only_params
@@ -53,10 +54,13 @@ async def list_deliveries(request: Request) -> Response:
 
 
 async def show_delivery(request: Request) -> Response:
-    roles.require(request, "deliveries")
+    identity = roles.require(request, "deliveries")
     only_params(request, ())
     found = await run_in_threadpool(_store(request).delivery, _id(request))
-    return _json(delivery_body(found, document=True))
+    body = delivery_body(found, document=True)
+    if not roles.may(identity, "read_personal"):  # an admin: the document, masked
+        body["document"] = personal.masked_document(body["document"])
+    return _json(body)
 
 
 async def retry_delivery(request: Request) -> Response:

@@ -3,7 +3,8 @@
 Each kind of personal field has one masking function, keyed by the field's name
 (:data:`MASKS`): a NIK shows its region and serial (``3171 **** **** 0001``), nothing more.
 An answer is personal when its question asks for one of these kinds (every NIK question,
-and any question or customer detail named ``idpel``, ``phone``, ``name`` or ``address``).
+and any question or customer detail named ``idpel``, ``meter``, ``phone``, ``name`` or
+``address``).
 
 Who sees a full value (:func:`sees_personal`): ``qa`` and ``supervisor`` (and dev mode),
 and the call's own agent while the call is open, and for the wrap-up after its outcome
@@ -11,10 +12,7 @@ and the call's own agent while the call is open, and for the wrap-up after its o
 the masked value, wherever in a body it appears. Every full record read by ``qa`` or a
 ``supervisor`` is recorded in the store (:class:`~sopfsm.store.base.PersonalRead`).
 
-:func:`purge` removes the personal data of calls that ended before a time, keeping what
-QA needs: each personal answer is replaced by a sample of its own answer class (so the
-call still replays, its path, outcome and QA verdict unchanged), and the store records
-the redaction beside the answer.
+Purging personal data after its time is :mod:`sopfsm.service.retention`'s.
 """
 
 from __future__ import annotations
@@ -25,12 +23,11 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from sopfsm.answers import AnswerKind, Nik, Value
+from sopfsm.answers import AnswerKind, Nik
 from sopfsm.catalogue import all_sops
 from sopfsm.service.auth import Identity
 from sopfsm.service.roles import may
 from sopfsm.store.base import CallStore, LoggedAnswer, PersonalRead, StoredCall
-from sopfsm.views import sample_of
 
 
 def mask_nik(value: str) -> str:
@@ -56,6 +53,11 @@ def mask_name(value: str) -> str:
     return " ".join(f"{word[0]}***" for word in value.split()) or "***"
 
 
+def mask_meter(value: str) -> str:
+    """A meter number: its last four digits."""
+    return _keep_end(value, 4)
+
+
 def mask_address(_value: str) -> str:
     """An address: nothing of it."""
     return "***"
@@ -69,6 +71,7 @@ def _keep_end(value: str, keep: int) -> str:
 MASKS: dict[str, Callable[[str], str]] = {
     "nik": mask_nik,
     "idpel": mask_idpel,
+    "meter": mask_meter,
     "phone": mask_phone,
     "name": mask_name,
     "address": mask_address,
@@ -84,7 +87,7 @@ def field_of(kind: AnswerKind, question: str) -> str | None:
 
 
 @functools.cache
-def _kinds() -> dict[str, AnswerKind]:
+def question_kinds() -> dict[str, AnswerKind]:
     """Each question id's kind, across the catalogue (a front-door call's log holds the
     questions of the SOP it continued into)."""
     found: dict[str, AnswerKind] = {}
@@ -95,34 +98,57 @@ def _kinds() -> dict[str, AnswerKind]:
 
 
 def personal_values(stored: StoredCall) -> dict[str, str]:
-    """The full personal values of a call's log, each with its masked form."""
-    kinds = _kinds()
+    """The full personal values of a call's log, each with its masked form: personal
+    answers, the values a correction of one gives, replaces or retracts, and the
+    customer's details."""
     found: dict[str, str] = {}
-    for answer in stored.log:
-        if not isinstance(answer, LoggedAnswer):  # the customer's details, by field
-            fields = answer.body.get("fields", {}) if answer.kind == "details" else {}
-            for name, value in fields.items():
+
+    def add(question: str, value: object) -> None:
+        shown = mask_answer(question, value)
+        if isinstance(value, str) and value and shown != value:
+            found[value] = str(shown)
+
+    for entry in stored.log:
+        if isinstance(entry, LoggedAnswer):
+            add(entry.question, entry.value)
+        elif entry.kind == "details":  # the customer's details, by field
+            for name, value in entry.body.get("fields", {}).items():
                 if name in MASKS and isinstance(value, str) and value:
                     found[value] = MASKS[name](value)
-            continue
-        kind = kinds.get(answer.question)
-        name = field_of(kind, answer.question) if kind is not None else None
-        if name is None and answer.question in MASKS:
-            name = answer.question
-        if name is not None and isinstance(answer.value, str) and answer.value:
-            found[answer.value] = MASKS[name](answer.value)
+        elif entry.kind == "correction":
+            question = entry.body.get("question")
+            if isinstance(question, str):
+                add(question, entry.body.get("value"))
+                add(question, entry.body.get("replaces"))
+            for retracted in entry.body.get("retracted", ()):
+                if isinstance(retracted, Mapping) and isinstance(retracted.get("question"), str):
+                    add(retracted["question"], retracted.get("value"))
     return found
 
 
 def mask_answer(question: str, value: object) -> object:
     """``value`` masked when ``question`` asks for personal data (any text, valid or not)."""
-    kind = _kinds().get(question)
+    kind = question_kinds().get(question)
     name = field_of(kind, question) if kind is not None else None
     if name is None and question in MASKS:
         name = question
     if name is None or not isinstance(value, str):
         return value
     return MASKS[name](value)
+
+
+_DIGIT_RUN = re.compile(r"(?<![\d])\+?\d(?:[\s.\-]?\d){9,}(?![\d])")
+
+
+def mask_text(text: str) -> str:
+    """Free text with every run of ten or more digits (a NIK, IDPEL, meter or phone
+    number, however grouped) masked: a NIK as :func:`mask_nik`, any other to its last four."""
+
+    def hide(found: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", found.group())
+        return mask_nik(digits) if len(digits) == 16 else _keep_end(digits, 4)
+
+    return _DIGIT_RUN.sub(hide, text)
 
 
 WRAP_UP = dt.timedelta(minutes=30)
@@ -156,18 +182,30 @@ def masked(body: Any, values: Mapping[str, str]) -> Any:
         return [masked(item, values) for item in body]
     if isinstance(body, str):
         for full in sorted(values, key=len, reverse=True):
-            for shape in _shapes(full):
+            for shape in written_forms(full):
                 body = body.replace(shape, values[full])
         return body
     return body
 
 
-def _shapes(full: str) -> Iterator[str]:
+def written_forms(full: str) -> Iterator[str]:
     """A value as it may be written: as given, and a NIK in groups of four."""
     yield full
     if len(full) == 16 and full.isdigit():
         for separator in (" ", "-", "."):
             yield separator.join(full[n : n + 4] for n in range(0, 16, 4))
+
+
+def masked_document(document: Mapping[str, Any]) -> Any:
+    """An APKT report document with its personal data masked: the customer's details, the
+    NIK the outcome carries, and each personal answer, wherever its value is written."""
+    values: dict[str, str] = {}
+    for item in document.get("answers", ()):
+        if isinstance(item, Mapping) and isinstance(item.get("question"), str):
+            shown = mask_answer(item["question"], item.get("value"))
+            if isinstance(item.get("value"), str) and shown != item["value"]:
+                values[item["value"]] = str(shown)
+    return masked(dict(document), values)
 
 
 def shown(identity: Identity, stored: StoredCall, body: Any, *, listing: bool = False) -> Any:
@@ -183,52 +221,3 @@ def record_read(store: CallStore, identity: Identity, stored: StoredCall, at: dt
     reads are recorded (``qa``, ``supervisor``)."""
     if identity.role in ("qa", "supervisor"):
         store.record_read(PersonalRead(identity.agent, identity.role, stored.id, at))
-
-
-# -- retention --------------------------------------------------------------------------
-
-
-def redactions(stored: StoredCall) -> dict[int, Value]:
-    """The personal answers of a call (by revision), each replaced by a sample of its
-    own answer class: what purging keeps in their place."""
-    kinds = _kinds()
-    found: dict[int, Value] = {}
-    for revision, answer in enumerate(stored.log, start=1):
-        if not isinstance(answer, LoggedAnswer):
-            continue  # a details entry is not purged yet (docs/service.md, Retention)
-        kind = kinds.get(answer.question)
-        if kind is None or field_of(kind, answer.question) is None:
-            continue
-        sample = _sample_like(kind, answer.value)
-        if sample is not None:
-            found[revision] = sample
-    return found
-
-
-def _sample_like(kind: AnswerKind, value: Value) -> Value | None:
-    """A sample of the answer class of ``value``, or None when ``value`` is a sample
-    already (``tidak ada`` is no one's personal data)."""
-    classes = kind.classes()
-    if any(type(s) is type(value) and s == value for c in classes for s in c.samples):
-        return None
-    # A value that is no class's sample is of the first class of its type: a NIK's
-    # classes list a valid NIK first, then the answers that are not a NIK.
-    label = next(
-        (c.label for c in classes if any(type(s) is type(value) for s in c.samples)),
-        classes[0].label,
-    )
-    return sample_of(kind, label)
-
-
-def purge(store: CallStore, ended_before: dt.datetime, at: dt.datetime) -> int:
-    """Remove the personal data of every call that ended before ``ended_before``; the
-    number of calls changed."""
-    changed = 0
-    for stored in list(store.calls()):
-        if stored.state.outcome is None or stored.updated >= ended_before:
-            continue
-        values = redactions(stored)
-        if values:
-            store.redact(stored, values, at)
-            changed += 1
-    return changed

@@ -35,6 +35,7 @@ from sopfsm.errors import (
     NotPending,
     NoVersionInForce,
     ReentrantAnswer,
+    ReportPurged,
     SavedCallError,
     ServiceConfigError,
     SignatureError,
@@ -95,6 +96,7 @@ STATUS: dict[type[SopfsmError], int] = {
     UnknownDelivery: 404,
     BadSignature: 401,
     AlreadyDelivered: 409,
+    ReportPurged: 409,
     DeliveryConfigError: 500,  # an operator's setting, refused at start
 }
 

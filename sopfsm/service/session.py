@@ -135,7 +135,7 @@ _PAGE = """<!doctype html>
     <label for="token">Token Anda <span lang="en">(your token)</span></label>
     <input id="token" name="token" type="password" autocomplete="current-password"
       data-token required autofocus>
-    <button type="submit">Masuk <span lang="en">· Sign in</span></button>
+    {next}<button type="submit">Masuk <span lang="en">· Sign in</span></button>
   </form>
   {notice}
   <p class="hint">Token diberikan admin (<code>sopfsm tokens add</code>); ID agen dan peran
@@ -157,6 +157,22 @@ _CROSS_SITE = (
 )
 
 
+NEXT_PAGES = ("/", "/practice")
+"""Where the sign-in page may send a browser back to (``?next=``): the service's own
+screens, by exact path, so that no link can make it an open redirect."""
+
+
+def _next_page(given: str | None) -> str:
+    return given if given in NEXT_PAGES else "/"
+
+
+def _page(notice: str, next_page: str) -> str:
+    hidden = (
+        "" if next_page == "/" else f'<input type="hidden" name="next" value="{next_page}">\n    '
+    )
+    return _PAGE.replace("{notice}", notice).replace("{next}", hidden)
+
+
 def page_routes() -> list[Any]:
     from starlette.routing import Route
 
@@ -172,14 +188,15 @@ async def signin(request: Request) -> Any:
     from starlette.responses import HTMLResponse, RedirectResponse
 
     if request.method == "GET":
-        return HTMLResponse(_PAGE.replace("{notice}", ""))
+        return HTMLResponse(_page("", _next_page(request.query_params.get("next"))))
     try:
         check_same_origin(request)
     except CrossSite:
-        return HTMLResponse(_PAGE.replace("{notice}", _CROSS_SITE), status_code=403)
+        return HTMLResponse(_page(_CROSS_SITE, "/"), status_code=403)
     body = await request.body()
     fields = parse_qs(body.decode("utf-8", "replace")[:4096])
     token = (fields.get("token") or [""])[0].strip()
+    next_page = _next_page((fields.get("next") or ["/"])[0])
     try:
         if not token:
             raise Unauthorized("no token")
@@ -187,8 +204,8 @@ async def signin(request: Request) -> Any:
             request.app.state.tokens, token, request.app.state.session_secret
         )
     except Unauthorized:
-        return HTMLResponse(_PAGE.replace("{notice}", _UNKNOWN), status_code=401)
-    response = RedirectResponse("/", status_code=303)
+        return HTMLResponse(_page(_UNKNOWN, next_page), status_code=401)
+    response = RedirectResponse(next_page, status_code=303)
     response.set_cookie(
         COOKIE, value, max_age=MAX_AGE, path="/", httponly=True, samesite="strict",
         secure=secure(request),
@@ -202,7 +219,7 @@ async def signout(request: Request) -> Any:
     try:
         check_same_origin(request)
     except CrossSite:
-        return HTMLResponse(_PAGE.replace("{notice}", _CROSS_SITE), status_code=403)
+        return HTMLResponse(_page(_CROSS_SITE, "/"), status_code=403)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(
         COOKIE, path="/", httponly=True, samesite="strict", secure=secure(request)

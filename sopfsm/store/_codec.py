@@ -171,4 +171,5 @@ def delivery(row: Mapping[str, Any]) -> Delivery:
         delivered_at=None if delivered is None else parse_time(delivered),
         last_status=row["last_status"],
         last_error=row["last_error"],
+        purged_at=None if row["purged_at"] is None else parse_time(row["purged_at"]),
     )

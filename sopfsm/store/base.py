@@ -124,6 +124,7 @@ class Delivery:
     delivered_at: dt.datetime | None = None
     last_status: int | None = None
     last_error: str | None = None
+    purged_at: dt.datetime | None = None
 
     @property
     def idempotency_key(self) -> str:
@@ -278,13 +279,28 @@ class CallStore(Protocol):
     def record_read(self, read: PersonalRead) -> None:
         """Keep ``read``, committed durably before returning."""
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
-        """Up to ``limit`` recorded reads (of the call ``call_id``, if given), newest first."""
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
+        """Up to ``limit`` recorded reads (of the call ``call_id``, and by ``agent``, if
+        given), newest first."""
 
-    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
-        """Replace the values of the answers of ``call`` at the given revisions (purging
-        personal data), recording each redaction and when; the only change ever made to
-        an answer. :class:`~sopfsm.errors.UnknownCall` if there is no such call."""
+    def redact(
+        self,
+        call: StoredCall,
+        values: Mapping[int, Value],
+        at: dt.datetime,
+        *,
+        entries: Mapping[int, Mapping[str, Any]] | None = None,
+        reports: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Purge ``call`` of personal data, in one transaction: replace the values of its
+        answers at the given revisions, the bodies of its other record ``entries`` at
+        theirs, and the documents of its report revisions ``reports`` (by delivery id; each
+        delivered or dead), recording each purge and when. The only change ever made to a
+        record entry or a report's document; a purged revision is never sent again.
+        :class:`~sopfsm.errors.UnknownCall` if there is no such call,
+        :class:`~sopfsm.errors.StoreError` if a report revision is still pending."""
 
     def claim(self, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Delivery]:
         """Up to ``limit`` report revisions due at ``now``, each taken for ``lease``: none
@@ -306,7 +322,8 @@ class CallStore(Protocol):
 
     def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
         """Make a dead (or waiting) delivery due at ``now`` with its attempts counted
-        afresh; :class:`~sopfsm.errors.AlreadyDelivered` for a delivered one. A delivery
+        afresh; :class:`~sopfsm.errors.AlreadyDelivered` for a delivered one,
+        :class:`~sopfsm.errors.ReportPurged` for one purged of personal data. A delivery
         in flight keeps its lease: it is sent again only once that attempt is over."""
 
     def check(self) -> None:

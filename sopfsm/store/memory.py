@@ -9,11 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 
 from sopfsm.answers import Value
-from sopfsm.errors import AlreadyDelivered, StaleRevision, StoreError, UnknownCall, UnknownDelivery
+from sopfsm.errors import (
+    AlreadyDelivered,
+    ReportPurged,
+    StaleRevision,
+    StoreError,
+    UnknownCall,
+    UnknownDelivery,
+)
 from sopfsm.store.base import (
     STREAM_BATCH,
     CallFilter,
@@ -21,6 +29,7 @@ from sopfsm.store.base import (
     Delivery,
     Logged,
     LoggedAnswer,
+    LoggedEntry,
     PersonalRead,
     PracticeResult,
     ReportChange,
@@ -188,6 +197,8 @@ class MemoryStore:
             current = self._outbox[delivery_id - 1]
             if current.state == "delivered":
                 raise AlreadyDelivered(current.id, current.report_id, current.revision)
+            if current.purged_at is not None:
+                raise ReportPurged(current.id, current.report_id, current.revision)
             again = attrs.evolve(current, state="pending", attempts=0, next_at=now)
             self._outbox[delivery_id - 1] = again
             self._restatus(current.call_id)
@@ -248,25 +259,51 @@ class MemoryStore:
             self._open()
             self._reads.append(read)
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
         with self._lock:
             self._open()
-            found = [r for r in reversed(self._reads) if call_id in (None, r.call_id)]
+            found = [
+                r
+                for r in reversed(self._reads)
+                if call_id in (None, r.call_id) and agent in (None, r.agent)
+            ]
             return found[:limit]
 
-    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
+    def redact(
+        self,
+        call: StoredCall,
+        values: Mapping[int, Value],
+        at: dt.datetime,
+        *,
+        entries: Mapping[int, Mapping[str, Any]] | None = None,
+        reports: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> None:
+        bodies = entries or {}
         with self._lock:
             self._open()
             current = self._calls.get(call.id)
             if current is None:
                 raise UnknownCall(call.id)
+            for delivery_id in reports or {}:
+                found = self._outbox[delivery_id - 1]
+                if found.call_id != call.id or found.state == "pending":
+                    raise StoreError(self.where, f"not purged: delivery {delivery_id} is pending")
             log = tuple(
                 attrs.evolve(a, value=values[n])
                 if n in values and isinstance(a, LoggedAnswer)
+                else attrs.evolve(a, body=dict(bodies[n]))
+                if n in bodies and isinstance(a, LoggedEntry)
                 else a
                 for n, a in enumerate(current.log, start=1)
             )
             self._calls[call.id] = attrs.evolve(current, log=log)
+            for delivery_id, document in (reports or {}).items():
+                found = self._outbox[delivery_id - 1]
+                self._outbox[delivery_id - 1] = attrs.evolve(
+                    found, body=dict(document), purged_at=at
+                )
 
     def check(self) -> None:
         with self._lock:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -32,6 +33,7 @@ from sopfsm.answers import Value
 from sopfsm.errors import (
     AlreadyDelivered,
     MissingDependency,
+    ReportPurged,
     StaleRevision,
     StoreError,
     UnknownCall,
@@ -261,8 +263,10 @@ class PostgresStore(SqlReads):
             except psycopg.Error as error:
                 raise StoreError(self.where, f"read not recorded: {_first_line(error)}") from None
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
-        where, params = ("WHERE call_id = %s", [call_id]) if call_id is not None else ("", [])
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
+        where, params = _reads_filter(call_id, agent, "%s")
         with self._connection() as db:
             try:
                 rows = db.execute(
@@ -274,7 +278,15 @@ class PostgresStore(SqlReads):
                 raise StoreError(self.where, f"cannot read: {_first_line(error)}") from None
         return [PersonalRead(r["agent"], r["role"], r["call_id"], r["at"]) for r in rows]
 
-    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
+    def redact(
+        self,
+        call: StoredCall,
+        values: Mapping[int, Value],
+        at: dt.datetime,
+        *,
+        entries: Mapping[int, Mapping[str, Any]] | None = None,
+        reports: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> None:
         with self._connection() as db:
             try:
                 with db.transaction():
@@ -290,6 +302,25 @@ class PostgresStore(SqlReads):
                         db.execute(
                             "UPDATE answers SET value = %s WHERE call_seq = %s AND revision = %s",
                             (value_json(value), row["seq"], revision),
+                        )
+                    for revision, body in (entries or {}).items():
+                        db.execute(
+                            "INSERT INTO entry_redactions (call_seq, revision, at)"
+                            " VALUES (%s, %s, %s)"
+                            " ON CONFLICT (call_seq, revision) DO UPDATE SET at = EXCLUDED.at",
+                            (row["seq"], revision, at),
+                        )
+                        db.execute(
+                            "UPDATE record_entries SET body = %s"
+                            " WHERE call_seq = %s AND revision = %s",
+                            (json.dumps(dict(body), ensure_ascii=False), row["seq"], revision),
+                        )
+                    for delivery_id, document in (reports or {}).items():
+                        text = json.dumps(dict(document), ensure_ascii=False, sort_keys=True)
+                        db.execute(
+                            "UPDATE reports SET body = %s, purged_at = %s"
+                            " WHERE seq = %s AND call_seq = %s",
+                            (text, at, delivery_id, row["seq"]),
                         )
             except psycopg.Error as error:
                 raise StoreError(self.where, f"not redacted: {_first_line(error)}") from None
@@ -407,13 +438,16 @@ class PostgresStore(SqlReads):
             try:
                 with db.transaction():
                     row = db.execute(
-                        "SELECT report_id, revision, state FROM reports WHERE seq = %s FOR UPDATE",
+                        "SELECT report_id, revision, state, purged_at FROM reports"
+                        " WHERE seq = %s FOR UPDATE",
                         (delivery_id,),
                     ).fetchone()
                     if row is None:
                         raise UnknownDelivery(delivery_id)
                     if row["state"] == "delivered":
                         raise AlreadyDelivered(delivery_id, row["report_id"], row["revision"])
+                    if row["purged_at"] is not None:
+                        raise ReportPurged(delivery_id, row["report_id"], row["revision"])
                     db.execute(
                         "UPDATE reports SET state = 'pending', attempts = 0, next_at = %s"
                         " WHERE seq = %s",
@@ -602,3 +636,12 @@ def _split_schema(url: str) -> tuple[str, str | None]:
 
 def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _reads_filter(
+    call_id: str | None, agent: str | None, placeholder: str
+) -> tuple[str, list[str]]:
+    clause = [f"{column} = {placeholder}" for column, value in
+              (("call_id", call_id), ("agent", agent)) if value is not None]  # fmt: skip
+    params = [value for value in (call_id, agent) if value is not None]
+    return ("WHERE " + " AND ".join(clause)) if clause else "", params

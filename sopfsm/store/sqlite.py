@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import json
 import os
 import queue
 import sqlite3
@@ -23,7 +24,14 @@ from typing import Any, TypeVar
 import attrs
 
 from sopfsm.answers import Value
-from sopfsm.errors import AlreadyDelivered, StaleRevision, StoreError, UnknownCall, UnknownDelivery
+from sopfsm.errors import (
+    AlreadyDelivered,
+    ReportPurged,
+    StaleRevision,
+    StoreError,
+    UnknownCall,
+    UnknownDelivery,
+)
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
     assemble,
@@ -233,13 +241,15 @@ class SqliteStore(SqlReads):
     def retry(self, delivery_id: int, now: dt.datetime) -> Delivery:
         def apply(db: sqlite3.Connection) -> None:
             row = db.execute(
-                "SELECT seq, report_id, revision, state FROM reports WHERE seq = ?",
+                "SELECT seq, report_id, revision, state, purged_at FROM reports WHERE seq = ?",
                 (delivery_id,),
             ).fetchone()
             if row is None:
                 raise UnknownDelivery(delivery_id)
             if row["state"] == "delivered":
                 raise AlreadyDelivered(delivery_id, row["report_id"], row["revision"])
+            if row["purged_at"] is not None:
+                raise ReportPurged(delivery_id, row["report_id"], row["revision"])
             db.execute(
                 "UPDATE reports SET state = 'pending', attempts = 0, next_at = ? WHERE seq = ?",
                 (time_text(now), delivery_id),
@@ -282,8 +292,10 @@ class SqliteStore(SqlReads):
 
         self._write(insert)
 
-    def reads(self, call_id: str | None = None, limit: int = 100) -> list[PersonalRead]:
-        where, params = ("WHERE call_id = ?", [call_id]) if call_id is not None else ("", [])
+    def reads(
+        self, call_id: str | None = None, limit: int = 100, agent: str | None = None
+    ) -> list[PersonalRead]:
+        where, params = _reads_filter(call_id, agent, "?")
         rows = (
             self._reader()
             .execute(
@@ -297,22 +309,50 @@ class SqliteStore(SqlReads):
             PersonalRead(r["agent"], r["role"], r["call_id"], parse_time(r["at"])) for r in rows
         ]
 
-    def redact(self, call: StoredCall, values: Mapping[int, Value], at: dt.datetime) -> None:
+    def redact(
+        self,
+        call: StoredCall,
+        values: Mapping[int, Value],
+        at: dt.datetime,
+        *,
+        entries: Mapping[int, Mapping[str, Any]] | None = None,
+        reports: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> None:
         def apply(db: sqlite3.Connection) -> None:
             row = db.execute("SELECT seq FROM calls WHERE id = ?", (call.id,)).fetchone()
             if row is None:
                 raise UnknownCall(call.id)
+            seq, when = row["seq"], time_text(at)
             for revision, value in values.items():
                 db.execute(
                     "INSERT OR REPLACE INTO redactions (call_seq, revision, at) VALUES (?, ?, ?)",
-                    (row["seq"], revision, time_text(at)),
+                    (seq, revision, when),
                 )
                 db.execute(
                     "UPDATE answers SET value = ? WHERE call_seq = ? AND revision = ?",
-                    (value_json(value), row["seq"], revision),
+                    (value_json(value), seq, revision),
                 )
+            for revision, body in (entries or {}).items():
+                db.execute(
+                    "INSERT OR REPLACE INTO entry_redactions (call_seq, revision, at)"
+                    " VALUES (?, ?, ?)",
+                    (seq, revision, when),
+                )
+                db.execute(
+                    "UPDATE record_entries SET body = ? WHERE call_seq = ? AND revision = ?",
+                    (json.dumps(dict(body), ensure_ascii=False), seq, revision),
+                )
+            for delivery_id, document in (reports or {}).items():
+                db.execute(
+                    "UPDATE reports SET body = ?, purged_at = ? WHERE seq = ? AND call_seq = ?",
+                    (json.dumps(dict(document), ensure_ascii=False, sort_keys=True), when,
+                     delivery_id, seq),
+                )  # fmt: skip
 
-        self._write(apply)
+        try:
+            self._write(apply)
+        except sqlite3.IntegrityError as error:
+            raise StoreError(self.where, f"not purged: {error}") from None
 
     def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
         if self._read_only:
@@ -590,3 +630,12 @@ def _enqueue(
          time_text(at), time_text(at)),
     )  # fmt: skip
     return ReportStatus(report.report_id, revision, report.kind, "pending")
+
+
+def _reads_filter(
+    call_id: str | None, agent: str | None, placeholder: str
+) -> tuple[str, list[str]]:
+    clause = [f"{column} = {placeholder}" for column, value in
+              (("call_id", call_id), ("agent", agent)) if value is not None]  # fmt: skip
+    params = [value for value in (call_id, agent) if value is not None]
+    return ("WHERE " + " AND ".join(clause)) if clause else "", params

@@ -142,10 +142,41 @@ def test_a_mistyped_nik_is_refused_with_the_call_apis_words_then_accepted(page: 
     page.wait_for_selector(f'[data-score="{moves - 1}/{moves}"]')
 
 
+def sign_in_from_the_practice_room(page: Page, token: str) -> None:
+    """Follow the practice room's sign-in link, give ``token`` (in dev mode it names its
+    agent), and come back to the practice room, signed in."""
+    page.goto("/practice")
+    page.wait_for_selector("body[data-ready]")
+    page.click("[data-signin-link]")
+    page.wait_for_selector("[data-token]:focus")
+    page.keyboard.type(token)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-page=practice][data-ready]")
+
+
+def test_the_practice_room_signs_in_by_session_and_keeps_no_token(page: Page) -> None:
+    page.goto("/practice")
+    page.wait_for_selector("body[data-ready]")
+    assert page.is_visible("[data-signin-link]") and not page.is_visible("[data-signout]")
+    assert page.get_attribute("[data-signin-link]", "href") == "/signin?next=/practice"
+    sign_in_from_the_practice_room(page, "trainee-2")
+    assert page.url.endswith("/practice")
+    assert page.inner_text("[data-me-agent]") == "trainee-2"
+    assert page.is_visible("[data-signout]") and not page.is_visible("[data-signin-link]")
+    assert page.query_selector("[data-agent]") is None  # no field for a token
+    stored = page.context.storage_state()["origins"]
+    assert "trainee-2" not in str([o.get("localStorage") for o in stored])
+    page.click("[data-signout]")
+    page.wait_for_selector("body[data-page=signin]")
+    page.goto("/practice")
+    page.wait_for_selector("body[data-ready]")
+    assert page.is_visible("[data-signin-link]")
+
+
 def test_a_trainer_sees_the_cohorts_results_by_clause(page: Page) -> None:
+    sign_in_from_the_practice_room(page, "trainee-1")
     page.goto(f"/practice?seed={SEED}")
     page.wait_for_selector("body[data-ready]")
-    page.fill("[data-agent]", "trainee-1")
     page.fill("[data-cohort]", "kelas-april")
     scenario = next(s for s in SCENARIOS.values() if s["sop"] == "unit-request")
     page.click(f'[data-scenario="{scenario["id"]}"]')

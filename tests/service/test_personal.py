@@ -17,8 +17,10 @@ from sopfsm.cli import main
 from sopfsm.qa.check import check_chunk
 from sopfsm.qa.read import store_chunks
 from sopfsm.service import personal
-from sopfsm.service.personal import MASKS, mask_nik, purge
+from sopfsm.service.personal import MASKS, mask_nik
+from sopfsm.service.retention import purge
 from sopfsm.store import CallStore, open_store
+from sopfsm.store.base import Settlement
 from tests.support.backends import store_url
 
 NIK = "3273014505850002"  # a woman born 5 May 1985 in Bandung; no sample of the SOPs
@@ -56,15 +58,24 @@ def close(client: httpx.Client, call: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def everything(client: httpx.Client, call_id: str) -> dict[str, httpx.Response]:
-    """Every response a client can get that may carry the call's data."""
+def everything(
+    client: httpx.Client, call_id: str, deliveries: list[int]
+) -> dict[str, httpx.Response]:
+    """Every response a client can get that may carry the call's data: the call, its
+    save, listings, pages, its flowchart, its report's deliveries, the reads."""
     return {
         "call": client.get(f"/v1/calls/{call_id}"),
         "saved": client.get(f"/v1/calls/{call_id}/saved"),
         "list": client.get("/v1/calls"),
         "list-en": client.get("/v1/calls", params={"lang": "en"}),
         "page": client.get("/"),
+        "practice": client.get("/practice"),
+        "sign-in": client.get("/sign-in"),
         "diagram": client.get(f"/v1/sops/turun-daya/diagram.svg?call={call_id}"),
+        "me": client.get("/v1/me"),
+        "reads": client.get("/v1/personal-reads"),
+        "deliveries": client.get("/v1/deliveries"),
+        **{f"delivery {n}": client.get(f"/v1/deliveries/{n}") for n in deliveries},
     }
 
 
@@ -84,13 +95,19 @@ def test_only_the_calls_own_agent_while_open_qa_and_supervisors_see_a_full_nik(
     assert FULL_NIK.search(json.dumps(closed))  # the APKT report at the outcome carries it
     monkeypatch.setattr(personal, "WRAP_UP", dt.timedelta(0))  # the wrap-up is over
     assert not FULL_NIK.search(ana.get(f"/v1/calls/{call['id']}").text)
+    listed = role_clients["sari"].get("/v1/deliveries").json()["deliveries"]
+    deliveries = [d["id"] for d in listed if d["call"] == call["id"]]
+    assert deliveries  # the call's APKT report, waiting to be sent
     for agent in ("ana", "budi", "adi"):
-        for what, response in everything(role_clients[agent], call["id"]).items():
+        for what, response in everything(role_clients[agent], call["id"], deliveries).items():
             assert not FULL_NIK.search(response.text), (agent, what)
+    document = role_clients["adi"].get(f"/v1/deliveries/{deliveries[0]}")
+    assert document.status_code == 200 and "3273 **** **** 0002" in document.text
     for agent in ("quinn", "sari"):
         assert FULL_NIK.search(role_clients[agent].get(f"/v1/calls/{call['id']}").text)
         assert FULL_NIK.search(role_clients[agent].get(f"/v1/calls/{call['id']}/saved").text)
         assert not FULL_NIK.search(role_clients[agent].get("/v1/calls").text)
+    assert FULL_NIK.search(role_clients["sari"].get(f"/v1/deliveries/{deliveries[0]}").text)
     assert not FULL_NIK.search(caplog.text)
 
 
@@ -149,6 +166,11 @@ def test_purge_removes_personal_data_and_keeps_qas_verdicts(
             unanswered = start(ana, target_tariff="subsidi")
         before = verdicts(url)
         assert main(["purge", "--older-than", "0", "--store", url]) == 0
+        assert "0 call(s)" in capsys.readouterr().out  # its APKT report is not sent yet
+        now = dt.datetime.now(dt.UTC)
+        for sent in store.claim(now, dt.timedelta(minutes=1), 10):
+            store.settle(sent, Settlement("delivered", now, 1, status=200))
+        assert main(["purge", "--older-than", "0", "--store", url]) == 0
         assert "1 call(s)" in capsys.readouterr().out
         after = verdicts(url)
         assert after == before
@@ -175,6 +197,8 @@ def test_purge_keeps_calls_that_ended_within_the_days_kept(any_store: CallStore)
     stored, _ = start_call(any_store, "turun-daya", ANSWERS, "ana")
     answer_call(any_store, stored.id, "nik_eligible", "ya", revision=2, agent="ana")
     now = dt.datetime.now(dt.UTC)
+    for sent in any_store.claim(now, dt.timedelta(minutes=1), 10):
+        any_store.settle(sent, Settlement("delivered", now, 1, status=200))
     assert purge(any_store, now - dt.timedelta(days=1), now) == 0
     assert FULL_NIK.search(repr(any_store.get(stored.id).log))
     assert purge(any_store, now + dt.timedelta(seconds=1), now) == 1
@@ -220,3 +244,28 @@ def test_check_calls_masks_a_recorded_nik_unless_asked_to_show_it(
     assert "3273 **** **** 0000" in masked and "3273014505850000" not in masked
     main(["check-calls", str(recorded), "--format", "jsonl", "--show-personal"])
     assert "3273014505850000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("output", [["--format", "text"], ["--markdown"], ["--format", "jsonl"]])
+def test_every_check_calls_report_masks_recorded_personal_data_unless_asked_to_show_it(
+    output: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = tmp_path / "calls.jsonl"
+    invalid = {"call_id": "c1", "sop": "turun-daya", "agent": "ana", "outcome": "APKT_TO_UNIT",
+               "answers": [{"question": "target_tariff", "value": "subsidi"},
+                           {"question": "nik", "value": "3273014505850000"}]}  # fmt: skip
+    recorded.write_text(json.dumps(invalid) + "\n", encoding="utf-8")
+    html = tmp_path / "report.html"
+    main(["check-calls", str(recorded), *output, "--html", str(html)])
+    shown = capsys.readouterr().out + html.read_text(encoding="utf-8")
+    assert "3273014505850000" not in shown
+    assert "3273 **** **** 0000" in html.read_text(encoding="utf-8")
+    main(["check-calls", str(recorded), *output, "--html", str(html), "--show-personal"])
+    assert "3273014505850000" in html.read_text(encoding="utf-8")
+
+
+def test_a_number_in_free_text_is_masked_however_it_is_grouped() -> None:
+    text = "NIK 3273-0145-0585-0002, HP +62 812 7766 5544, IDPEL 532110998877, 2026-03-01"
+    masked = personal.mask_text(text)
+    assert "3273 **** **** 0002" in masked and "2026-03-01" in masked
+    assert not re.search(r"0145|7766|998877", masked)

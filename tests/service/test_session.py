@@ -106,3 +106,22 @@ def test_signing_out_clears_the_cookie(served: tuple[str, str, Path]) -> None:
         assert response.status_code == 303 and response.headers["location"] == "/signin"
         assert COOKIE not in client.cookies
         assert client.get("/v1/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("given", "back_to"),
+    [("/practice", "/practice"), ("/", "/"), ("https://evil.example/", "/"), ("//evil", "/")],
+)
+def test_signing_in_returns_to_the_screen_that_asked_and_nowhere_else(
+    served: tuple[str, str, Path], given: str, back_to: str
+) -> None:
+    url, token, _ = served
+    with httpx.Client(base_url=url, timeout=PATIENCE) as client:
+        page = client.get("/signin", params={"next": given})
+        assert (f'name="next" value="{back_to}"' in page.text) == (back_to != "/")
+        assert "evil" not in page.text
+        response = client.post(
+            "/signin", data={"token": token, "next": given}, headers={"Origin": url}
+        )
+        assert response.status_code == 303 and response.headers["location"] == back_to
+        assert client.get("/v1/me").json() == {"agent": "ana", "role": "cso"}

@@ -2,14 +2,14 @@
 // next move at every step; the customer answers only what the trainee asks, and a wrong
 // pick is explained by the document's deciding sentence, quoted. Each attempt shuffles the
 // choices from a seed (?seed=N replays one). Progress is kept in this browser; a finished
-// run is also sent to the service when an agent id is filled in, for the trainer's view.
+// run is also sent to the service when the trainee is signed in (the session cookie of
+// the sign-in page, as on the call screen; never a token here), for the trainer's view.
 import {
   WORDS, fill, getJson, h, installLanguageSwitch, isTyping, lang, onLanguage, scriptLine, t, word,
 } from "./common.js";
 
 Object.assign(WORDS, {
-  // The practice room's own field for a token, to send results to the trainer's view.
-  agent: { id: "Token (untuk mengirim hasil)", en: "Token (to send results)" },
+  signin_to_send: { id: "Masuk untuk mengirim hasil", en: "Sign in to send results" },
   save: { id: "Simpan", en: "Save" },
   scenarios: { id: "Skenario", en: "Scenarios" },
   practice_n: { id: "Latihan", en: "Practice" },
@@ -49,9 +49,9 @@ Object.assign(WORDS, {
   not_what_was_said: { id: "Nilai itu sah, tetapi bukan yang disebutkan Pelanggan. Dengarkan lagi dan ketik ulang.", en: "That value is valid, but not the one the customer gave. Listen again and retype it." },
   typed_ok: { id: "Tercatat dengan benar.", en: "Recorded correctly." },
   cohort_label: { id: "Kelompok", en: "Cohort" },
-  practice_privacy: { id: "Kemajuan disimpan di peramban ini; hasil dikirim ke layanan hanya bila ID agen diisi.", en: "Progress stays in this browser; results go to the service only when an agent id is filled in." },
+  practice_privacy: { id: "Kemajuan disimpan di peramban ini; hasil dikirim ke layanan hanya bila Anda masuk.", en: "Progress stays in this browser; results go to the service only when you are signed in." },
   sent: { id: "Hasil dikirim ke layanan.", en: "Results sent to the service." },
-  not_sent: { id: "Hasil hanya disimpan di peramban ini (isi ID agen untuk mengirimnya).", en: "Results kept in this browser only (fill in an agent id to send them)." },
+  not_sent: { id: "Hasil hanya disimpan di peramban ini (masuk untuk mengirimnya).", en: "Results kept in this browser only (sign in to send them)." },
   send_failed: { id: "Hasil gagal dikirim; tetap disimpan di peramban ini", en: "Results could not be sent; kept in this browser" },
   trainer: { id: "Hasil kelompok (pelatih)", en: "Cohort results (trainer)" },
   trainer_intro: { id: "Hasil latihan yang dikirim ke layanan, per klausul.", en: "Practice results sent to the service, by clause." },
@@ -63,15 +63,15 @@ Object.assign(WORDS, {
 });
 
 const PROGRESS_KEY = "sopfsm.practice.v1";
-const AGENT_KEY = "sopfsm.agent";  // shared with the call screen
+// Where earlier versions kept a token typed here: removed on sight, never read.
+const OLD_TOKEN_KEYS = ["sopfsm.agent"];
 const COHORT_KEY = "sopfsm.cohort";
 const ATTEMPT_KEY = "sopfsm.practice.attempts";
-const state = { doc: null, run: null, trainer: null };
+const state = { doc: null, run: null, trainer: null, me: null };
 const list = document.querySelector("[data-scenario-list]");
 const panel = document.querySelector("[data-run-panel]");
-const agentInput = document.querySelector("[data-agent]");
 const cohortInput = document.querySelector("[data-cohort]");
-const agent = () => localStorage.getItem(AGENT_KEY) || "";
+const agent = () => state.me?.agent || "";
 const cohort = () => localStorage.getItem(COHORT_KEY) || "";
 
 function progress() {
@@ -305,7 +305,8 @@ async function finish() {
   try {
     const response = await fetch("/v1/practice/results", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json", Authorization: `Bearer ${agent()}` },
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({
         scenario: run.scenario.id, seed: run.seed, cohort: cohort(),
         picks: run.picks.map((p) => ({ clause: p.clause, right: p.right })),
@@ -391,7 +392,8 @@ async function loadTrainer() {
   }
   const query = cohort() ? `?cohort=${encodeURIComponent(cohort())}` : "";
   const response = await fetch(`/v1/practice/results${query}`, {
-    headers: { Accept: "application/json", Authorization: `Bearer ${agent()}` },
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
   });
   const body = await response.json();
   if (!response.ok) trainer.error = lang() === "en" ? body.detail : body.detail_id;
@@ -442,9 +444,26 @@ function keepSetting(input, key) {
   input.addEventListener("input", () => localStorage.setItem(key, input.value.trim()));
 }
 
+// Who is signed in (GET /v1/me, by the session cookie): shown with a sign-out button, or
+// a link to the sign-in page that comes back here.
+async function signedIn() {
+  for (const key of OLD_TOKEN_KEYS) localStorage.removeItem(key);
+  try {
+    const response = await fetch("/v1/me", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    state.me = response.ok ? await response.json() : null;
+  } catch {
+    state.me = null;
+  }
+  document.querySelector("[data-signout-form]").hidden = !state.me;
+  document.querySelector("[data-signin-link]").hidden = Boolean(state.me);
+  if (!state.me) return;
+  document.querySelector("[data-me-agent]").textContent = state.me.agent;
+  document.querySelector("[data-me-role]").textContent = `(${state.me.role})`;
+}
+
 async function boot() {
   installLanguageSwitch();
-  keepSetting(agentInput, AGENT_KEY);
+  await signedIn();
   keepSetting(cohortInput, COHORT_KEY);
   document.querySelector("[data-settings]")?.addEventListener("submit", (event) => event.preventDefault());
   state.doc = await getJson("/pages/practice.json");
