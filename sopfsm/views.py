@@ -59,8 +59,8 @@ def cite_words(per: Provenance | None) -> Text | None:
     """What the cited clause says (the document's words) or the assumption decides."""
     if isinstance(per, Clause):
         return CLAUSES[per.ref]
-    if isinstance(per, Assumption):
-        return ASSUMPTIONS[per.name].decision
+    if isinstance(per, Assumption):  # a SOP file may bring its own
+        return (per.info or ASSUMPTIONS[per.name]).decision
     return None
 
 
