@@ -196,8 +196,9 @@ def sop_json(sop: SopSpec) -> dict[str, Any]:
 
 def sops_document() -> dict[str, Any]:
     """Every SOP for the call screen, both languages, with the page's words: the versions
-    in force now in ``sops``, and in ``versions`` (id -> version -> SOP) the others, for a
-    call that keeps a version no longer in force."""
+    in force now in ``sops``, and in ``versions`` (id -> version -> SOP) the others: those
+    a call may keep after they are replaced, and those yet to take effect, so that a page
+    left open shows a call started under them in their own words."""
     current = sops_in_force()
     return _sops_document(tuple((s.sop_id, s.version) for s in current), catalogue_generation())
 

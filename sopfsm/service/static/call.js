@@ -315,7 +315,8 @@ async function resume(callId) {
   }
 }
 
-// The SOPs again, when a call names a version that took effect after the page loaded.
+// The SOPs again, when a call names a version the page has not got (the service was
+// restarted with another SOP folder since the page loaded).
 async function refreshDoc(callId) {
   state.doc = await getJson("/pages/sops.json");
   if (state.call?.id === callId && !state.changing) renderCall();
@@ -400,7 +401,7 @@ function callSop(call) {
   return state.doc.versions?.[call.sop]?.[call.version] || sopOf(call.sop);
 }
 
-// A call on a version the page has not got (one that took effect since it loaded).
+// Whether the page has the version of the SOP the call keeps.
 function knowsVersion(call) {
   return Boolean(state.doc.versions?.[call.sop]?.[call.version]) || sopOf(call.sop)?.version === call.version;
 }
