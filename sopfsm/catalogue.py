@@ -157,7 +157,7 @@ def newer_in_force(sop: SopSpec, at: dt.datetime | None = None) -> SopSpec | Non
     """The version of ``sop``'s id in force at ``at`` (now when None) when it is a later
     one than ``sop``'s: what a call pinned to ``sop`` would start under today. None when
     ``sop``'s version is still in force, or its id is not in the catalogue."""
-    if sop.sop_id not in _CLASSES and sop.sop_id not in _added:
+    if sop.sop_id not in _added:  # the bundled version alone, or not in the catalogue
         return None
     try:
         current = sop_in_force(sop.sop_id, at)
