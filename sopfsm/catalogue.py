@@ -108,6 +108,18 @@ def all_sop_ids() -> tuple[str, ...]:
     return (*_CLASSES, *(i for i in _added if i not in _CLASSES))
 
 
+def sops_in_force(at: dt.datetime | None = None) -> tuple[SopSpec, ...]:
+    """The version in force at ``at`` (now) of every SOP that has one: the bundled SOPs,
+    then those only added versions have, as a service lists them."""
+    found = []
+    for sop_id in all_sop_ids():
+        try:
+            found.append(sop_in_force(sop_id, at))
+        except NoVersionInForce:  # an added SOP whose first version is yet to come
+            continue
+    return tuple(found)
+
+
 def sop_versions(sop_id: str) -> tuple[SopSpec, ...]:
     """Every version of SOP ``sop_id``, oldest first; :class:`UnknownSop` if it has none."""
     return tuple(spec for spec, _ in sorted(_versions(sop_id).values(), key=lambda v: v[0].version))
@@ -139,6 +151,21 @@ def sop_in_force(sop_id: str, at: dt.datetime | None = None) -> SopSpec:
         known = [described(spec) for spec in sop_versions(sop_id)]
         raise NoVersionInForce(sop_id, known, at=moment.isoformat())
     return found
+
+
+def newer_in_force(sop: SopSpec, at: dt.datetime | None = None) -> SopSpec | None:
+    """The version of ``sop``'s id in force at ``at`` (now when None) when it is a later
+    one than ``sop``'s: what a call pinned to ``sop`` would start under today. None when
+    ``sop``'s version is still in force, or its id is not in the catalogue."""
+    if sop.sop_id not in _added:  # the bundled version alone, or not in the catalogue
+        return None
+    try:
+        current = sop_in_force(sop.sop_id, at)
+    except NoVersionInForce:
+        return None
+    if current.version == sop.version or effective_moment(current) <= effective_moment(sop):
+        return None
+    return current
 
 
 def find_sop(sop_id: str, *, version: str | None = None, at: dt.datetime | None = None) -> SopSpec:

@@ -16,6 +16,7 @@ from typing import Any
 from sopfsm.answers import AnswerKind, Value
 from sopfsm.assumptions import ASSUMPTIONS
 from sopfsm.call import Call
+from sopfsm.catalogue import newer_in_force
 from sopfsm.clauses import CLAUSES
 from sopfsm.compiled import CompiledCall
 from sopfsm.compose import part_of
@@ -58,8 +59,8 @@ def cite_words(per: Provenance | None) -> Text | None:
     """What the cited clause says (the document's words) or the assumption decides."""
     if isinstance(per, Clause):
         return CLAUSES[per.ref]
-    if isinstance(per, Assumption):
-        return ASSUMPTIONS[per.name].decision
+    if isinstance(per, Assumption):  # a SOP file may bring its own
+        return (per.info or ASSUMPTIONS[per.name]).decision
     return None
 
 
@@ -141,14 +142,18 @@ def call_view(call: Call | CompiledCall) -> dict[str, Any]:
     ``continued_into`` names the clause SOP a call from the front door went on into (None
     before it does, for a hand-off, and for a call started on a clause SOP's own id).
     ``missing_details`` are the customer details the outcome's APKT report needs and the
-    call does not hold yet (``identity``: the IDPEL or the meter number)."""
+    call does not hold yet (``identity``: the IDPEL or the meter number).
+    ``newer_version`` names the version of the call's SOP in force now when it is later
+    than the one the call keeps to its end (None while the call's version is in force)."""
     outcome = call.outcome
+    newer = newer_in_force(call.sop)
     pending = call.pending
     parts = [p for p in map(clause_part, call.path) if p is not None]
     return {
         "sop": call.sop.sop_id,
         "continued_into": parts[-1] if parts else None,
         "version": call.sop.version,
+        "newer_version": newer.version if newer is not None else None,
         "source": call.sop.source,
         "outcome": outcome.to_dict() if outcome else None,
         "pending": pending.id if pending else None,
@@ -173,7 +178,7 @@ def call_view(call: Call | CompiledCall) -> dict[str, Any]:
 def call_dict(call: Call | CompiledCall, lang: Lang) -> dict[str, Any]:
     """The call in ``lang``: ``sopfsm run --json``, and the service's call bodies."""
     view = call_view(call)
-    head = select(view, ("sop", "continued_into", "version", "source"))
+    head = select(view, ("sop", "continued_into", "version", "newer_version", "source"))
     return view_json({**head, "lang": lang, **view}, lang)
 
 

@@ -13,7 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sopfsm
-from sopfsm.catalogue import add_versions, clear_added_versions, sop_in_force, sop_versions
+from sopfsm.catalogue import (
+    add_versions,
+    clear_added_versions,
+    newer_in_force,
+    sop_in_force,
+    sop_versions,
+)
 from sopfsm.errors import InvalidVersion, NoVersionInForce, SopFolderError
 from sopfsm.formats.yaml import read_yaml
 from sopfsm.model import SopSpec
@@ -175,3 +181,15 @@ def test_the_version_in_force_is_the_latest_whose_date_has_begun_in_wit(
                 sop_in_force("lebih-tagih", at)
     finally:
         clear_added_versions()
+
+
+def test_a_newer_version_is_named_only_once_it_is_in_force_and_later() -> None:
+    update = _update()
+    add_versions([(update, "update.yaml")])
+    old = sop_in_force("lebih-tagih", TAKES_EFFECT - dt.timedelta(seconds=1))
+    assert newer_in_force(old, TAKES_EFFECT - dt.timedelta(seconds=1)) is None
+    assert newer_in_force(old, TAKES_EFFECT) == update
+    assert newer_in_force(update, TAKES_EFFECT) is None
+    # Before it takes effect, a call on the update (started with version=) names none.
+    assert newer_in_force(update, TAKES_EFFECT - dt.timedelta(days=1)) is None
+    assert newer_in_force(attrs.evolve(old, sop_id="not-in-the-catalogue")) is None

@@ -17,9 +17,10 @@ from sopfsm.audit_report import report_dict
 from sopfsm.catalogue import get_sop, sop_ids
 from sopfsm.cli import main
 from sopfsm.formats.located import document_of
+from sopfsm.service import pages
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
-from sopfsm.service.pages import practice_body, sops_document
+from sopfsm.service.pages import practice_body
 from sopfsm.service.practice import practice_document
 from sopfsm.store import open_store
 from sopfsm.text import LANGS, Lang, Text
@@ -169,7 +170,7 @@ def test_every_text_in_both_languages_is_written_out_by_text_as_json(
 
     monkeypatch.setattr(Text, "as_json", marked)
     # The pages' documents are built once per process: build them again, marked.
-    caches = (sops_document, practice_document, practice_body)
+    caches = (pages._sops_document, practice_document, practice_body)
     for cache in caches:
         cache.cache_clear()
     try:

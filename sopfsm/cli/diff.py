@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from sopfsm.cli._common import print_json, sop_of
 from sopfsm.cli.exit import ExitCode
+from sopfsm.text import LANGS
 
 
 def add_commands(commands: Any) -> None:
@@ -27,7 +29,24 @@ def add_commands(commands: Any) -> None:
             metavar=name.upper(),
             help="a SOP id (the version in force now), SOP@VERSION, or a SOP file",
         )
-    diff.add_argument("--json", action="store_true", help="the diff as JSON, for tools")
+    shown = diff.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="the diff as JSON, for tools")
+    shown.add_argument(
+        "--html",
+        nargs="?",
+        const="-",
+        default=None,
+        metavar="FILE",
+        help="a page for reviewers, both flowcharts side by side with what changed marked, "
+        "written to FILE (default: standard output); self-contained, it fetches nothing",
+    )
+    diff.add_argument(
+        "--lang",
+        dest="page_lang",  # errors stay in English, as without --html
+        choices=LANGS,
+        default="id",
+        help="language of the HTML page's flowcharts and headings (default: id)",
+    )
     diff.set_defaults(handler=_diff)
 
 
@@ -36,7 +55,15 @@ def _diff(args: argparse.Namespace) -> int:
 
     old, new = sop_of(args.old), sop_of(args.new)
     result = diff_sops(old, new)
-    if args.json:
+    if args.html is not None:
+        from sopfsm.diagram import diff_html
+
+        page = diff_html(old, new, args.page_lang)
+        if args.html == "-":
+            sys.stdout.write(page)
+        else:
+            Path(args.html).write_text(page, encoding="utf-8")
+    elif args.json:
         print_json(diff_document(result))
     else:
         sys.stdout.write(format_diff(result))

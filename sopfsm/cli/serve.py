@@ -93,6 +93,14 @@ def add_commands(commands: Any) -> None:
         help="`NAME SECRET` lines; the first signs deliveries (default: $SOPFSM_DELIVERY_KEYS;"
         " with --dev, a key made for the session)",
     )
+    serve.add_argument(
+        "--sops",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a folder of SOP files whose versions are served added to the bundled SOPs or "
+        "overriding them (default: sopfsm --sops DIR, or $SOPFSM_SOPS)",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -119,6 +127,7 @@ def _serve(args: argparse.Namespace) -> int:
             behind_proxy=args.behind_proxy,
             deliver_to=args.deliver_to,
             delivery_keys=args.delivery_keys,
+            sops=args.sops or _path(getattr(args, "sop_folder", None)),
         )
     )
     config = _dev_delivery_key(config)
@@ -144,6 +153,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"sopfsm serve: listening on {scheme}://{_hostport(config.host, config.port)}", flush=True
     )
     print(f"sopfsm serve: call store {where}", flush=True)
+    _tell_sops(config)
     key = app.state.signing_key
     if key is None:
         print("sopfsm serve: saved calls are not signed (give --secret FILE)", flush=True)
@@ -191,6 +201,18 @@ def _dev_delivery_key(config: Any) -> Any:
 
     _key, path = dev_key()
     return attrs.evolve(config, delivery_keys=path)
+
+
+def _tell_sops(config: Any) -> None:
+    if config.sops is None:
+        return
+    from sopfsm.catalogue import added_versions
+
+    served = sorted(f"{spec.sop_id}@{spec.version}" for spec, _ in added_versions())
+    print(
+        f"sopfsm serve: SOP folder {config.sops}: {', '.join(served) or 'no SOP files'}",
+        flush=True,
+    )
 
 
 def _tell_delivery(app: Any) -> None:
@@ -248,7 +270,7 @@ def worker_app() -> Any:
     from sopfsm.service.config import ServiceConfig
 
     data = json.loads(os.environ[CONFIG_ENV])
-    for key in ("tokens_file", "secret_file", "tls_cert", "tls_key", "delivery_keys"):
+    for key in ("tokens_file", "secret_file", "tls_cert", "tls_key", "delivery_keys", "sops"):
         data[key] = Path(data[key]) if data[key] else None
     return _app(ServiceConfig(**data))
 
@@ -259,6 +281,10 @@ def _dump(config: Any) -> str:
     return json.dumps(
         {k: str(v) if isinstance(v, Path) else v for k, v in attrs.asdict(config).items()}
     )
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text else None
 
 
 def _hostport(host: str, port: int) -> str:

@@ -5,7 +5,6 @@ fetched, so it opens and prints from a browser with no network."""
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -14,7 +13,7 @@ from sopfsm.audit import audit
 from sopfsm.clauses import SOURCE_TITLE
 from sopfsm.compose import part_of
 from sopfsm.declare import KIND_WORDS, ScriptKind
-from sopfsm.diagram.dot import render
+from sopfsm.diagram.dot import inline_svg
 from sopfsm.diagram.words import WORDS
 from sopfsm.diff import diff_sops, format_diff
 from sopfsm.model import SopSpec
@@ -70,13 +69,6 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _inline_svg(sop: SopSpec, lang: Lang) -> str:
-    svg = render(sop, "svg", lang).decode()
-    # The prolog and DOCTYPE point at w3.org; inline SVG in HTML needs neither.
-    svg = svg[svg.index("<svg") :]
-    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
-
-
 def _section(sop: SopSpec, lang: Lang, since: SopSpec | None = None) -> str:
     h = {k: v.in_(lang) for k, v in _HEADINGS.items()}
     parts = [f'<section class="sop" id="{_e(sop.sop_id)}">']
@@ -108,7 +100,7 @@ def _section(sop: SopSpec, lang: Lang, since: SopSpec | None = None) -> str:
         parts.append(f"<h3>{h['assumptions']}</h3><ul>")
         parts += [f"<li><b>A:{_e(n)}</b> {_e(info.decision.in_(lang))}</li>" for n, info in used]
         parts.append("</ul>")
-    parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{_inline_svg(sop, lang)}</div>')
+    parts.append(f'<h3>{h["flowchart"]}</h3><div class="flowchart">{inline_svg(sop, lang)}</div>')
     parts.append(f"<h3>{h['scripts']}</h3><ol>")
     # Each text once, in the order a call first meets it, under the word of its kind
     # (a note is never shown as something to say), with the steps that carry it.

@@ -9,13 +9,14 @@ One node per step, one edge per branch, nothing else: the title and legend live 
 graph's own label. Questions are yellow decision boxes topped by what the CSO says there;
 outcomes are coloured by code; edges carry the answer and the clause, and an edge that
 rests on an assumption is dashed and names it. A call's way is drawn heavier in blue, its
-current step framed in red.
+current step framed in red; on the charts of a diff, what changed heavier in magenta.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from sopfsm.diagram.extract import chart_of, cite
 from sopfsm.diagram.mermaid import to_mermaid
 from sopfsm.diagram.model import Chart, ChartNode
 from sopfsm.diagram.words import (
+    CHANGED_COLOUR,
     CURRENT_COLOUR,
     DIAGRAM_FORMATS,
     FONT,
@@ -161,6 +163,8 @@ def _title_label(chart: Chart) -> str:
     ]
     if chart.groups:
         notes.append(f'<FONT COLOR="{GROUP_COLOR}">&#9553; {html.escape(word["group"])}</FONT>')
+    if chart.changes:
+        notes.append(f'<FONT COLOR="{CHANGED_COLOUR}"><B>{html.escape(word["changed"])}</B></FONT>')
     span = f'COLSPAN="{len(legend)}"'
     scope = (
         f"<TR><TD {span}><I>{html.escape(SCOPE_WORD.in_(lang))}:</I> "
@@ -202,6 +206,8 @@ def _highlight(node: ChartNode, chart: Chart) -> dict[str, str]:
         colour, width = CURRENT_COLOUR, "5"
     elif node.id in chart.visited:
         colour, width = PATH_COLOUR, "4"
+    elif node.changed:
+        colour, width = CHANGED_COLOUR, "5"
     else:
         return {}
     # A plain node is its label's table alone: give it an outline to colour.
@@ -262,6 +268,8 @@ def to_dot(chart: Chart | SopSpec, lang: Lang = "id") -> str:
         on_path = (
             {"color": PATH_COLOUR, "fontcolor": PATH_COLOUR, "penwidth": "3.5"}
             if (edge.source, edge.target) in walked
+            else {"color": CHANGED_COLOUR, "fontcolor": CHANGED_COLOUR, "penwidth": "3.5"}
+            if edge.changed
             else {}
         )
         if edge.branch is None:
@@ -285,6 +293,14 @@ def render(chart: Chart | SopSpec, fmt: str = "svg", lang: Lang = "id") -> bytes
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     dot = to_dot(chart, lang)
     return dot.encode() if fmt == "dot" else _laid_out(dot, fmt)
+
+
+def inline_svg(chart: Chart | SopSpec, lang: Lang = "id") -> str:
+    """The chart as SVG to put inside an HTML page: without the XML prolog, DOCTYPE and
+    comments (the DOCTYPE points at w3.org; inline SVG needs none of them)."""
+    svg = render(chart, "svg", lang).decode()
+    svg = svg[svg.index("<svg") :]
+    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
 
 
 @functools.lru_cache(maxsize=32)  # the call screen asks for the same chart again and again

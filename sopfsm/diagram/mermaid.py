@@ -7,6 +7,7 @@ import html
 from sopfsm.declare import KIND_WORDS, Script, ScriptKind
 from sopfsm.diagram.extract import chart_of, cite
 from sopfsm.diagram.model import Chart
+from sopfsm.diagram.words import CHANGED_COLOUR as CHANGED
 from sopfsm.diagram.words import CURRENT_COLOUR as CURRENT
 from sopfsm.diagram.words import OUTCOME_FILLS, WORDS
 from sopfsm.diagram.words import PATH_COLOUR as PATH
@@ -63,12 +64,7 @@ def to_mermaid(chart: Chart | SopSpec, lang: Lang = "id") -> str:
         lines += [f"        {node_id}" for node_id in ids]
         lines.append("    end")
     lines += [f"    classDef {code.lower()} fill:{fill}" for code, fill in OUTCOME_FILLS.items()]
-    if chart.visited:
-        lines.append(f"    classDef visited stroke:{PATH},stroke-width:3px")
-        lines.append(f"    class {','.join(dict.fromkeys(chart.visited))} visited")
-    if chart.current is not None:
-        lines.append(f"    classDef current stroke:{CURRENT},stroke-width:5px")
-        lines.append(f"    class {chart.current} current")
+    lines += _marks(chart)
     return "\n".join(lines) + "\n"
 
 
@@ -80,3 +76,22 @@ def _mermaid_script(script: Script, lang: Lang) -> str:
 
 def _mermaid(text: str) -> str:
     return html.escape(text, quote=True).replace("&quot;", "#quot;")
+
+
+def _marks(chart: Chart) -> list[str]:
+    """A call's path and current step, and what a version changed, as Mermaid classes."""
+    marks: list[str] = []
+    if chart.visited:
+        marks.append(f"    classDef visited stroke:{PATH},stroke-width:3px")
+        marks.append(f"    class {','.join(dict.fromkeys(chart.visited))} visited")
+    changed = [n.id for n in chart.nodes if n.changed]
+    if changed:
+        marks.append(f"    classDef changed stroke:{CHANGED},stroke-width:5px")
+        marks.append(f"    class {','.join(changed)} changed")
+    styled = [str(n) for n, e in enumerate(chart.edges) if e.changed]
+    if styled:
+        marks.append(f"    linkStyle {','.join(styled)} stroke:{CHANGED},stroke-width:4px")
+    if chart.current is not None:
+        marks.append(f"    classDef current stroke:{CURRENT},stroke-width:5px")
+        marks.append(f"    class {chart.current} current")
+    return marks

@@ -3,7 +3,8 @@ way through them.
 
 Every renderer draws this model and nothing else, so a chart, a call's path on it and its
 current step are the same in DOT, SVG, Mermaid, the booklet, the call screen and QA's
-report. Each node names the SOP steps it stands for: a question step is two nodes (the box
+report; so are the steps and branches a version changed (``changed``), on the two charts
+of a diff. Each node names the SOP steps it stands for: a question step is two nodes (the box
 of its texts, then its decision), and a front door's "lanjut ke SOP" node stands for every
 step of the SOP it continues into.
 """
@@ -31,6 +32,7 @@ class ChartNode:
     step: StepSpec | None = None
     part: SopSpec | None = None  # the SOP a "part" node continues into
     remembers: tuple[str, ...] = ()  # "urgent = Ya": the answers this step remembers
+    changed: bool = False  # the step is gone, new or changed, on a chart of a diff
 
 
 @attrs.frozen
@@ -42,6 +44,7 @@ class ChartEdge:
     branch: BranchSpec | None = None
     label: str = ""  # the answer that takes the branch and what it cites
     dashed: bool = False  # the branch rests on an assumption, not on a clause
+    changed: bool = False  # the branch is gone, new or leads elsewhere, on a chart of a diff
 
 
 @attrs.frozen
@@ -57,6 +60,11 @@ class Chart:
     parts: tuple[str, ...]  # the SOPs a front door continues into
     visited: tuple[str, ...] = ()
     current: str | None = None
+
+    @property
+    def changes(self) -> bool:
+        """Whether anything on the chart is marked changed."""
+        return any(n.changed for n in self.nodes) or any(e.changed for e in self.edges)
 
     @property
     def kinds(self) -> set[str]:

@@ -52,6 +52,10 @@ WORDS: Final = {
         en="one question, put once per call; each box remembers an earlier answer",
     ),
     "outcome": Text(id="hasil", en="outcome"),
+    "changed": Text(
+        id="magenta tebal: berubah antara kedua versi",
+        en="heavy magenta: changed between the versions",
+    ),
 }
 PART_FILL: Final = "#F2F2F2"
 GROUP_COLOR: Final = "#8A6D00"
@@ -59,3 +63,5 @@ MEANINGS: Final = OUTCOME_MEANINGS  # the words of each outcome, one definition 
 # A call's way through a chart: the nodes and branches it took, and where it is now.
 PATH_COLOUR: Final = "#1f5fbf"
 CURRENT_COLOUR: Final = "#c8402f"
+# What one version of a SOP changed from the other, on the two charts of a diff.
+CHANGED_COLOUR: Final = "#b0008e"

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sopfsm.call import utc_now
-from sopfsm.catalogue import all_sops, get_sop
+from sopfsm.catalogue import get_sop, sops_in_force
 from sopfsm.service import personal, roles, stored_calls
 from sopfsm.service.config import ServiceConfig
 from sopfsm.service.problems import HttpProblem, json_text
@@ -93,7 +93,7 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 async def list_sops(request: Request) -> Response:
     agent_of(request)
     only_params(request, ())
-    return _json({"sops": [stored_calls.sop_entry(sop) for sop in all_sops()]})
+    return _json({"sops": [stored_calls.sop_entry(sop) for sop in sops_in_force()]})
 
 
 async def show_sop(request: Request) -> Response:
@@ -131,7 +131,9 @@ async def sop_diagram(request: Request) -> Response:
                 ),
                 field="call",
             )
-        return render(call_chart(sop, call, lang), "svg")
+        # A call is drawn on the version it keeps, not on one that took effect since.
+        drawn = call.sop if call.sop.sop_id == sop.sop_id else sop
+        return render(call_chart(drawn, call, lang), "svg")
 
     return Response(await run_in_threadpool(draw), media_type="image/svg+xml")
 

@@ -61,6 +61,7 @@ def create_app(config: ServiceConfig, store: CallStore, *, owns_store: bool = Fa
     """
     tokens = _tokens(config)
     _check_transport(config)
+    _serve_sops(config)
     deliverer = _deliverer(config, store)
     openapi = description()
 
@@ -172,6 +173,22 @@ def _deliverer(config: ServiceConfig, store: CallStore) -> Deliverer | None:
             "--dev, which makes a key for the session",
         )
     return Deliverer(store, endpoint, read_keys(config.delivery_keys))
+
+
+def _serve_sops(config: ServiceConfig) -> None:
+    """Add the SOP folder's versions to the catalogue, or refuse the folder whole
+    (:class:`SopFolderError` naming each problem and the files left unloaded). A version
+    already added from the same file (the CLI's ``--sops``, an app built again in one
+    process) is not added twice."""
+    if config.sops is None:
+        return
+    from sopfsm.catalogue import add_versions, added_versions
+    from sopfsm.formats.folder import load_sop_folder
+
+    held = added_versions()
+    entries = [entry for entry in load_sop_folder(config.sops) if entry not in held]
+    if entries:
+        add_versions(entries, folder=str(config.sops))
 
 
 def _check_transport(config: ServiceConfig) -> None:

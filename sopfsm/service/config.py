@@ -18,6 +18,7 @@ TOKENS_ENV = "SOPFSM_TOKENS_FILE"
 SECRET_ENV = "SOPFSM_SECRET_FILE"
 DELIVER_TO_ENV = "SOPFSM_DELIVER_TO"
 DELIVERY_KEYS_ENV = "SOPFSM_DELIVERY_KEYS"
+SOPS_ENV = "SOPFSM_SOPS"  # as the CLI's --sops (sopfsm.formats.folder.SOPS_ENV)
 
 
 def _help(text: str) -> dict[str, str]:
@@ -90,6 +91,13 @@ class ServiceConfig:
             f"${DELIVERY_KEYS_ENV}); with --dev and none given, a key is made for the session"
         ),
     )
+    sops: Path | None = attrs.field(
+        default=None,
+        metadata=_help(
+            f"folder of SOP files whose versions are served added to the bundled SOPs, or "
+            f"overriding them (or ${SOPS_ENV}); a folder with a broken file is refused at start"
+        ),
+    )
 
     @property
     def loopback(self) -> bool:
@@ -106,13 +114,20 @@ def is_loopback(host: str) -> bool:
 
 
 def from_environment(config: ServiceConfig) -> ServiceConfig:
-    """``config`` with the files and the APKT endpoint the environment names, where unset."""
+    """``config`` with the files, the APKT endpoint and the SOP folder the environment
+    names, where unset."""
     tokens = config.tokens_file or _path(os.environ.get(TOKENS_ENV))
     secret = config.secret_file or _path(os.environ.get(SECRET_ENV))
     deliver_to = config.deliver_to or os.environ.get(DELIVER_TO_ENV) or None
     keys = config.delivery_keys or _path(os.environ.get(DELIVERY_KEYS_ENV))
+    sops = config.sops or _path(os.environ.get(SOPS_ENV))
     return attrs.evolve(
-        config, tokens_file=tokens, secret_file=secret, deliver_to=deliver_to, delivery_keys=keys
+        config,
+        tokens_file=tokens,
+        secret_file=secret,
+        deliver_to=deliver_to,
+        delivery_keys=keys,
+        sops=sops,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from sopfsm.catalogue import sop_ids
+from sopfsm.catalogue import all_sop_ids
 from sopfsm.service.stored_calls import CALL_OUTCOMES
 
 
@@ -14,7 +14,7 @@ def description() -> bytes:
     """openapi.json, its lists of SOP ids and outcome codes taken from the catalogue this
     process serves, so that the description never names a SOP it does not have."""
     doc = json.loads(resources.files("sopfsm.service").joinpath("openapi.json").read_bytes())
-    sops, outcomes = list(sop_ids()), list(CALL_OUTCOMES)
+    sops, outcomes = list(all_sop_ids()), list(CALL_OUTCOMES)
     paths, schemas = doc["paths"], doc["components"]["schemas"]
     for parameter in (
         *paths["/v1/sops/{sop}"]["get"]["parameters"],

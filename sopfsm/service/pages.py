@@ -23,7 +23,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from sopfsm.answers import AnswerKind, Choice, MeterReading, Nik
-from sopfsm.catalogue import FRONT_DOOR, all_sops
+from sopfsm.catalogue import (
+    FRONT_DOOR,
+    catalogue_generation,
+    sop_version,
+    sop_versions,
+    sops_in_force,
+)
 from sopfsm.declare import KIND_WORDS
 from sopfsm.diagram import MEANINGS
 from sopfsm.model import SopSpec, StepSpec
@@ -188,19 +194,37 @@ def sop_json(sop: SopSpec) -> dict[str, Any]:
     }
 
 
-@functools.cache
 def sops_document() -> dict[str, Any]:
-    """Every bundled SOP for the call screen, both languages, with the page's words."""
-    sops = all_sops()
+    """Every SOP for the call screen, both languages, with the page's words: the versions
+    in force now in ``sops``, and in ``versions`` (id -> version -> SOP) the others: those
+    a call may keep after they are replaced, and those yet to take effect, so that a page
+    left open shows a call started under them in their own words."""
+    current = sops_in_force()
+    return _sops_document(tuple((s.sop_id, s.version) for s in current), catalogue_generation())
+
+
+@functools.lru_cache(maxsize=8)
+def _sops_document(current: tuple[tuple[str, str], ...], _generation: int) -> dict[str, Any]:
+    sops = [sop_version(sop_id, version) for sop_id, version in current]
+    others = [
+        other
+        for sop_id, version in current
+        for other in sop_versions(sop_id)
+        if other.version != version
+    ]
     cites: dict[str, dict[str, str]] = {}
-    for sop in sops:
+    for sop in (*sops, *others):
         for per in _provenances(sop):
             found = cite_words(per)
             if found is not None:
                 cites[per.label] = found.as_json()
+    versions: dict[str, dict[str, Any]] = {}
+    for other in others:
+        versions.setdefault(other.sop_id, {})[other.version] = sop_json(other)
     return {
         "front_door": FRONT_DOOR,
         "sops": [sop_json(sop) for sop in sops],
+        "versions": versions,
         "outcomes": {code: words.as_json() for code, words in OUTCOME_WORDS.items()},
         "cites": cites,
         "kinds": {kind.value: words.as_json() for kind, words in KIND_WORDS.items()},

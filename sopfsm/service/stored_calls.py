@@ -40,7 +40,7 @@ from sopfsm.call import (
     entry_dict,
     utc_now,
 )
-from sopfsm.catalogue import get_sop
+from sopfsm.catalogue import catalogue_generation, get_sop, sop_version
 from sopfsm.compiled import CompiledCall, CompiledSop
 from sopfsm.declare import OUTCOME_CODES, REGULAR_SOP
 from sopfsm.errors import (
@@ -123,7 +123,7 @@ def _replay_record(stored: StoredCall) -> Call:
     record = [_saved_entry(item) for item in stored.log]
     claims: dict[str, Any] = {"answers": [], "status": None, "closed": None, "customer": {}}
     try:
-        first = Call(get_sop(stored.sop))
+        first = Call(sop_of(stored))
         for entry in map(_entry, stored.log):
             first.replay(entry)
         claims = {
@@ -206,10 +206,8 @@ def load(stored: StoredCall) -> Loaded:
 def _walk(stored: StoredCall) -> CompiledCall | None:
     """The compiled walk of ``stored``, or None where :func:`sopfsm.restore` must judge."""
     try:
-        table = _table(stored.sop)
+        table = _table(stored.sop, stored.version)
     except SopfsmError:
-        return None
-    if stored.version != table.version:
         return None
     call = CompiledCall(table)
     if not _walks(call, stored.log, _earliest(table.version)):
@@ -243,10 +241,27 @@ def _walks(call: CompiledCall, log: Sequence[Logged], earliest: dt.datetime | No
     return True
 
 
-@functools.cache
-def _table(sop_id: str) -> CompiledSop:
-    # A stored call names a catalogue SOP; a client never names a file.
-    return compiled.compile_sop(get_sop(sop_id))
+def sop_of(stored: StoredCall) -> SopSpec:
+    """The SOP version a stored call keeps to its end, whatever is in force now; the
+    version in force when the catalogue no longer has it (so that replaying names what
+    is wrong with the call)."""
+    try:
+        return sop_version(stored.sop, stored.version)
+    except SopfsmError:
+        return get_sop(stored.sop)
+
+
+def _table(sop_id: str, version: str) -> CompiledSop:
+    """The compiled tables of one version of a SOP: by id and version, since a call keeps
+    its version while a newer one takes effect, and afresh when versions are added (a SOP
+    file may override a bundled version). A stored call names a catalogue SOP; a client
+    never names a file."""
+    return _compiled(sop_id, version, catalogue_generation())
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(sop_id: str, version: str, _generation: int) -> CompiledSop:
+    return compiled.compile_sop(sop_version(sop_id, version))
 
 
 @functools.cache
@@ -312,7 +327,7 @@ def start_call(
     since it would otherwise be dropped without a word.
     """
     sop = get_sop(sop_id)  # a client never names a file
-    call, unused = compiled.start_answered(_table(sop.sop_id), given)
+    call, unused = compiled.start_answered(_table(sop.sop_id, sop.version), given)
     if unused:
         raise UnreachedAnswers(sop.sop_id, unused, call.path)
     now = utc_now()

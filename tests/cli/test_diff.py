@@ -15,6 +15,11 @@ ROOT = Path(__file__).parent.parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "lebih-tagih-illustrative-update.yaml"
 EXAMPLE_DIFF = EXAMPLE.with_suffix(".diff.txt")
 REFRESH = f"sopfsm diff lebih-tagih {EXAMPLE.relative_to(ROOT)} > {EXAMPLE_DIFF.relative_to(ROOT)}"
+EXAMPLE_PAGE = EXAMPLE.with_suffix(".diff.html")
+REFRESH_PAGE = (
+    f"sopfsm diff lebih-tagih {EXAMPLE.relative_to(ROOT)} --lang en "
+    f"--html {EXAMPLE_PAGE.relative_to(ROOT)}"
+)
 
 
 def test_the_example_pairs_diff_in_the_docs_is_current(capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,6 +27,31 @@ def test_the_example_pairs_diff_in_the_docs_is_current(capsys: pytest.CaptureFix
     assert capsys.readouterr().out == EXAMPLE_DIFF.read_text(encoding="utf-8"), (
         f"stale; run: {REFRESH}"
     )
+
+
+def test_the_example_pairs_page_in_the_docs_is_current(tmp_path: Path) -> None:
+    page = tmp_path / "diff.html"
+    assert main(["diff", "lebih-tagih", str(EXAMPLE), "--lang", "en", "--html", str(page)]) == 1
+    assert page.read_bytes() == EXAMPLE_PAGE.read_bytes(), f"stale; run: {REFRESH_PAGE}"
+
+
+def test_the_page_goes_to_standard_output_without_a_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["diff", "lebih-tagih", str(EXAMPLE), "--html"]) == 1
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="id">' in page
+    assert "Versi sebelumnya: lebih-tagih 2020-04-10" in page
+    assert main(["diff", "turun-daya", "turun-daya", "--html"]) == 0
+    assert 'data-same=""' in capsys.readouterr().out
+
+
+def test_json_and_html_together_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", "lebih-tagih", str(EXAMPLE), "--json", "--html"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not allowed with argument" in err
 
 
 def test_the_example_pair_changes_an_outcome_a_question_and_a_script(

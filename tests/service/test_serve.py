@@ -107,9 +107,10 @@ def test_the_service_page_names_every_setting() -> None:
              "shutdown_seconds": "--shutdown-seconds", "retain_days": "--retain-days",
              "tls_cert": "--tls-cert", "tls_key": "--tls-key",
              "behind_proxy": "--behind-proxy", "deliver_to": "--deliver-to",
-             "delivery_keys": "--delivery-keys"}  # fmt: skip
+             "delivery_keys": "--delivery-keys", "sops": "--sops"}  # fmt: skip
     assert set(flags) == set(config.settings())
     missing = [name for name, word in flags.items() if not re.search(re.escape(word), section)]
     assert missing == []
     assert config.TOKENS_ENV in section
     assert config.SECRET_ENV in section
+    assert config.SOPS_ENV in section

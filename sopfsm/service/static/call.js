@@ -66,6 +66,9 @@ Object.assign(WORDS, {
   closed: { id: "Panggilan ditutup", en: "Call closed" },
   abandoned: { id: "Panggilan diakhiri tanpa hasil", en: "Call ended without an outcome" },
   stale_call: { id: "terbengkalai", en: "stale" },
+  kept_version: { id: "Panggilan ini tetap memakai SOP versi", en: "This call keeps SOP version" },
+  newer_in_force: { id: "sampai selesai; versi", en: "to its end; version" },
+  newer_for_new: { id: "kini berlaku untuk panggilan baru.", en: "is now in force for new calls." },
   close_stale: { id: "Tutup (terputus)", en: "Close (dropped)" },
   handoff: { id: "Alihkan ke SOP reguler", en: "Hand off to the regular SOP" },
   handoff_hint: { id: "Bukan hasil APKT: lanjutkan dengan SOP reguler.", en: "Not an APKT outcome: carry on with the regular SOP." },
@@ -312,6 +315,13 @@ async function resume(callId) {
   }
 }
 
+// The SOPs again, when a call names a version the page has not got (the service was
+// restarted with another SOP folder since the page loaded).
+async function refreshDoc(callId) {
+  state.doc = await getJson("/pages/sops.json");
+  if (state.call?.id === callId && !state.changing) renderCall();
+}
+
 function needAgent() {
   location.assign("/signin");
 }
@@ -332,6 +342,7 @@ function show(call) {
   state.changing = null;
   state.detailRefusal = null;
   history.replaceState(null, "", `#call=${encodeURIComponent(call.id)}`);
+  if (!knowsVersion(call)) refreshDoc(call.id);
   renderCall();
   if (moved) loadDiagram();
   focusCall();
@@ -342,7 +353,7 @@ function show(call) {
 // One short line for a screen reader after each move, rather than the whole panel again.
 function announce() {
   const call = state.call;
-  const sop = sopOf(call.sop);
+  const sop = callSop(call);
   const status = document.querySelector("[data-status]");
   status.textContent = call.outcome
     ? `${word("outcome")}: ${call.outcome.code}`
@@ -385,6 +396,22 @@ function partOf(call) {
   return state.doc.sops.find((sop) => sop.id.replaceAll("-", "_") === prefix) || null;
 }
 
+// The SOP as the call keeps it: its own version, which may no longer be in force.
+function callSop(call) {
+  return state.doc.versions?.[call.sop]?.[call.version] || sopOf(call.sop);
+}
+
+// Whether the page has the version of the SOP the call keeps.
+function knowsVersion(call) {
+  return Boolean(state.doc.versions?.[call.sop]?.[call.version]) || sopOf(call.sop)?.version === call.version;
+}
+
+function newerVersion(call) {
+  if (!call.newer_version) return null;
+  const line = (l) => `${WORDS.kept_version[l]} ${call.version} ${WORDS.newer_in_force[l]} ${call.newer_version} ${WORDS.newer_for_new[l]}`;
+  return h("p", { class: "newer-version", role: "status", "data-newer-version": call.newer_version }, t({ id: line("id"), en: line("en") }));
+}
+
 function currentStep(call, sop) {
   const stepId = call.path[call.path.length - 1];
   return sop?.steps[stepId];
@@ -392,7 +419,7 @@ function currentStep(call, sop) {
 
 function renderCall() {
   const call = state.call;
-  const sop = sopOf(call.sop);
+  const sop = callSop(call);
   const step = currentStep(call, sop);
   const says = step ? step.says : call.scripts.filter((s) => s.step === call.path[call.path.length - 1]).map((s) => ({ ...s, text: { id: s.text, en: s.text } }));
   // Said and done lines in the order the step declares them, the order a CSO acts in
@@ -408,6 +435,7 @@ function renderCall() {
       h("button", { type: "button", class: "secondary", "data-new-call": "", dataset: call.outcome || call.closed ? { key: "B" } : {}, onclick: () => { state.notice = null; renderStart(); } },
         call.outcome || call.closed ? h("kbd", {}, "B") : null, " ", word("new_call")),
     ),
+    newerVersion(call),
     state.notice ? h("p", { class: "refusal", role: "alert", "data-notice": "" }, t(state.notice)) : null,
     state.lastMove ? h("p", { class: "hint moved", role: "status", "data-last-move": "" }, t(state.lastMove)) : null,
     renderHistory(call, sop),
@@ -485,7 +513,7 @@ async function correct(question, value, reason) {
     if (!changed) return;
     dropDrafts(["reason", "change"]);
     const entry = changed.log[changed.log.length - 1];
-    const sop = sopOf(call.sop);
+    const sop = callSop(call);
     const line = `${word("corrected")}: ${t(sop?.questions[question]?.name) || question} → ${answerLabel(sop, question, entry.value, lang())}`;
     const outcomeChanged = entry.outcome_before && entry.outcome_before !== entry.outcome_after;
     state.lastMove = { id: line, en: line };
@@ -701,7 +729,7 @@ async function answer(value) {
     if (!moved) return;
     dropDrafts(["answer"]);
     // What the answer was, shown with the next question, before that takes keys.
-    const sop = sopOf(call.sop);
+    const sop = callSop(call);
     const line = (l) => `${l === "id" ? WORDS.recorded.id : WORDS.recorded.en}: ${t(sop?.questions[call.pending]?.name) || call.pending} → ${answerLabel(sop, call.pending, moved.answers[call.pending], l)}`;
     state.lastMove = { id: line("id"), en: line("en") };
     show(moved);
@@ -769,7 +797,7 @@ function chartOf(call) {
   const step = call.path[call.path.length - 1];
   const part = partOf(call);
   if (part && part.id !== call.sop) return { sop: part, node: step.slice(step.indexOf("__") + 2) };
-  return { sop: sopOf(call.sop) || { id: call.sop }, node: step };
+  return { sop: callSop(call) || { id: call.sop }, node: step };
 }
 
 async function loadDiagram() {
