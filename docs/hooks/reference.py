@@ -272,6 +272,26 @@ def readme_section(slug: str) -> str:
     raise ValueError(f"README.md has no section {slug!r}")
 
 
+def apkt_report_example() -> str:
+    """The report of one call as :func:`sopfsm.report.report_of` makes it, as sent."""
+    import datetime as dt
+    import json
+
+    import sopfsm
+    from sopfsm.report import report_of
+
+    started = dt.datetime(2020, 4, 14, 1, 5, tzinfo=dt.UTC)
+    moments = iter(started + dt.timedelta(seconds=s) for s in (25, 70, 90, 120, 150))
+    call = sopfsm.start("lebih-tagih", clock=lambda: next(moments))
+    call.answer("accepts_explanation", "tidak")
+    call.answer("meter_reading", 4821)
+    call.details(idpel="512345678901", name="Siti Aminah", phone="0812-3456-7890")
+    report = report_of(call, call_id="9f1c2a7e0b3d4c5e8a6b7c8d9e0f1a2b", agent="ana",
+                       started=started)  # fmt: skip
+    sent = {**(report or {}), "revision": 1}
+    return "```json\n" + json.dumps(sent, indent=2, ensure_ascii=False) + "\n```"
+
+
 TABLES: dict[str, Callable[[], str]] = {
     "errors": errors_table,
     "exit-codes": exit_codes_table,
@@ -281,6 +301,7 @@ TABLES: dict[str, Callable[[], str]] = {
     "question-types": question_types_table,
     "catalogue-questions": catalogue_questions_table,
     "benchmark-results": benchmark_results,
+    "apkt-report": apkt_report_example,
 }
 
 

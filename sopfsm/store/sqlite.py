@@ -31,6 +31,7 @@ from sopfsm.errors import (
     StoreError,
     UnknownCall,
     UnknownDelivery,
+    UnknownSchemaVersion,
 )
 from sopfsm.store import migrate
 from sopfsm.store._codec import (
@@ -261,6 +262,8 @@ class SqliteStore(SqlReads):
     def _open_read_only(self) -> None:
         try:
             self._check_schema()
+        except UnknownSchemaVersion:
+            raise  # read as it is: the immutable fallback would hide its write-ahead log
         except StoreError:
             if not self._path.is_file():
                 raise
