@@ -166,3 +166,20 @@ def test_retry_after_is_read_in_seconds_or_as_a_date() -> None:
     assert retry_after("Sat, 05 Dec 2026 07:00:00 GMT", now) == 0.0
     assert retry_after("soon", now) is None
     assert retry_after(None, now) is None
+
+
+def test_the_documented_recipe_without_sopfsm_checks_what_sopfsm_signs() -> None:
+    import re
+    import time
+
+    page = (Path(__file__).parents[2] / "docs" / "apkt.md").read_text(encoding="utf-8")
+    [recipe] = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
+    namespace: dict[str, object] = {}
+    exec(recipe, namespace)  # the documentation's own code, as a reader runs it
+    verified = namespace["verified"]
+    key = SigningKey("apkt-2026-12", b"the shared secret")
+    headers = sign(BODY, key, at=time.time())
+    assert verified(BODY, headers) is True  # type: ignore[operator]
+    assert verified(BODY + b" ", headers) is False  # type: ignore[operator]
+    stale = sign(BODY, key, at=time.time() - 600)
+    assert verified(BODY, stale) is False  # type: ignore[operator]
