@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-import uuid
 from pathlib import Path
 
 import attrs
@@ -22,25 +21,7 @@ from sopfsm.answers import Value
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall, UnknownSchemaVersion
 from sopfsm.store import CallFilter, CallState, CallStore, LoggedAnswer, StoredCall, open_store
 from sopfsm.store.base import is_utf8
-
-T0 = dt.datetime(2020, 4, 10, 8, 0, 0, 123456, tzinfo=dt.UTC)
-
-
-def new_call(
-    sop: str = "lebih-tagih", agent: str = "ana", at: dt.datetime = T0, log: int = 0
-) -> StoredCall:
-    values: list[Value] = ["ya", True, 12345.5, 7]
-    answers = tuple(LoggedAnswer(f"q{n}", values[n % 4], agent, at, "cso") for n in range(log))
-    return StoredCall(
-        id=uuid.uuid4().hex,
-        sop=sop,
-        version="2020-04-10",
-        agent=agent,
-        created=at,
-        updated=at,
-        state=CallState("ask_accepts_explanation", ("ask_accepts_explanation",), None),
-        log=answers,
-    )
+from tests.support.stored import T0, new_call
 
 
 def test_a_kept_call_comes_back_as_it_was(store: CallStore) -> None:

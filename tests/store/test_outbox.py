@@ -12,7 +12,7 @@ import pytest
 from sopfsm.errors import AlreadyDelivered, StaleRevision, UnknownDelivery
 from sopfsm.store import CallState, CallStore, LoggedAnswer, StoredCall, open_store
 from sopfsm.store.base import ReportChange, Settlement
-from tests.store.test_contract import T0, new_call
+from tests.support.stored import T0, new_call
 
 LEASE = dt.timedelta(seconds=60)
 DONE = CallState("issue_closed", ("ask_accepts_explanation", "issue_closed"), "APKT_ISSUE_CLOSED")
