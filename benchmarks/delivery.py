@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -33,7 +34,7 @@ import uvicorn
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
-CALLS = 200  # timed calls for each way of delivering
+CALLS = 150  # timed calls for each way of delivering
 THROUGHPUT_REPORTS = 2000
 TARGET_POLLED = 1.0  # p50, seconds, default poll
 TARGET_WOKEN = 0.050  # p50, seconds, the service waking its deliverer
@@ -113,11 +114,14 @@ def process(args: list[str], ready: str | None = None) -> Iterator[None]:
             running.wait(30)
 
 
-def timed_calls(base: str, receiver: Receiver) -> list[float]:
-    """Seconds from sending each call's last answer to its report's arrival."""
+def timed_calls(base: str, receiver: Receiver, gap: float = 0.0) -> list[float]:
+    """Seconds from sending each call's last answer to its report's arrival; calls made
+    ``gap`` seconds or less apart, at random, so that they fall anywhere in a poll."""
     waits = []
+    rng = random.Random(1)
     with httpx.Client(base_url=base, headers={"Authorization": "Bearer bench"}) as client:
         for _ in range(CALLS):
+            time.sleep(rng.uniform(0.0, gap))
             call = client.post("/v1/calls", json={"sop": "lebih-tagih"}).json()
             sent = time.perf_counter()
             answered = client.post(f"/v1/calls/{call['id']}/answers", json={
@@ -143,7 +147,7 @@ def latency(woken: bool) -> list[float]:
             if woken:
                 return timed_calls(f"http://127.0.0.1:{port}", receiver)
             with process(["deliver", "--store", store, "--to", to, "--keys", str(keys)]):
-                return timed_calls(f"http://127.0.0.1:{port}", receiver)
+                return timed_calls(f"http://127.0.0.1:{port}", receiver, gap=1.0)
 
 
 def throughput() -> float:
@@ -191,7 +195,9 @@ def section(woken: list[float], polled: list[float], rate: float) -> str:
     lines = [
         "## APKT report delivery",
         "",
-        f"`python benchmarks/delivery.py`: {CALLS} calls each way, one at a time, on SQLite "
+        f"`python benchmarks/delivery.py`: {CALLS} calls each way, one at a time (for the "
+        "polling deliverer, up to a second apart at random, so that they fall anywhere in "
+        "a poll), on SQLite "
         f"(load average {one:.1f} over the last minute, {five:.1f} over five, on "
         f"{os.cpu_count()} cores). From sending the answer that makes a call's report to the "
         "receiver having it (an upper bound of commit-to-2xx: it includes the answer's own "

@@ -371,6 +371,7 @@ def main() -> None:
     sop_files.main()
     __import__("diff").main()  # benchmarks/diff.py: the diff of a 2,000-step SOP
     __import__("qa").main()  # benchmarks/qa.py appends QA's section to RESULTS.md
+    __import__("delivery").main()  # benchmarks/delivery.py: APKT reports, commit to 2xx
 
 
 if __name__ == "__main__":
