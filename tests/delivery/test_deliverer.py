@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 
 from sopfsm.delivery import Deliverer, DeliveryOptions, RetryPolicy
 from sopfsm.signing import SigningKey
 from sopfsm.store import CallState, CallStore, StoredCall, open_store
 from sopfsm.store.base import Delivery, ReportChange
-from tests.support.backends import ServerThread, free_port
+from tests.support.backends import PATIENCE, ServerThread, free_port
 from tests.support.receiver import (
     CLOSE,
     FAIL,
@@ -237,3 +240,56 @@ def _after_backoff(sender: Deliverer) -> None:
 
     time.sleep(QUICK.cap + 0.02)
     sender.run_once()
+
+
+def test_on_sqlite_one_deliverer_delivers_and_another_takes_over_when_it_stops(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    stores = [open_store(url), open_store(url)]
+    sent: dict[str, list[str]] = {"first": [], "second": []}
+
+    def recording(name: str) -> httpx.MockTransport:
+        def answer(request: httpx.Request) -> httpx.Response:
+            sent[name].append(request.headers["Idempotency-Key"])
+            return httpx.Response(200)
+
+        return httpx.MockTransport(answer)
+
+    options = DeliveryOptions(poll=0.02, policy=QUICK)
+    first, second = (
+        Deliverer(store, "http://apkt.test/in", (KEY,), options, transport=recording(name))
+        for store, name in zip(stores, sent, strict=True)
+    )
+    threads = [threading.Thread(target=d.run) for d in (first, second)]
+    try:
+        threads[0].start()
+        outbox(stores[0], 3)
+        assert _until(lambda: len(sent["first"]) == 3)
+        threads[1].start()
+        outbox(stores[0], 3)
+        assert _until(lambda: len(sent["first"]) == 6)
+        assert sent["second"] == []  # it waits for the lock the first holds
+        first.close()
+        threads[0].join(PATIENCE)
+        outbox(stores[0], 2)
+        assert _until(lambda: len(sent["second"]) == 2)
+    finally:
+        for deliverer in (first, second):
+            deliverer.close()
+        for thread in threads:
+            thread.join(PATIENCE)
+        for store in stores:
+            store.close()
+    assert len(set(sent["first"] + sent["second"])) == 8
+
+
+def _until(condition: Callable[[], bool]) -> bool:
+    import time
+
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
