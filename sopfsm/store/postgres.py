@@ -76,7 +76,7 @@ except ImportError:  # pragma: no cover - the serve extra is missing
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MIGRATION_LOCK = 0x50F5_0012  # one advisory lock: servers starting together migrate once
-POOL_SIZE = 8  # connections per process: several servers share a server's max_connections
+POOL_SIZE = 16  # connections per process: several servers share a server's max_connections
 POOL_WAIT = 30.0  # seconds an operation waits for a connection before it is refused
 
 
