@@ -24,6 +24,7 @@ import logging
 import random
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -126,6 +127,15 @@ class Deliverer:
                     busy = self.run_once() == self.options.concurrency
                 except StoreError as error:
                     log.error("delivery paused: %s", error)
+                    busy = False
+                except Exception as error:
+                    # The loop outlives any one bug. The error is named by its type and
+                    # place only: its message may quote a document.
+                    where = traceback.extract_tb(error.__traceback__)[-1]
+                    log.error(
+                        "delivery paused by %s at %s:%d; trying again",
+                        type(error).__name__, Path(where.filename).name, where.lineno or 0,
+                    )  # fmt: skip
                     busy = False
                 if not busy:
                     self._wake.wait(self.options.poll)

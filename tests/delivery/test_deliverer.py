@@ -293,3 +293,36 @@ def _until(condition: Callable[[], bool]) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def test_an_unexpected_error_pauses_the_loop_without_ending_it_or_logging_its_message(
+    store: CallStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    outbox(store, 2)
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["Idempotency-Key"])
+        return httpx.Response(200)
+
+    claim = store.claim
+    failures = iter([ValueError("customer 3171010101900001 made this fail")])
+
+    def flaky(*args: object) -> list[Delivery]:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return claim(*args)  # type: ignore[arg-type]
+
+    store.claim = flaky  # type: ignore[method-assign,assignment]
+    sender = Deliverer(store, "http://apkt.test/in", (KEY,), DeliveryOptions(poll=0.02),
+                       transport=httpx.MockTransport(answer))  # fmt: skip
+    thread = threading.Thread(target=sender.run)
+    thread.start()
+    try:
+        assert _until(lambda: len(sent) == 2)
+    finally:
+        sender.close()
+        thread.join(PATIENCE)
+    [paused] = [r.getMessage() for r in caplog.records if "paused" in r.getMessage()]
+    assert "ValueError" in paused and "3171010101900001" not in paused
