@@ -23,11 +23,11 @@ from sopfsm.errors import SignatureError, shown
 SIGNATURE = "signature"
 ALGORITHM = "hmac_sha256"
 MIN_SECRET_BYTES = 16  # an HMAC key shorter than 128 bits is a mistake, not a choice
-_KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 def _check_id(_key: SigningKey, _attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not _KEY_ID.fullmatch(value):
+    if not isinstance(value, str) or not KEY_ID.fullmatch(value):
         raise SignatureError(
             f"a key id is 1-64 letters, digits, '.', '_', ':' or '-', not {shown(value)}"
         )
@@ -134,7 +134,7 @@ def signature_key(data: Mapping[str, Any]) -> str:
             f'must be {{"key": KEY_ID, "{ALGORITHM}": HEX}}, not {shown(signature)}'
         )
     key_id: str = signature["key"]
-    if not _KEY_ID.fullmatch(key_id):
+    if not KEY_ID.fullmatch(key_id):
         raise SignatureError(f"names no valid key id: {shown(key_id)}")
     return key_id
 

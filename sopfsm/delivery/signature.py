@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sopfsm.errors import BadSignature, DeliveryConfigError, SignatureError
-from sopfsm.signing import SigningKey
+from sopfsm.signing import KEY_ID, MIN_SECRET_BYTES, SigningKey
 
 SIGNATURE_HEADER = "Sopfsm-Signature"
 KEY_HEADER = "Sopfsm-Signature-Key"
@@ -91,12 +91,20 @@ def read_keys(path: Path) -> tuple[SigningKey, ...]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        name, _, secret = line.partition(" ")
+        parts = line.split(None, 1)
+        name, secret = parts[0], parts[1] if len(parts) == 2 else ""
         try:
-            key = SigningKey(name, secret.strip().encode())
-        except SignatureError as error:
+            key = SigningKey(name, secret.encode())
+        except SignatureError:
+            # Never the line itself: a line with no separator is all secret.
+            why = (
+                f"its secret is shorter than {MIN_SECRET_BYTES} bytes"
+                if KEY_ID.fullmatch(name)
+                else "it does not start with a key name (1-64 letters, digits, '.', '_', ':' "
+                "or '-') and a space or tab"
+            )
             raise DeliveryConfigError(
-                setting, f"line {number}: {error.reason}; each line is NAME SECRET"
+                setting, f"line {number}: {why}; each line is NAME SECRET"
             ) from None
         if any(k.id == key.id for k in keys):
             raise DeliveryConfigError(setting, f"line {number}: key {name!r} given twice")

@@ -92,8 +92,10 @@ def test_the_keys_file_signs_with_its_first_key(tmp_path: Path) -> None:
         ("", "holds no key"),
         ("# only a comment\n", "holds no key"),
         ("lonely\n", "line 1"),
-        ("k1 short\n", "line 1"),
+        ("k1 tiny42\n", "line 1: its secret is shorter than 16 bytes"),
         (f"k1 {'s' * 20}\nk1 {'t' * 20}\n", "line 2: key 'k1' given twice"),
+        # A secret alone, its name forgotten: named by its line, never shown.
+        ("s3cret/with+symbols=and-long-enough\n", "line 1: it does not start with a key name"),
     ],
 )
 def test_a_broken_keys_file_is_refused_by_line_without_its_secret(
@@ -103,8 +105,14 @@ def test_a_broken_keys_file_is_refused_by_line_without_its_secret(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DeliveryConfigError, match=why) as refused:
         read_keys(path)
-    for secret in ("short", "s" * 20, "t" * 20):
+    for secret in ("tiny42", "s" * 20, "t" * 20, "s3cret"):
         assert secret not in str(refused.value)
+
+
+def test_a_tab_separates_a_keys_name_from_its_secret(tmp_path: Path) -> None:
+    path = tmp_path / "keys"
+    path.write_text(f"{KEY.id}\t{KEY.secret.decode()}\n", encoding="utf-8")
+    assert read_keys(path) == (KEY,)
 
 
 def test_a_missing_keys_file_is_named(tmp_path: Path) -> None:
