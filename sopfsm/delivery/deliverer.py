@@ -16,6 +16,7 @@ deliverer of its own process polls (``poll``, one second by default).
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
@@ -59,12 +60,18 @@ class DeliveryOptions:
     policy: RetryPolicy = attrs.field(factory=RetryPolicy)
 
     @property
+    def attempt_limit(self) -> float:
+        """Seconds one attempt may take in all, from resolving the endpoint's name to the
+        end of its answer: each step is also cut off at ``timeout``, but an answer dripped
+        a byte at a time could otherwise hold an attempt for ever."""
+        return 3 * self.timeout
+
+    @property
     def lease(self) -> dt.timedelta:
         """How long a claim keeps other deliverers off a revision: beyond the longest an
-        attempt can take (connect, send, first byte, and reading the answer are each cut
-        off at ``timeout``), so no revision is in flight twice, yet short enough that a
+        attempt can take, so no revision is in flight twice, yet short enough that a
         killed deliverer's revisions are sent again soon."""
-        return dt.timedelta(seconds=4 * self.timeout + 10)
+        return dt.timedelta(seconds=self.attempt_limit + self.timeout + 10)
 
 
 class Deliverer:
@@ -79,7 +86,7 @@ class Deliverer:
         *,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         rng: random.Random | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.endpoint = check_endpoint(endpoint)
         if not keys:
@@ -91,15 +98,9 @@ class Deliverer:
         self._rng = rng or random.Random()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        # No redirect followed and no proxy or .netrc from the environment: reports go to
-        # the configured endpoint and nowhere else.
-        self._client = httpx.Client(
-            timeout=options.timeout,
-            follow_redirects=False,
-            trust_env=False,
-            transport=transport,
-            headers={"User-Agent": "sopfsm-deliverer"},
-        )
+        self._transport = transport
+        # Made once: making one for each attempt's client costs milliseconds.
+        self._tls = httpx.create_ssl_context()
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=options.concurrency, thread_name_prefix="sopfsm-deliver"
         )
@@ -151,7 +152,6 @@ class Deliverer:
     def close(self) -> None:
         self.stop()
         self._pool.shutdown(wait=True)
-        self._client.close()
 
     # -- one attempt -------------------------------------------------------------------
 
@@ -175,20 +175,10 @@ class Deliverer:
         }
         attempts = delivery.attempts + 1
         started = time.perf_counter()
-        status: int | None = None
-        wait_hint: float | None = None
-        try:
-            with self._client.stream("POST", self.endpoint, content=body, headers=headers) as r:
-                status = r.status_code
-                answer = _read_some(r, time.perf_counter() + self.options.timeout)
-                wait_hint = retry_after(r.headers.get("Retry-After"), self._clock())
-                location = r.headers.get("Location")
-        except httpx.TimeoutException:
-            why = f"no answer within {self.options.timeout:g} s"
-            return self._failed(delivery, attempts, None, why, None)
-        except httpx.HTTPError as error:  # refused, reset, closed mid-answer, bad protocol
-            return self._failed(delivery, attempts, status, _transport(error), None)
-        assert status is not None  # the answer's status line came, or the send raised
+        got = self._send(body, headers)
+        if isinstance(got, str):
+            return self._failed(delivery, attempts, None, got, None)
+        status, answer, location = got.status, got.text, got.location
         elapsed = time.perf_counter() - started
         now = self._clock()
         if 200 <= status < 300:
@@ -202,8 +192,43 @@ class Deliverer:
             why = f"redirected to {where}; not followed: reports go to the configured endpoint only"
             return self._dead(delivery, attempts, status, why)
         if retried(status):
+            wait_hint = retry_after(got.retry_after, now)
             return self._failed(delivery, attempts, status, f"{status}: {answer}", wait_hint)
         return self._dead(delivery, attempts, status, f"refused with {status}: {answer}")
+
+    def _send(self, body: bytes, headers: dict[str, str]) -> _Answer | str:
+        """The receiver's answer, or why none came whole: the attempt is cut off at
+        ``attempt_limit``, so that it ends before its lease does."""
+        limit = self.options.attempt_limit
+        try:
+            return asyncio.run(asyncio.wait_for(self._post(body, headers), limit))
+        except (TimeoutError, httpx.TimeoutException):
+            return f"no whole answer within {self.options.timeout:g} s a step, {limit:g} s in all"
+        except httpx.HTTPError as error:  # refused, reset, closed mid-answer, bad protocol
+            return _transport(error)
+        except Exception as error:  # whatever a receiver's bytes provoke
+            return f"the answer could not be read ({type(error).__name__})"
+
+    async def _post(self, body: bytes, headers: dict[str, str]) -> _Answer:
+        # No redirect followed and no proxy or .netrc from the environment: reports go to
+        # the configured endpoint and nowhere else.
+        async with (
+            httpx.AsyncClient(
+                timeout=self.options.timeout,
+                follow_redirects=False,
+                trust_env=False,
+                verify=self._tls,
+                transport=self._transport,
+                headers={"User-Agent": "sopfsm-deliverer"},
+            ) as client,
+            client.stream("POST", self.endpoint, content=body, headers=headers) as response,
+        ):
+            return _Answer(
+                response.status_code,
+                await _read_some(response),
+                response.headers.get("Retry-After"),
+                response.headers.get("Location"),
+            )
 
     def _failed(
         self,
@@ -221,7 +246,8 @@ class Deliverer:
         delay = policy.delay(attempts, wait_hint, self._rng)
         log.warning(
             "report %s revision %d not delivered (%s); attempt %d of %d in %.1f s",
-            delivery.report_id, delivery.revision, why[:120], attempts + 1, policy.attempts, delay,
+            delivery.report_id, delivery.revision, _headline(why), attempts + 1,
+            policy.attempts, delay,
         )  # fmt: skip
         return Settlement(
             "pending", now, attempts, next_at=now + dt.timedelta(seconds=delay), status=status,
@@ -231,7 +257,7 @@ class Deliverer:
     def _dead(self, delivery: Delivery, attempts: int, status: int | None, why: str) -> Settlement:
         log.error(
             "report %s revision %d dead after %d attempt(s): %s",
-            delivery.report_id, delivery.revision, attempts, why[:120],
+            delivery.report_id, delivery.revision, attempts, _headline(why),
         )  # fmt: skip
         return Settlement("dead", self._clock(), attempts, status=status, error=why[:KEPT_ANSWER])
 
@@ -243,20 +269,38 @@ def payload_bytes(delivery: Delivery) -> bytes:
     ).encode("utf-8")
 
 
-def _read_some(response: httpx.Response, deadline: float) -> str:
-    """The start of the receiver's answer, as text: kept with a refusal, never trusted.
-    Reading stops at ``deadline`` (``time.perf_counter``), so an answer dripped a byte at
-    a time cannot hold an attempt past its lease."""
+@attrs.frozen
+class _Answer:
+    """What a receiver answered: its status, the start of its body, two of its headers."""
+
+    status: int
+    text: str
+    retry_after: str | None
+    location: str | None
+
+
+async def _read_some(response: httpx.Response) -> str:
+    """The start of the receiver's answer, as text: kept with a refusal, never trusted."""
     read = b""
     try:
-        for chunk in response.iter_raw():
+        async for chunk in response.aiter_raw():
             read += chunk
-            if len(read) >= READ_LIMIT or time.perf_counter() > deadline:
+            if len(read) >= READ_LIMIT:
                 break
     except httpx.StreamConsumed:  # an answer already read whole (an in-process transport)
         read = response.content
     text = read[:READ_LIMIT].decode("utf-8", "replace").strip()
     return " ".join(text.split())[:KEPT_ANSWER] or "(no body)"
+
+
+def _headline(why: str) -> str:
+    """``why`` as a log line tells it: up to the receiver's own words, which may quote
+    the customer's details and stay in the outbox only."""
+    return (
+        why.split(": ", 1)[0]
+        if why[:3].isdigit() or why.startswith(("refused", "gave"))
+        else why[:120]
+    )
 
 
 def _transport(error: httpx.HTTPError) -> str:

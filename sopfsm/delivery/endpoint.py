@@ -35,8 +35,11 @@ def check_endpoint(url: str, setting: str = "--to") -> str:
 
 def shown(url: str) -> str:
     """``url`` as logs and messages show it: scheme, host, port and path, no query."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a receiver's Location header can be anything
+        return "(an address that is no URL)"
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"[:200]
 
 
 def _shown(url: str) -> str:

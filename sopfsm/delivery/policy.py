@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import random
+import re
 
 import attrs
 
@@ -53,11 +54,11 @@ def retry_after(value: str | None, now: dt.datetime) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]{1,12}", value):  # str.isdigit takes "²", which float refuses
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from sopfsm.store.base import Delivery, ReportChange
 from tests.support.backends import PATIENCE, ServerThread, free_port
 from tests.support.receiver import (
     CLOSE,
+    DRIP,
     FAIL,
     GARBAGE,
     GONE,
@@ -113,7 +115,7 @@ def test_a_receiver_that_hangs_is_timed_out_and_retried(store: CallStore) -> Non
             sender.run_once()
             waiting = only(store)
             assert (waiting.state, waiting.attempts) == ("pending", 1)
-            assert waiting.last_error == "no answer within 0.3 s"
+            assert (waiting.last_error or "").startswith("no whole answer within 0.3 s a step")
             _after_backoff(sender)
         finally:
             sender.close()
@@ -326,3 +328,62 @@ def test_an_unexpected_error_pauses_the_loop_without_ending_it_or_logging_its_me
         thread.join(PATIENCE)
     [paused] = [r.getMessage() for r in caplog.records if "paused" in r.getMessage()]
     assert "ValueError" in paused and "3171010101900001" not in paused
+
+
+def test_an_answer_dripped_a_byte_at_a_time_is_cut_off_before_the_lease_ends(
+    store: CallStore,
+) -> None:
+    outbox(store)
+    with ServerThread(Receiver({}, lambda _n: DRIP)) as base:
+        sender = deliverer(store, f"{base}/apkt", timeout=0.2)
+        try:
+            started = time.monotonic()
+            sender.run_once()
+            took = time.monotonic() - started
+        finally:
+            sender.close()
+    assert took < sender.options.lease.total_seconds()
+    assert took < 2 * sender.options.attempt_limit
+    waiting = only(store)
+    assert waiting.state == "pending"
+    assert (waiting.last_error or "").startswith("no whole answer")
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "state"),
+    [(200, {"Retry-After": "²"}, "delivered"), (503, {"Retry-After": "¹⁰"}, "pending"),
+     (302, {"Location": "http://[oops/x"}, "dead")],
+)  # fmt: skip
+def test_a_malformed_header_in_an_answer_still_settles_the_attempt(
+    store: CallStore, status: int, headers: dict[str, str], state: str
+) -> None:
+    outbox(store)
+    sender = Deliverer(store, "http://apkt.test/in", (KEY,), DeliveryOptions(policy=QUICK),
+                       transport=httpx.MockTransport(
+                           lambda _r: httpx.Response(status, headers=[
+                               (k.encode(), v.encode("latin-1")) for k, v in headers.items()
+                           ])))  # fmt: skip
+    try:
+        assert sender.run_once() == 1
+    finally:
+        sender.close()
+    assert (only(store).state, only(store).attempts) == (state, 1)
+
+
+def test_a_receivers_words_stay_out_of_the_log(
+    store: CallStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    outbox(store)
+    caplog.set_level(logging.DEBUG)
+    said = "customer.nik 3171010101900001 (Budi Santoso) not in CIS"
+    sender = Deliverer(store, "http://apkt.test/in", (KEY,), DeliveryOptions(policy=QUICK),
+                       transport=httpx.MockTransport(
+                           lambda _r: httpx.Response(422, text=said)))  # fmt: skip
+    try:
+        sender.run_once()
+    finally:
+        sender.close()
+    assert said in (only(store).last_error or "")  # kept for whoever may read it
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "refused with 422" in logged
+    assert "3171010101900001" not in logged and "Budi" not in logged

@@ -28,7 +28,8 @@ GONE = "gone"  # 410 with a reason
 SLOW_DOWN = "slow_down"  # 429 with a Retry-After of a year
 PAUSE = "pause"  # 429 with a Retry-After of one second
 SLOW = "slow"  # 200 after a fifth of a second
-BEHAVIOURS = (OK, GARBAGE, FAIL, HANG, CLOSE, REDIRECT, GONE, SLOW_DOWN, PAUSE, SLOW)
+DRIP = "drip"  # 200, then its body a byte every tenth of a second
+BEHAVIOURS = (OK, GARBAGE, FAIL, HANG, CLOSE, REDIRECT, GONE, SLOW_DOWN, PAUSE, SLOW, DRIP)
 
 
 @attrs.frozen
@@ -123,6 +124,13 @@ class Receiver:
         if behaviour == SLOW:
             await asyncio.sleep(0.2)
             behaviour = OK
+        if behaviour == DRIP:
+            await send(_start(200, [(b"content-length", b"50")]))
+            for _ in range(49):
+                await send({"type": "http.response.body", "body": b" ", "more_body": True})
+                await asyncio.sleep(0.1)
+            await send({"type": "http.response.body", "body": b" "})
+            return
         if behaviour == CLOSE:
             await send(_start(200, [(b"content-length", b"1000")]))
             await send({"type": "http.response.body", "body": b'{"partial":', "more_body": True})
