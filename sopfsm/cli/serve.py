@@ -166,14 +166,18 @@ def _serve(args: argparse.Namespace) -> int:
     if config.tls_cert is not None:
         tls.update(ssl_certfile=str(config.tls_cert), ssl_keyfile=str(config.tls_key))
     if config.workers == 1:
-        uvicorn.run(
-            app,
-            host=config.host,
-            port=config.port,
-            log_level="warning",
-            timeout_graceful_shutdown=config.shutdown_seconds,
-            **tls,
+        global _SERVER  # noqa: PLW0603 - the SIGTERM handler stops the one server there is
+        _SERVER = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=config.host,
+                port=config.port,
+                log_level="warning",
+                timeout_graceful_shutdown=config.shutdown_seconds,
+                **tls,
+            )
         )
+        _SERVER.run()
     else:
         app.state.store.close()
         os.environ[CONFIG_ENV] = _dump(config)
@@ -230,8 +234,16 @@ def _tell_delivery(app: Any) -> None:
     )
 
 
+_SERVER: Any = None  # the uvicorn server of a one-process service, once made
+
+
 def _drained(_signal: int, _frame: object) -> None:
-    """SIGTERM once uvicorn has drained its requests and closed the store: exit as asked."""
+    """SIGTERM: once uvicorn has drained its requests and closed the store, exit as asked;
+    before uvicorn has taken the signal over (while starting), stop all the same."""
+    if _SERVER is not None:
+        _SERVER.should_exit = True  # before it serves, it starts and stops at once
+        return
+    raise SystemExit(ExitCode.OK)
 
 
 def _metrics_folder() -> None:

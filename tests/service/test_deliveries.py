@@ -134,7 +134,12 @@ def test_serve_dev_makes_a_key_for_the_session_and_names_only_its_file(tmp_path:
                 time.sleep(0.05)
         finally:
             process.terminate()
-            process.wait(PATIENCE)
+            try:
+                assert process.wait(PATIENCE) == 0, log.read_text()
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait(PATIENCE)
     said = log.read_text()
     line = next(line for line in said.splitlines() if "delivered to" in line)
     keys_file = Path(line.rsplit("keys file ", 1)[1].rstrip(")"))

@@ -122,3 +122,29 @@ def test_sigterm_under_load_drains_exits_0_and_keeps_every_acknowledged_answer(
         calls = check_against_logs(client, call_ids, acknowledged)
         logged = {(c["id"], n) for c in calls for n in range(1, len(c["log"]) + 1)}
         assert set(kept) <= logged  # nothing acknowledged was lost
+
+
+@pytest.mark.parametrize("after", ["listening on", "delivered to"])
+def test_a_sigterm_while_the_server_starts_stops_it_with_exit_0(after: str, tmp_path: Path) -> None:
+    """A stop asked for before uvicorn has taken the signal over is not lost."""
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOPFSM_")}
+    root = Path(__file__).parents[2]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", "0", "--store",
+             "memory:", "--deliver-to", "http://127.0.0.1:9/apkt"],
+            cwd=root, env={**env, "PYTHONPATH": str(root)}, stdout=output,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + PATIENCE
+            while after not in log.read_text() and time.monotonic() < deadline:
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.005)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(PATIENCE) == 0, log.read_text()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(PATIENCE)
