@@ -35,6 +35,7 @@ import attrs
 from sopfsm.delivery.endpoint import check_endpoint, shown
 from sopfsm.delivery.policy import RetryPolicy, retried, retry_after
 from sopfsm.delivery.signature import sign
+from sopfsm.delivery.view import headline
 from sopfsm.errors import MissingDependency, StoreError
 from sopfsm.signing import SigningKey
 from sopfsm.store.base import CallStore, Delivery, Settlement
@@ -246,7 +247,7 @@ class Deliverer:
         delay = policy.delay(attempts, wait_hint, self._rng)
         log.warning(
             "report %s revision %d not delivered (%s); attempt %d of %d in %.1f s",
-            delivery.report_id, delivery.revision, _headline(why), attempts + 1,
+            delivery.report_id, delivery.revision, headline(why), attempts + 1,
             policy.attempts, delay,
         )  # fmt: skip
         return Settlement(
@@ -257,7 +258,7 @@ class Deliverer:
     def _dead(self, delivery: Delivery, attempts: int, status: int | None, why: str) -> Settlement:
         log.error(
             "report %s revision %d dead after %d attempt(s): %s",
-            delivery.report_id, delivery.revision, attempts, _headline(why),
+            delivery.report_id, delivery.revision, attempts, headline(why),
         )  # fmt: skip
         return Settlement("dead", self._clock(), attempts, status=status, error=why[:KEPT_ANSWER])
 
@@ -291,16 +292,6 @@ async def _read_some(response: httpx.Response) -> str:
         read = response.content
     text = read[:READ_LIMIT].decode("utf-8", "replace").strip()
     return " ".join(text.split())[:KEPT_ANSWER] or "(no body)"
-
-
-def _headline(why: str) -> str:
-    """``why`` as a log line tells it: up to the receiver's own words, which may quote
-    the customer's details and stay in the outbox only."""
-    return (
-        why.split(": ", 1)[0]
-        if why[:3].isdigit() or why.startswith(("refused", "gave"))
-        else why[:120]
-    )
 
 
 def _transport(error: httpx.HTTPError) -> str:

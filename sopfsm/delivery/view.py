@@ -27,3 +27,12 @@ def delivery_body(delivery: Delivery, *, document: bool = False) -> dict[str, An
     if document:
         body["document"] = delivery.payload()
     return body
+
+
+def headline(why: str) -> str:
+    """Why an attempt failed, up to the receiver's own words, which may quote the
+    customer's details back: what a log line, or a role that may not read personal data,
+    is told."""
+    if why[:3].isdigit() or why.startswith(("refused", "gave")):
+        return why.split(": ", 1)[0]
+    return why[:120]

@@ -17,10 +17,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sopfsm.call import utc_now
-from sopfsm.delivery.view import delivery_body
+from sopfsm.delivery.view import delivery_body, headline
 from sopfsm.errors import UnknownDelivery
 from sopfsm.service import personal, roles
 from sopfsm.service.api import FastJSONResponse
+from sopfsm.service.auth import Identity
 from sopfsm.service.problems import HttpProblem
 from sopfsm.service.requests import cursor_query, cursor_text, int_query, only_params
 from sopfsm.store.base import DELIVERY_STATES, CallStore
@@ -39,7 +40,7 @@ def routes() -> list[Route]:
 
 
 async def list_deliveries(request: Request) -> Response:
-    roles.require(request, "deliveries")
+    identity = roles.require(request, "deliveries")
     only_params(request, ("state", "limit", "cursor"))
     state = _state(request)
     limit = int_query(request, "limit", 50, 1, MAX_PAGE)
@@ -47,7 +48,7 @@ async def list_deliveries(request: Request) -> Response:
     found = await run_in_threadpool(_store(request).deliveries, state, before, limit)
     return _json(
         {
-            "deliveries": [delivery_body(d) for d in found],
+            "deliveries": [_shown(identity, delivery_body(d)) for d in found],
             "next": cursor_text(found[-1].id) if len(found) == limit else None,
         }
     )
@@ -57,10 +58,18 @@ async def show_delivery(request: Request) -> Response:
     identity = roles.require(request, "deliveries")
     only_params(request, ())
     found = await run_in_threadpool(_store(request).delivery, _id(request))
-    body = delivery_body(found, document=True)
+    body = _shown(identity, delivery_body(found, document=True))
     if not roles.may(identity, "read_personal"):  # an admin: the document, masked
         body["document"] = personal.masked_document(body["document"])
     return _json(body)
+
+
+def _shown(identity: Identity, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` for ``identity``: to one who may not read personal data, the receiver's
+    words in ``last_error`` are left out (they may quote the customer back)."""
+    if body["last_error"] and not roles.may(identity, "read_personal"):
+        body["last_error"] = headline(body["last_error"])
+    return body
 
 
 async def retry_delivery(request: Request) -> Response:
@@ -74,7 +83,7 @@ async def retry_delivery(request: Request) -> Response:
     wake = getattr(request.app.state, "reported", None)
     if wake is not None:
         wake()
-    return _json(delivery_body(retried))
+    return _json(_shown(identity, delivery_body(retried)))
 
 
 def _state(request: Request) -> str | None:

@@ -191,3 +191,16 @@ def test_the_documented_recipe_without_sopfsm_checks_what_sopfsm_signs() -> None
     assert verified(BODY + b" ", headers) is False  # type: ignore[operator]
     stale = sign(BODY, key, at=time.time() - 600)
     assert verified(BODY, stale) is False  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("why", "told"),
+    [("refused with 422: nik 3171010101900001 (Budi)", "refused with 422"),
+     ("503: Budi busy", "503"),
+     ("gave up after 12 attempts: 503: Budi", "gave up after 12 attempts"),
+     ("cannot connect (ConnectError)", "cannot connect (ConnectError)")],
+)  # fmt: skip
+def test_a_headline_leaves_out_the_receivers_words(why: str, told: str) -> None:
+    from sopfsm.delivery.view import headline
+
+    assert headline(why) == told
