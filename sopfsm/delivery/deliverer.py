@@ -313,21 +313,34 @@ def _exclusive(store: CallStore) -> Iterator[Callable[[], bool]]:
     import fcntl
 
     lock_path = Path(f"{store.path}.deliver.lock")
-    handle: IO[Any] = lock_path.open("a+")
-    holding = False
+    handle: IO[Any] | None = None
+    said = ""
 
     def held() -> bool:
-        nonlocal holding
-        if not holding:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            holding = True
-            log.info("this deliverer holds %s: it alone delivers from that store", lock_path)
+        # Opened and locked in the loop, so that a lock file that cannot be had (a folder
+        # in its place, another user's file) pauses delivery, saying why, and never ends it.
+        nonlocal handle, said
+        if handle is not None:
+            return True
+        try:
+            opened = lock_path.open("a+")
+        except OSError as error:
+            why = f"cannot open {lock_path} ({type(error).__name__}); delivery paused"
+            if why != said:
+                log.error("%s", why)
+                said = why
+            return False
+        try:
+            fcntl.flock(opened, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by another deliverer (or locks refused): wait and look again
+            opened.close()
+            return False
+        handle = opened
+        log.info("this deliverer holds %s: it alone delivers from that store", lock_path)
         return True
 
     try:
         yield held
     finally:
-        handle.close()  # releases the lock
+        if handle is not None:
+            handle.close()  # releases the lock

@@ -387,3 +387,32 @@ def test_a_receivers_words_stay_out_of_the_log(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "refused with 422" in logged
     assert "3171010101900001" not in logged and "Budi" not in logged
+
+
+def test_a_lock_file_that_cannot_be_had_pauses_delivery_without_ending_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    store = open_store(url)
+    in_the_way = tmp_path / "calls.db.deliver.lock"
+    in_the_way.mkdir()  # a folder where the lock file goes
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["Idempotency-Key"])
+        return httpx.Response(200)
+
+    sender = Deliverer(store, "http://apkt.test/in", (KEY,), DeliveryOptions(poll=0.02),
+                       transport=httpx.MockTransport(answer))  # fmt: skip
+    thread = threading.Thread(target=sender.run)
+    thread.start()
+    try:
+        outbox(store, 1)
+        assert _until(lambda: any("delivery paused" in r.getMessage() for r in caplog.records))
+        assert thread.is_alive() and sent == []
+        in_the_way.rmdir()
+        assert _until(lambda: len(sent) == 1)
+    finally:
+        sender.close()
+        thread.join(PATIENCE)
+        store.close()
