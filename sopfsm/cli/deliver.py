@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +107,14 @@ def _deliver(args: argparse.Namespace) -> int:
     )
     try:
         if args.once:
-            sent = 0
-            while (n := deliverer.run_once()) > 0:
-                sent += n
+            sent = deliverer.drain()
+            if sent is None:
+                print(
+                    f"sopfsm deliver: another deliverer is sending from {store.where}; "
+                    "on SQLite one at a time",
+                    file=sys.stderr,
+                )
+                return ExitCode.BAD_INPUT
             print(f"sopfsm deliver: {sent} attempt(s) made; see `sopfsm deliveries`")
             return ExitCode.OK
         from sopfsm.delivery.endpoint import shown

@@ -143,6 +143,17 @@ class Deliverer:
                     self._wake.wait(self.options.poll)
                     self._wake.clear()
 
+    def drain(self) -> int | None:
+        """Deliver what is due now, until nothing is (``sopfsm deliver --once``); the
+        attempts made, or None if another deliverer holds this SQLite store."""
+        with _exclusive(self.store) as held:
+            if not held():
+                return None
+            sent = 0
+            while (n := self.run_once()) > 0:
+                sent += n
+            return sent
+
     def run_once(self) -> int:
         """Claim what is due now, send it, settle it; the number of revisions sent."""
         claimed = self.store.claim(self._clock(), self.options.lease, self.options.concurrency)

@@ -138,3 +138,20 @@ def test_deliveries_refuses_a_bad_option_in_one_line(
         main(["deliveries", "--store", url, *args])
     assert exited.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("sopfsm deliveries: error")
+
+
+def test_deliver_once_on_sqlite_waits_its_turn_behind_a_running_deliverer(
+    url: str, keys: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import fcntl
+
+    with Path(f"{url.removeprefix('sqlite:///')}.deliver.lock").open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running deliverer holds it
+        assert main(["deliver", "--store", url, "--to", "http://127.0.0.1:9/in", "--keys",
+                     str(keys), "--once"]) == 2  # fmt: skip
+    one_line_refusal(capsys, "another deliverer")
+    store = open_store(url)
+    try:
+        assert {d.attempts for d in store.deliveries()} == {0}  # nothing was tried
+    finally:
+        store.close()
