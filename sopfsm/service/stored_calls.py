@@ -24,6 +24,8 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
+import attrs
+
 from sopfsm import compiled
 from sopfsm.answers import Value
 from sopfsm.call import (
@@ -433,11 +435,20 @@ def change_call(
         kept = store.append(stored, new, state_of(call), utc_now(), report)
     if report is not None and reported is not None:
         reported()
+    kept = _report_now(store, kept, report)
     if kind == "answer":
         metrics.answered(kept.sop, stored.state.outcome, kept.state.outcome)
     if live is not None:
         live.keep(kept, call)
     return kept, call
+
+
+def _report_now(store: CallStore, kept: StoredCall, report: ReportChange | None) -> StoredCall:
+    """``kept`` with its report's delivery as it stands now: the call as read (or held)
+    tells it as it was then, and a deliverer may have settled it since."""
+    if report is None and kept.report is not None and kept.report.state == "pending":
+        return attrs.evolve(kept, report=store.get(kept.id).report)
+    return kept
 
 
 def _report_change(

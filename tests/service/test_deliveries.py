@@ -147,3 +147,20 @@ def test_serve_dev_makes_a_key_for_the_session_and_names_only_its_file(tmp_path:
     assert key.id.startswith("dev-") and key.id in line
     assert key.secret.decode() not in said
     assert keys_file.stat().st_mode & 0o077 == 0
+
+
+def test_a_change_that_makes_no_revision_answers_with_the_delivery_as_it_stands(
+    client: httpx.Client,
+) -> None:
+    client.post("/v1/calls", json={"sop": "lebih-tagih", "answers": {"accepts_explanation": "ya"}})
+    started = client.post(
+        "/v1/calls", json={"sop": "lebih-tagih", "answers": {"accepts_explanation": "ya"}}
+    ).json()
+    assert started["report"]["state"] == "pending"
+    settled(client, started["id"], "delivered")
+    closed = client.post(f"/v1/calls/{started['id']}/close", json={"revision": 1})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["report"] == {
+        "id": f"apkt-{started['id']}", "revision": 1, "kind": "report", "state": "delivered",
+        "delivered": True,
+    }  # fmt: skip
