@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from service import free_port, write_section  # benchmarks/service.py, beside this script
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -84,15 +84,6 @@ def receiving() -> Iterator[tuple[Receiver, str]]:
         thread.join(10)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def process(args: list[str], ready: str | None = None) -> Iterator[None]:
     with tempfile.TemporaryFile() as log:
@@ -139,7 +130,7 @@ def latency(woken: bool) -> list[float]:
         keys = Path(folder) / "keys"
         keys.write_text(f"bench {SECRET}\n", encoding="utf-8")
         store = f"sqlite:///{folder}/calls.db"
-        port = _free_port()
+        port = free_port()
         serve = ["serve", "--dev", "--store", store, "--port", str(port)]
         if woken:
             serve += ["--deliver-to", to, "--delivery-keys", str(keys)]
@@ -222,17 +213,6 @@ def section(woken: list[float], polled: list[float], rate: float) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    path = HERE / "RESULTS.md"
-    current = path.read_text(encoding="utf-8")
-    pattern = re.compile(r"^## APKT report delivery\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text + "\n", current).rstrip("\n") + "\n"
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated, encoding="utf-8")
 
 
 def main() -> None:

@@ -106,7 +106,7 @@ class Connection:
 Work = Callable[[Connection], Awaitable[float]]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -119,7 +119,7 @@ def serving(store: str, folder: Path, workers: int = 1, servers: int = 1) -> Ite
     tokens.write_text(f"{TOKEN} bench\n", encoding="utf-8")
     processes, urls = [], []
     for _ in range(servers):
-        port = _free_port()
+        port = free_port()
         processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "sopfsm", "serve", "--store", store, "--tokens",
@@ -465,10 +465,12 @@ def section(results: dict[str, Any]) -> str:
 
 
 def write_section(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or add it), leaving the rest."""
+    """Replace the section of RESULTS.md that ``text`` heads (``## ...``), or add it,
+    leaving the rest."""
     path = HERE / "RESULTS.md"
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## The call service\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    heading = re.escape(text.split("\n", 1)[0])
+    pattern = re.compile(rf"^{heading}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
     if pattern.search(current):
         updated = pattern.sub(lambda _: text + "\n", current).rstrip("\n") + "\n"
     else:

@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sopfsm.cli.exit import ExitCode
-
-DELIVER_TO_ENV = "SOPFSM_DELIVER_TO"
-DELIVERY_KEYS_ENV = "SOPFSM_DELIVERY_KEYS"
+from sopfsm.service.config import DELIVER_TO_ENV, DELIVERY_KEYS_ENV
 
 
 def add_commands(commands: Any) -> None:
