@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from sopfsm.cli.exit import ExitCode
-from sopfsm.service.config import DELIVER_TO_ENV, DELIVERY_KEYS_ENV
+
+# As sopfsm.service.config names them; not imported from there, since the CLI loads the
+# service only to serve (tests/test_public_api.py).
+DELIVER_TO_ENV = "SOPFSM_DELIVER_TO"
+DELIVERY_KEYS_ENV = "SOPFSM_DELIVERY_KEYS"
 
 
 def add_commands(commands: Any) -> None:

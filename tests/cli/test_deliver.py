@@ -155,3 +155,13 @@ def test_deliver_once_on_sqlite_waits_its_turn_behind_a_running_deliverer(
         assert {d.attempts for d in store.deliveries()} == {0}  # nothing was tried
     finally:
         store.close()
+
+
+def test_deliver_reads_the_environment_the_service_reads() -> None:
+    from sopfsm.cli import deliver
+    from sopfsm.service import config
+
+    assert (deliver.DELIVER_TO_ENV, deliver.DELIVERY_KEYS_ENV) == (
+        config.DELIVER_TO_ENV,
+        config.DELIVERY_KEYS_ENV,
+    )
