@@ -158,8 +158,7 @@ async def start_call(request: Request) -> Response:
     given = field(data, "answers", dict, _ANSWERS) if "answers" in data else {}
     lang = lang_of(request)
     live = request.app.state.live_calls
-    stored, call = await run_in_threadpool(
-        stored_calls.start_call,
+    stored, call = await stored_calls.start_on_loop(
         _store(request),
         sop_id,
         given,
@@ -210,8 +209,7 @@ async def answer_call(request: Request) -> Response:
     if revision < 0:
         field({"revision": None}, "revision", int, _REVISION)
     lang = lang_of(request)
-    stored, call = await run_in_threadpool(
-        stored_calls.answer_call,
+    stored, call = await stored_calls.answer_on_loop(
         _store(request),
         request.path_params["call_id"],
         question,
@@ -223,7 +221,7 @@ async def answer_call(request: Request) -> Response:
         check=lambda held: roles.check_answers(identity, held),
     )
     body = stored_calls.call_body(stored, call, lang)
-    if personal.sees_personal(identity, stored):
+    if personal.reads_recorded(identity, stored):
         await run_in_threadpool(personal.record_read, _store(request), identity, stored, utc_now())
     return _json(personal.shown(identity, stored, body))
 

@@ -216,8 +216,18 @@ def shown(identity: Identity, stored: StoredCall, body: Any, *, listing: bool = 
     return masked(body, personal_values(stored))
 
 
+RECORDED_ROLES = ("qa", "supervisor")
+"""The roles whose reads of a call's full record are recorded: those who read calls not
+their own (an agent reading the call it is on is not a read to account for)."""
+
+
+def reads_recorded(identity: Identity, stored: StoredCall) -> bool:
+    """Whether reading ``stored`` in full is a read to record (:func:`record_read`)."""
+    return identity.role in RECORDED_ROLES and sees_personal(identity, stored)
+
+
 def record_read(store: CallStore, identity: Identity, stored: StoredCall, at: dt.datetime) -> None:
     """Record that ``identity`` read the full record of ``stored``, if its role is one whose
     reads are recorded (``qa``, ``supervisor``)."""
-    if identity.role in ("qa", "supervisor"):
+    if identity.role in RECORDED_ROLES:
         store.record_read(PersonalRead(identity.agent, identity.role, stored.id, at))

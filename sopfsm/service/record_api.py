@@ -108,7 +108,7 @@ async def _change(
         check=lambda held: roles.check_answers(identity, held),
     )
     body = stored_calls.call_body(stored, call, lang_of(request))
-    if personal.sees_personal(identity, stored):
+    if personal.reads_recorded(identity, stored):
         await run_in_threadpool(personal.record_read, store, identity, stored, utc_now())
     return JSONResponse(personal.shown(identity, stored, body))
 

@@ -16,6 +16,7 @@ is still at that revision.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import datetime as dt
 import functools
@@ -25,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
+from starlette.concurrency import run_in_threadpool
 
 from sopfsm import compiled
 from sopfsm.answers import Value
@@ -328,6 +330,33 @@ def start_call(
     not reach; an answer the call does not reach is refused (:class:`UnreachedAnswers`),
     since it would otherwise be dropped without a word.
     """
+    stored, call, change = _starting(sop_id, given, agent)
+    with metrics.commit_timer(store, "create"):
+        kept = store.create(stored, change)
+    return _started(kept, call, change, live, reported)
+
+
+async def start_on_loop(
+    store: CallStore,
+    sop_id: str,
+    given: Mapping[str, object],
+    agent: str,
+    live: LiveCalls | None = None,
+    *,
+    reported: Callable[[], None] | None = None,
+) -> tuple[StoredCall, Loaded]:
+    """:func:`start_call` from the service's event loop: the call is made on the loop
+    (its SOP's compiled tables), and its creation awaited as the store's future."""
+    stored, call, change = _starting(sop_id, given, agent)
+    with metrics.commit_timer(store, "create"):
+        kept = await asyncio.wrap_future(store.create_soon(stored, change))
+    return _started(kept, call, change, live, reported)
+
+
+def _starting(
+    sop_id: str, given: Mapping[str, object], agent: str
+) -> tuple[StoredCall, CompiledCall, ReportChange | None]:
+    """A new call and its report, if its given answers end it, not yet stored."""
     sop = get_sop(sop_id)  # a client never names a file
     call, unused = compiled.start_answered(_table(sop.sop_id, sop.version), given)
     if unused:
@@ -345,8 +374,16 @@ def start_call(
     )
     report = report_of(call, call_id=stored.id, agent=agent, started=now)
     change = None if report is None else ReportChange(report["report_id"], report["kind"], report)
-    with metrics.commit_timer(store, "create"):
-        kept = store.create(stored, change)
+    return stored, call, change
+
+
+def _started(
+    kept: StoredCall,
+    call: CompiledCall,
+    change: ReportChange | None,
+    live: LiveCalls | None,
+    reported: Callable[[], None] | None,
+) -> tuple[StoredCall, Loaded]:
     metrics.started(kept.state.outcome)
     if change is not None and reported is not None:
         reported()
@@ -371,15 +408,9 @@ def answer_call(
 
     ``check`` sees the call before anything else is checked, and may refuse the answer
     (who may answer which call), by raising."""
-
-    def answer(call: Loaded) -> object:
-        if isinstance(call, CompiledCall):
-            return call.answer(question, value, utc_now())
-        return call.answer(question, value)
-
     return change_call(
-        store, call_id, answer, revision=revision, agent=agent, live=live, check=check,
-        kind="answer", reported=reported,
+        store, call_id, _answering(question, value), revision=revision, agent=agent,
+        live=live, check=check, kind="answer", reported=reported,
     )  # fmt: skip
 
 
@@ -404,6 +435,90 @@ def change_call(
     revision, or its withdrawal, in the same transaction; ``reported`` is then called,
     after the commit (to wake a deliverer)."""
     held = live.take(call_id, revision) if live is not None else None
+    changed = _apply(
+        store, call_id, change, revision=revision, agent=agent, live=live, check=check,
+        kind=kind, held=held,
+    )  # fmt: skip
+    with metrics.commit_timer(store, kind):
+        kept = store.append(*changed.appended)
+    return _settle(changed, _report_now(store, kept, changed.report), live, reported)
+
+
+async def answer_on_loop(
+    store: CallStore,
+    call_id: str,
+    question: str,
+    value: object,
+    *,
+    revision: int,
+    agent: str,
+    live: LiveCalls,
+    check: Callable[[StoredCall], None] | None = None,
+    reported: Callable[[], None] | None = None,
+) -> tuple[StoredCall, Loaded]:
+    """:func:`answer_call` from the service's event loop.
+
+    An answer to a call this process holds at ``revision`` is applied on the loop (the
+    compiled walk takes microseconds) and its append awaited as the store's future, so
+    that it waits for no thread of its own; any other is answered in the thread pool,
+    which reads the call from the store, as :func:`answer_call` does."""
+    held = live.take(call_id, revision)
+    if held is None:
+        return await run_in_threadpool(
+            answer_call, store, call_id, question, value, revision=revision, agent=agent,
+            live=live, check=check, reported=reported,
+        )  # fmt: skip
+    changed = _apply(
+        store, call_id, _answering(question, value), revision=revision, agent=agent,
+        live=live, check=check, kind="answer", held=held,
+    )  # fmt: skip
+    with metrics.commit_timer(store, "answer"):
+        kept = await asyncio.wrap_future(store.append_soon(*changed.appended))
+    if _report_stale(kept, changed.report):
+        kept = await run_in_threadpool(_report_now, store, kept, changed.report)
+    return _settle(changed, kept, live, reported)
+
+
+@attrs.frozen
+class _Changed:
+    """A change applied to a loaded call and not yet stored: what the store appends."""
+
+    stored: StoredCall
+    call: Loaded
+    new: tuple[Logged, ...]
+    state: CallState
+    updated: dt.datetime
+    report: ReportChange | None
+    kind: str
+
+    @property
+    def appended(self) -> tuple[Any, ...]:
+        """The arguments of the store's ``append``."""
+        return (self.stored, self.new, self.state, self.updated, self.report)
+
+
+def _answering(question: str, value: object) -> Callable[[Loaded], object]:
+    def answer(call: Loaded) -> object:
+        if isinstance(call, CompiledCall):
+            return call.answer(question, value, utc_now())
+        return call.answer(question, value)
+
+    return answer
+
+
+def _apply(
+    store: CallStore,
+    call_id: str,
+    change: Callable[[Any], object],
+    *,
+    revision: int,
+    agent: str,
+    live: LiveCalls | None,
+    check: Callable[[StoredCall], None] | None,
+    kind: str,
+    held: tuple[StoredCall, Loaded] | None,
+) -> _Changed:
+    """``change`` applied to the call (``held``, or read from the store), nothing stored."""
     if held is not None and live is not None and check is not None:
         try:
             check(held[0])
@@ -431,24 +546,37 @@ def change_call(
     else:
         new = logged(call.entries[stored.revision :], agent)
     report = _report_change(stored, call, before, new)
-    with metrics.commit_timer(store, kind):
-        kept = store.append(stored, new, state_of(call), utc_now(), report)
-    if report is not None and reported is not None:
+    return _Changed(stored, call, tuple(new), state_of(call), utc_now(), report, kind)
+
+
+def _settle(
+    changed: _Changed,
+    kept: StoredCall,
+    live: LiveCalls | None,
+    reported: Callable[[], None] | None,
+) -> tuple[StoredCall, Loaded]:
+    """After the commit: wake the deliverer, count the answer, hold the call."""
+    if changed.report is not None and reported is not None:
         reported()
-    kept = _report_now(store, kept, report)
-    if kind == "answer":
-        metrics.answered(kept.sop, stored.state.outcome, kept.state.outcome)
+    if changed.kind == "answer":
+        metrics.answered(kept.sop, changed.stored.state.outcome, kept.state.outcome)
     if live is not None:
-        live.keep(kept, call)
-    return kept, call
+        live.keep(kept, changed.call)
+    return kept, changed.call
 
 
 def _report_now(store: CallStore, kept: StoredCall, report: ReportChange | None) -> StoredCall:
     """``kept`` with its report's delivery as it stands now: the call as read (or held)
     tells it as it was then, and a deliverer may have settled it since."""
-    if report is None and kept.report is not None and kept.report.state == "pending":
+    if _report_stale(kept, report):
         return attrs.evolve(kept, report=store.get(kept.id).report)
     return kept
+
+
+def _report_stale(kept: StoredCall, report: ReportChange | None) -> bool:
+    """Whether ``kept`` may tell its report's delivery as it was, not as it is: the
+    change made no new revision, and the last one was still pending when read."""
+    return report is None and kept.report is not None and kept.report.state == "pending"
 
 
 def _report_change(

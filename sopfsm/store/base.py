@@ -14,10 +14,11 @@ raises :class:`~sopfsm.errors.StaleRevision` and changes nothing.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -241,6 +242,12 @@ class CallStore(Protocol):
         """Keep a new call (its ``seq`` is assigned) and, if given, the first revision of
         its report, in one transaction; committed durably before returning."""
 
+    def create_soon(
+        self, call: StoredCall, report: ReportChange | None = None
+    ) -> concurrent.futures.Future[StoredCall]:
+        """:meth:`create`, begun now and finished off the caller's thread, as
+        :meth:`append_soon` is :meth:`append`."""
+
     def get(self, call_id: str) -> StoredCall:
         """The call ``call_id``, or :class:`~sopfsm.errors.UnknownCall`."""
 
@@ -263,6 +270,20 @@ class CallStore(Protocol):
         :class:`~sopfsm.errors.StaleRevision`, and nothing changed;
         :class:`~sopfsm.errors.UnknownCall` if there is no such call.
         """
+
+    def append_soon(
+        self,
+        call: StoredCall,
+        answers: Sequence[Logged],
+        state: CallState,
+        updated: dt.datetime,
+        report: ReportChange | None = None,
+    ) -> concurrent.futures.Future[StoredCall]:
+        """:meth:`append`, begun now and finished off the caller's thread: the future
+        holds what ``append`` returns, or its error. The service's event loop awaits it,
+        so that an answer to a call it holds waits for no thread of its own, and the
+        store gathers the appends waiting together into one commit. A refusal found
+        before anything is written (text that is not UTF-8) is raised at once."""
 
     def page(self, where: CallFilter, before: int | None, limit: int) -> list[StoredCall]:
         """Up to ``limit`` matching calls, newest first, each with ``seq < before``."""
@@ -336,12 +357,30 @@ class CallStore(Protocol):
         """Release connections and threads; the store is unusable afterwards."""
 
 
-def check_storable(where: str, call: StoredCall, answers: Sequence[Logged] = ()) -> None:
+T = TypeVar("T")
+
+
+def done_now(work: Callable[[], T]) -> concurrent.futures.Future[T]:
+    """A future already holding what ``work`` returns, or the error it raises: the
+    :meth:`CallStore.append_soon` of a store whose writes do not wait for a disk."""
+    done: concurrent.futures.Future[T] = concurrent.futures.Future()
+    try:
+        done.set_result(work())
+    except Exception as error:
+        done.set_exception(error)
+    return done
+
+
+def check_storable(
+    where: str, call: StoredCall, answers: Sequence[Logged] = (), *, with_log: bool = True
+) -> None:
     """Refuse (:class:`~sopfsm.errors.StoreError`, nothing kept) any text of a call that is
     not UTF-8: a lone surrogate (``"\\ud800"``), which is no character, which the HTTP
     API refuses at its door, and which no database text column holds. JSON would keep it
     as an escape, but would read a surrogate pair back as the one character it encodes:
-    not the text that was given."""
+    not the text that was given. An append writes the call's new state and ``answers``,
+    never the log it was read with: it passes ``with_log=False``, so that the check costs
+    what the change writes, not the length of the call."""
     from sopfsm.errors import StoreError
 
     texts: list[tuple[str, object]] = [
@@ -353,12 +392,14 @@ def check_storable(where: str, call: StoredCall, answers: Sequence[Logged] = ())
         ("outcome", call.state.outcome),
         *(("path", step) for step in call.state.path),
     ]
-    for item in (*call.log, *answers):
+    for item in (*(call.log if with_log else ()), *answers):
         texts += [("agent", item.agent), ("by", item.by)]
         if isinstance(item, LoggedAnswer):
             texts += [("question", item.question), (f"value of {item.question!r}", item.value)]
         else:  # a correction, details or wrap-up: every text of its body
             texts += [(item.kind, json.dumps(item.body, ensure_ascii=False)), ("kind", item.kind)]
+    if is_utf8("".join(text for _, text in texts if isinstance(text, str))):
+        return  # one encoding of them all: the usual case, and the cheap one
     for name, text in texts:
         if isinstance(text, str) and not is_utf8(text):
             raise StoreError(

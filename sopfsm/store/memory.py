@@ -6,6 +6,7 @@ lock, and keeps nothing when the process ends.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -38,6 +39,7 @@ from sopfsm.store.base import (
     StoredCall,
     check_page,
     check_storable,
+    done_now,
 )
 
 
@@ -64,6 +66,7 @@ class MemoryStore:
         self._practice: list[PracticeResult] = []
         self._reads: list[PersonalRead] = []
         self._outbox: list[Delivery] = []  # a delivery's id is its place here, from 1
+        self._revisions: dict[str, int] = {}  # each report's latest revision in the outbox
         self._leases: dict[int, dt.datetime] = {}
         self._closed = False
 
@@ -84,6 +87,12 @@ class MemoryStore:
             self._order.append(call.id)
             return kept
 
+    def create_soon(
+        self, call: StoredCall, report: ReportChange | None = None
+    ) -> concurrent.futures.Future[StoredCall]:
+        check_storable(self.where, call)
+        return done_now(lambda: self.create(call, report))
+
     def get(self, call_id: str) -> StoredCall:
         with self._lock:
             self._open()
@@ -100,7 +109,7 @@ class MemoryStore:
         updated: dt.datetime,
         report: ReportChange | None = None,
     ) -> StoredCall:
-        check_storable(self.where, call, answers)
+        check_storable(self.where, call, answers, with_log=False)
         with self._lock:
             self._open()
             current = self._calls.get(call.id)
@@ -116,8 +125,19 @@ class MemoryStore:
             self._calls[call.id] = kept
             return kept
 
+    def append_soon(
+        self,
+        call: StoredCall,
+        answers: Sequence[Logged],
+        state: CallState,
+        updated: dt.datetime,
+        report: ReportChange | None = None,
+    ) -> concurrent.futures.Future[StoredCall]:
+        check_storable(self.where, call, answers, with_log=False)
+        return done_now(lambda: self.append(call, answers, state, updated, report))
+
     def _enqueue(self, call: StoredCall, report: ReportChange, at: dt.datetime) -> ReportStatus:
-        revision = 1 + sum(1 for d in self._outbox if d.report_id == report.report_id)
+        revision = self._revisions[report.report_id] = 1 + self._revisions.get(report.report_id, 0)
         self._outbox.append(
             Delivery(
                 id=len(self._outbox) + 1,

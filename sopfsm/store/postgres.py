@@ -19,6 +19,7 @@ the tests use to run against a shared server without touching anything else.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -89,6 +90,10 @@ class PostgresStore(SqlReads):
         self._conninfo, self._schema = _split_schema(url)
         self._url = url
         self._where = redacted(url)
+        # The service's appends, each on a connection of the pool, off its event loop.
+        self._appender = concurrent.futures.ThreadPoolExecutor(
+            pool_size, thread_name_prefix="sopfsm-postgres-append"
+        )
         self._pool = psycopg_pool.ConnectionPool(
             self._conninfo,
             min_size=1,
@@ -195,13 +200,20 @@ class PostgresStore(SqlReads):
                     ).fetchone()
                     assert row is not None
                     _insert_answers(db, row["seq"], 0, call.log)
+                    status = None
                     if report is not None:
-                        _enqueue(db, row["seq"], report, call.updated)
+                        status = _enqueue(db, row["seq"], report, call.updated)
             except psycopg.errors.UniqueViolation:
                 raise StoreError(self.where, f"call {call.id!r} already exists") from None
             except psycopg.Error as error:
                 raise StoreError(self.where, f"call not kept: {self._said(error)}") from None
-        return self.get(call.id)
+        return attrs.evolve(call, seq=row["seq"], report=status)
+
+    def create_soon(
+        self, call: StoredCall, report: ReportChange | None = None
+    ) -> concurrent.futures.Future[StoredCall]:
+        check_storable(self.where, call)
+        return self._appender.submit(self.create, call, report)
 
     def append(
         self,
@@ -211,7 +223,7 @@ class PostgresStore(SqlReads):
         updated: dt.datetime,
         report: ReportChange | None = None,
     ) -> StoredCall:
-        check_storable(self.where, call, answers)
+        check_storable(self.where, call, answers, with_log=False)
         plain = [a for a in answers if isinstance(a, LoggedAnswer)]
         if len(plain) != len(answers) or report is not None:
             return self._append_record(call, answers, state, updated, report)
@@ -250,6 +262,17 @@ class PostgresStore(SqlReads):
             except psycopg.Error as error:
                 raise StoreError(self.where, f"answer not kept: {self._said(error)}") from None
         return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
+
+    def append_soon(
+        self,
+        call: StoredCall,
+        answers: Sequence[Logged],
+        state: CallState,
+        updated: dt.datetime,
+        report: ReportChange | None = None,
+    ) -> concurrent.futures.Future[StoredCall]:
+        check_storable(self.where, call, answers, with_log=False)
+        return self._appender.submit(self.append, call, answers, state, updated, report)
 
     # -- personal data -----------------------------------------------------------------
 
@@ -541,6 +564,7 @@ class PostgresStore(SqlReads):
             return {"synchronous_commit": row["synchronous_commit"], "fsync": fsync["fsync"]}
 
     def close(self) -> None:
+        self._appender.shutdown()
         self._pool.close()
 
 

@@ -79,6 +79,9 @@ class SqliteStore(SqlReads):
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self._path = Path(path)
+        # Resolved once: every write names its store in a refusal, and resolving a path
+        # asks the file system (an lstat per part) each time.
+        self._where = redacted(f"sqlite:///{self._path.resolve()}")
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -99,7 +102,7 @@ class SqliteStore(SqlReads):
 
     @property
     def where(self) -> str:
-        return redacted(f"sqlite:///{self._path.resolve()}")
+        return self._where
 
     @property
     def path(self) -> Path:
@@ -109,9 +112,37 @@ class SqliteStore(SqlReads):
     # -- writes ------------------------------------------------------------------------
 
     def create(self, call: StoredCall, report: ReportChange | None = None) -> StoredCall:
+        return self._refused_twice(call, lambda: self._write(self._creating(call, report)))
+
+    def create_soon(
+        self, call: StoredCall, report: ReportChange | None = None
+    ) -> concurrent.futures.Future[StoredCall]:
+        made = self._submit(self._creating(call, report))
+        kept: concurrent.futures.Future[StoredCall] = concurrent.futures.Future()
+
+        def settle(done: concurrent.futures.Future[StoredCall]) -> None:
+            try:
+                kept.set_result(self._refused_twice(call, done.result))
+            except Exception as error:
+                kept.set_exception(error)
+
+        made.add_done_callback(settle)
+        return kept
+
+    def _refused_twice(self, call: StoredCall, made: Callable[[], StoredCall]) -> StoredCall:
+        """What ``made`` returns; a call id kept already is refused by name."""
+        try:
+            return made()
+        except sqlite3.IntegrityError as error:
+            raise StoreError(self.where, f"call {call.id!r} not kept: {error}") from None
+
+    def _creating(
+        self, call: StoredCall, report: ReportChange | None
+    ) -> Callable[[sqlite3.Connection], StoredCall]:
+        """The writer's job of :meth:`create`, once its text is found storable."""
         check_storable(self.where, call)
 
-        def insert(db: sqlite3.Connection) -> int:
+        def insert(db: sqlite3.Connection) -> StoredCall:
             cursor = db.execute(
                 "INSERT INTO calls (id, sop, version, agent, created, updated, revision, step,"
                 " path, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -131,15 +162,10 @@ class SqliteStore(SqlReads):
             seq = cursor.lastrowid
             assert seq is not None
             _insert_answers(db, seq, 0, call.log)
-            if report is not None:
-                _enqueue(db, seq, report, call.updated)
-            return seq
+            status = _enqueue(db, seq, report, call.updated) if report is not None else None
+            return attrs.evolve(call, seq=seq, report=status)
 
-        try:
-            self._write(insert)
-        except sqlite3.IntegrityError as error:
-            raise StoreError(self.where, f"call {call.id!r} not kept: {error}") from None
-        return self.get(call.id)
+        return insert
 
     def append(
         self,
@@ -149,34 +175,59 @@ class SqliteStore(SqlReads):
         updated: dt.datetime,
         report: ReportChange | None = None,
     ) -> StoredCall:
-        check_storable(self.where, call, answers)
+        return self._write(self._appending(call, answers, state, updated, report))
+
+    def append_soon(
+        self,
+        call: StoredCall,
+        answers: Sequence[Logged],
+        state: CallState,
+        updated: dt.datetime,
+        report: ReportChange | None = None,
+    ) -> concurrent.futures.Future[StoredCall]:
+        return self._submit(self._appending(call, answers, state, updated, report))
+
+    def _appending(
+        self,
+        call: StoredCall,
+        answers: Sequence[Logged],
+        state: CallState,
+        updated: dt.datetime,
+        report: ReportChange | None,
+    ) -> Callable[[sqlite3.Connection], StoredCall]:
+        """The writer's job of :meth:`append`, once its text is found storable."""
+        check_storable(self.where, call, answers, with_log=False)
         call_id, revision = call.id, call.revision
 
-        def apply(db: sqlite3.Connection) -> ReportStatus | None:
-            row = db.execute("SELECT seq, revision FROM calls WHERE id = ?", (call_id,)).fetchone()
-            if row is None:
-                raise UnknownCall(call_id)
-            seq, current = row
-            if current != revision:
-                raise StaleRevision(call_id, revision, current)
-            db.execute(
+        def apply(db: sqlite3.Connection) -> StoredCall:
+            # The row moves on only if the call is still at ``revision``: one statement
+            # checks and writes, and a second is read only to say why it did not move.
+            moved = db.execute(
                 "UPDATE calls SET revision = ?, step = ?, path = ?, outcome = ?, updated = ?"
-                " WHERE seq = ?",
+                " WHERE id = ? AND revision = ? RETURNING seq",
                 (
                     revision + len(answers),
                     state.step,
                     path_json(state.path),
                     state.outcome,
                     time_text(updated),
-                    seq,
+                    call_id,
+                    revision,
                 ),
-            )
+            ).fetchall()
+            if not moved:
+                row = db.execute("SELECT revision FROM calls WHERE id = ?", (call_id,)).fetchone()
+                if row is None:
+                    raise UnknownCall(call_id)
+                raise StaleRevision(call_id, revision, row[0])
+            seq = moved[0][0]
             _insert_answers(db, seq, revision, answers)
-            return _enqueue(db, seq, report, updated) if report is not None else None
+            kept = attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
+            if report is None:
+                return kept
+            return attrs.evolve(kept, report=_enqueue(db, seq, report, updated))
 
-        status = self._write(apply)
-        kept = attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
-        return kept if status is None else attrs.evolve(kept, report=status)
+        return apply
 
     # -- the outbox --------------------------------------------------------------------
 
@@ -358,13 +409,18 @@ class SqliteStore(SqlReads):
             raise StoreError(self.where, f"not purged: {error}") from None
 
     def _write(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        return self._submit(job).result()
+
+    def _submit(self, job: Callable[[sqlite3.Connection], T]) -> concurrent.futures.Future[T]:
+        """``job`` queued for the writer thread, which commits it with the jobs waiting
+        beside it; its future holds what it returns or raises, once committed."""
         if self._read_only:
             raise StoreError(self.where, "opened read-only")
         if self._closed:
             raise StoreError(self.where, "closed")
         done: concurrent.futures.Future[T] = concurrent.futures.Future()
         self._jobs.put((job, done))
-        return done.result()
+        return done
 
     def _write_loop(self, opened: concurrent.futures.Future[None]) -> None:
         try:
@@ -581,19 +637,21 @@ def _unwritable(where: str, path: Path, error: sqlite3.Error) -> StoreError:
 
 def _insert_answers(db: sqlite3.Connection, seq: int, revision: int, log: Sequence[Logged]) -> None:
     answers, entries = numbered(revision, log)
-    db.executemany(
-        "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (seq, n, a.question, value_json(a.value), a.agent, time_text(a.at), a.by)
-            for n, a in answers
-        ],
-    )
-    db.executemany(
-        "INSERT INTO record_entries (call_seq, revision, kind, body, agent, at, entered_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(seq, n, e.kind, body_json(e), e.agent, time_text(e.at), e.by) for n, e in entries],
-    )
+    if answers:
+        db.executemany(
+            "INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (seq, n, a.question, value_json(a.value), a.agent, time_text(a.at), a.by)
+                for n, a in answers
+            ],
+        )
+    if entries:
+        db.executemany(
+            "INSERT INTO record_entries (call_seq, revision, kind, body, agent, at, entered_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(seq, n, e.kind, body_json(e), e.agent, time_text(e.at), e.by) for n, e in entries],
+        )
 
 
 # Due: pending, its time come, no lease held, and no earlier revision of its report pending.
