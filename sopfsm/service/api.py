@@ -1,8 +1,9 @@
 """The ``/v1`` API: the catalogue, calls and their answers, over JSON.
 
 Bodies come from :mod:`sopfsm.views` (a call has the keys of ``sopfsm run --json``)
-and :mod:`sopfsm.service.stored_calls`. Every route needs a bearer token; store work runs in
-the thread pool, since the stores block.
+and :mod:`sopfsm.service.stored_calls`. Every route needs a bearer token. An answer to a
+call this process holds, and a new call, are made on the event loop and await the
+store's write as a future; other store work runs in the thread pool, since reads block.
 """
 
 from __future__ import annotations

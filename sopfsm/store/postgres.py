@@ -2,16 +2,18 @@
 
 The only module that imports psycopg (3). Every connection sets
 ``synchronous_commit = on``, so a commit is durable on the server before the service
-answers. An answer is one transaction: ``UPDATE calls ... WHERE id = %s AND revision = %s``
+answers. An answer is one statement: ``UPDATE calls ... WHERE id = %s AND revision = %s``
 takes the call's row lock and applies only if no other server moved the call on first
 (the primary key on (call, revision) in the answer log is the second guard), so any
 number of ``sopfsm serve`` processes on one database behave as one service.
 
 Speed: connections come from a pool (psycopg_pool), each statement is prepared on the
-server the first time a connection runs it (``prepare_threshold=0``), and the work of a
-request is one statement, so one round trip: an answer is one ``WITH ... UPDATE ...
-INSERT`` (a single statement is its own transaction), a call and its log one ``SELECT``
-(a single statement reads one snapshot).
+server the first time a connection runs it (``prepare_threshold=0``), and a request's
+work is one statement, so one round trip: an answer is one ``WITH ... UPDATE ... INSERT``,
+a call and its log one ``SELECT`` (a single statement reads one snapshot). The answers
+the service's event loop awaits (:meth:`PostgresStore.append_soon`) are committed
+together: one thread sends those waiting as one transaction in one round trip
+(pipeline mode), so one durable commit covers them all.
 
 ``?schema=NAME`` in the URL keeps the tables in that schema (created if missing), which
 the tests use to run against a shared server without touching anything else.
@@ -22,9 +24,12 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import datetime as dt
+import functools
 import json
+import queue
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -90,10 +95,14 @@ class PostgresStore(SqlReads):
         self._conninfo, self._schema = _split_schema(url)
         self._url = url
         self._where = redacted(url)
-        # The service's appends, each on a connection of the pool, off its event loop.
+        # The service's writes, off its event loop: answers waiting together are one
+        # transaction in one round trip (group commit), anything else a thread's own.
         self._appender = concurrent.futures.ThreadPoolExecutor(
-            pool_size, thread_name_prefix="sopfsm-postgres-append"
+            pool_size, thread_name_prefix="sopfsm-postgres-write"
         )
+        self._answers: queue.Queue[_Answer | None] = queue.Queue()
+        self._committer: threading.Thread | None = None
+        self._committer_lock = threading.Lock()
         self._pool = psycopg_pool.ConnectionPool(
             self._conninfo,
             min_size=1,
@@ -272,7 +281,78 @@ class PostgresStore(SqlReads):
         report: ReportChange | None = None,
     ) -> concurrent.futures.Future[StoredCall]:
         check_storable(self.where, call, answers, with_log=False)
-        return self._appender.submit(self.append, call, answers, state, updated, report)
+        if not all(isinstance(a, LoggedAnswer) for a in answers):
+            return self._appender.submit(self.append, call, answers, state, updated, report)
+        done: concurrent.futures.Future[StoredCall] = concurrent.futures.Future()
+        self._answers.put(_Answer(call, tuple(answers), state, updated, report, done))
+        self._start_committer()
+        return done
+
+    def _start_committer(self) -> None:
+        if self._committer is not None:
+            return
+        with self._committer_lock:
+            if self._committer is None:
+                self._committer = threading.Thread(
+                    target=self._commit_answers, name="sopfsm-postgres-commit", daemon=True
+                )
+                self._committer.start()
+
+    def _commit_answers(self) -> None:
+        """Commit the answers waiting, together: one transaction, sent in one round trip
+        (psycopg's pipeline mode), so one durable commit covers them all."""
+        while (first := self._answers.get()) is not None:
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    job = self._answers.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    self._answers.put(None)  # finish this batch, then stop
+                    break
+                batch.append(job)
+            try:
+                self._commit_batch(batch)
+            except Exception as error:  # no answer is left waiting for ever
+                for job in batch:
+                    if not job.done.done():
+                        job.done.set_exception(
+                            StoreError(self.where, f"answer not kept: {self._said(error)}")
+                        )
+
+    def _commit_batch(self, batch: list[_Answer]) -> None:
+        # Rows locked in one order by every server's batches, so two never deadlock.
+        batch.sort(key=lambda job: job.call.id)
+        try:
+            with self._connection() as db:
+                with db.pipeline(), db.transaction():
+                    cursors = [db.execute(_APPEND_REPORTED, job.params()) for job in batch]
+                rows = [cursor.fetchone() for cursor in cursors]
+        except (psycopg.Error, StoreError):
+            # One refused, and the transaction with it: each alone, as append does them.
+            for job in batch:
+                job.settle(functools.partial(self.append, *job.appended))
+            return
+        for job, row in zip(batch, rows, strict=True):
+            job.settle(functools.partial(self._appended, job, row))
+
+    def _appended(self, job: _Answer, row: dict[str, Any] | None) -> StoredCall:
+        """The call as ``job`` left it, or why the batch's statement did not move it."""
+        call = job.call
+        if row is None or row["seq"] is None:
+            with self._connection() as db:
+                now = db.execute("SELECT revision FROM calls WHERE id = %s", (call.id,)).fetchone()
+            if now is None:
+                raise UnknownCall(call.id)
+            raise StaleRevision(call.id, call.revision, now["revision"])
+        kept = attrs.evolve(call, log=call.log + job.answers, state=job.state, updated=job.updated)
+        if job.report is None:
+            return kept
+        status = ReportStatus(
+            job.report.report_id, int(row["report_revision"]), job.report.kind, "pending"
+        )
+        return attrs.evolve(kept, report=status)
 
     # -- personal data -----------------------------------------------------------------
 
@@ -564,11 +644,61 @@ class PostgresStore(SqlReads):
             return {"synchronous_commit": row["synchronous_commit"], "fsync": fsync["fsync"]}
 
     def close(self) -> None:
+        with self._committer_lock:
+            committer, self._committer = self._committer, None
+        if committer is not None:
+            self._answers.put(None)
+            committer.join()
         self._appender.shutdown()
         self._pool.close()
 
 
 # An answer: the call moves on only at the revision read, its answers are added with it.
+@attrs.frozen
+class _Answer:
+    """An append of answers waiting for the batch that commits it, and its future."""
+
+    call: StoredCall
+    answers: tuple[Logged, ...]
+    state: CallState
+    updated: dt.datetime
+    report: ReportChange | None
+    done: concurrent.futures.Future[StoredCall]
+
+    @property
+    def appended(self) -> tuple[Any, ...]:
+        return (self.call, self.answers, self.state, self.updated, self.report)
+
+    def params(self) -> dict[str, Any]:
+        plain = [a for a in self.answers if isinstance(a, LoggedAnswer)]
+        report = self.report
+        return {
+            "revision": self.call.revision,
+            "new": self.call.revision + len(plain),
+            "step": self.state.step,
+            "path": path_json(self.state.path),
+            "outcome": self.state.outcome,
+            "updated": self.updated,
+            "id": self.call.id,
+            "questions": [a.question for a in plain],
+            "values": [value_json(a.value) for a in plain],
+            "agents": [a.agent for a in plain],
+            "ats": [a.at for a in plain],
+            "bys": [a.by for a in plain],
+            "report_id": report.report_id if report is not None else None,
+            "kind": report.kind if report is not None else None,
+            "body": report_json(report) if report is not None else None,
+        }
+
+    def settle(self, work: Callable[[], StoredCall]) -> None:
+        try:
+            self.done.set_result(work())
+        except Exception as error:
+            self.done.set_exception(error)
+
+
+MAX_BATCH = 64  # answers committed together at most
+
 _APPEND = """
 WITH moved AS (
     UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
@@ -584,6 +714,34 @@ WITH moved AS (
     RETURNING 1
 )
 SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added
+"""
+
+# _APPEND, and the report's next revision into the outbox when the answer made one: the
+# call's row lock is taken first, and a call that moved on since it was read makes no
+# revision, so the revision counted here is the report's next.
+_APPEND_REPORTED = """
+WITH moved AS (
+    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
+        outcome = %(outcome)s, updated = %(updated)s
+    WHERE id = %(id)s AND revision = %(revision)s
+    RETURNING seq
+), added AS (
+    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
+    SELECT moved.seq, %(revision)s + a.n, a.question, a.value, a.agent, a.at, a.by
+    FROM moved, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
+        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
+        at, by, n)
+    RETURNING 1
+), reported AS (
+    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
+    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
+        WHERE r.report_id = %(report_id)s::text), 0) + 1, moved.seq, %(kind)s::text,
+        %(body)s::text, %(updated)s, %(updated)s
+    FROM moved WHERE %(report_id)s::text IS NOT NULL
+    RETURNING revision
+)
+SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added,
+    (SELECT revision FROM reported) AS report_revision
 """
 
 

@@ -1,0 +1,111 @@
+"""The writes the service's event loop awaits (``append_soon``, ``create_soon``) keep the
+contract of ``append`` and ``create`` on every store, alone and committed together.
+
+SQLite and PostgreSQL commit the writes waiting at one moment as one transaction: these
+tests put many in flight at once, so that a batch holds kept and refused writes side by
+side, and check that each is kept or refused as it would have been alone.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+
+import attrs
+import pytest
+
+from sopfsm.errors import StaleRevision, StoreError, UnknownCall
+from sopfsm.store import CallState, CallStore, LoggedAnswer, StoredCall
+from sopfsm.store.base import ReportChange
+from tests.support.stored import T0, new_call
+
+MOVED = CallState("ask_meter_reading", ("ask_accepts_explanation", "ask_meter_reading"), None)
+DONE = CallState("done", ("ask_accepts_explanation", "done"), "APKT_TO_UNIT")
+LATER = T0 + dt.timedelta(seconds=5)
+
+
+def _answer(agent: str = "ana", value: object = True) -> LoggedAnswer:
+    return LoggedAnswer("accepts_explanation", value, agent, LATER, "cso")  # type: ignore[arg-type]
+
+
+def _report(call: StoredCall, n: int = 1) -> ReportChange:
+    return ReportChange(f"rpt-{call.id}", "report", {"call": call.id, "n": n})
+
+
+def test_an_answer_appended_soon_is_kept_as_append_keeps_it(store: CallStore) -> None:
+    call = store.create(new_call())
+    kept = store.append_soon(call, [_answer()], MOVED, LATER).result(timeout=30)
+    assert kept.revision == 1 and kept.state == MOVED and kept.updated == LATER
+    assert store.get(call.id) == kept
+
+
+def test_a_stale_answer_appended_soon_is_refused_in_its_future_and_changes_nothing(
+    store: CallStore,
+) -> None:
+    call = store.create(new_call())
+    after = store.append(call, [_answer()], MOVED, LATER)
+    refused = store.append_soon(call, [_answer("budi")], DONE, LATER)
+    with pytest.raises(StaleRevision) as raised:
+        refused.result(timeout=30)
+    assert (raised.value.given, raised.value.current) == (0, 1)
+    assert store.get(call.id) == after
+    with pytest.raises(UnknownCall):
+        store.append_soon(new_call(), [_answer()], MOVED, LATER).result(timeout=30)
+
+
+def test_text_that_is_not_utf8_is_refused_before_anything_is_queued(store: CallStore) -> None:
+    call = store.create(new_call())
+    with pytest.raises(StoreError, match="lone surrogate"):
+        store.append_soon(call, [_answer(value="\ud800")], MOVED, LATER)
+    with pytest.raises(StoreError, match="lone surrogate"):
+        store.create_soon(attrs.evolve(new_call(), agent="\udfff"))
+    assert store.get(call.id) == call
+
+
+def test_a_call_created_soon_comes_back_as_created(store: CallStore) -> None:
+    call = new_call(log=2)
+    kept = store.create_soon(call, _report(call)).result(timeout=30)
+    assert kept.seq >= 1 and kept.report is not None and kept.report.revision == 1
+    assert store.get(call.id) == kept
+    with pytest.raises(StoreError, match=call.id):
+        store.create_soon(call).result(timeout=30)  # the same id twice
+
+
+def test_answers_in_flight_together_are_each_kept_or_refused_as_alone(store: CallStore) -> None:
+    calls = [store.create(new_call()) for _ in range(40)]
+    # Two answers race for each call at the same revision (one must lose), half of the
+    # winners make a report, and every tenth call is unknown to the store.
+    futures: list[tuple[StoredCall, concurrent.futures.Future[StoredCall]]] = []
+    for n, call in enumerate(calls):
+        ghost = n % 10 == 9
+        target = new_call() if ghost else call
+        report = _report(call) if n % 2 else None
+        for agent in ("ana", "budi"):
+            futures.append(
+                (target, store.append_soon(target, [_answer(agent)], DONE, LATER, report))
+            )
+    kept: dict[str, StoredCall] = {}
+    for target, future in futures:
+        try:
+            result = future.result(timeout=60)
+        except UnknownCall:
+            assert target.id not in {c.id for c in calls}
+            continue
+        except StaleRevision as error:
+            assert (error.given, error.current) == (0, 1)
+            continue
+        assert target.id not in kept, "two answers at one revision were both kept"
+        kept[target.id] = result
+    assert len(kept) == 36  # every known call took exactly one of its two answers
+    for n, call in enumerate(calls):
+        if n % 10 == 9:
+            assert store.get(call.id) == call
+            continue
+        back = store.get(call.id)
+        assert back == kept[call.id]
+        assert back.revision == 1 and back.state == DONE
+        assert (back.report is not None) == bool(n % 2)
+        if back.report is not None:
+            assert back.report.revision == 1
+    delivered = {d.call_id for d in store.deliveries(limit=200)}
+    assert delivered == {c.id for n, c in enumerate(calls) if n % 2 and n % 10 != 9}
