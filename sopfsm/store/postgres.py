@@ -100,7 +100,7 @@ class PostgresStore(SqlReads):
         self._appender = concurrent.futures.ThreadPoolExecutor(
             pool_size, thread_name_prefix="sopfsm-postgres-write"
         )
-        self._answers: queue.Queue[_Answer | None] = queue.Queue()
+        self._answers: queue.Queue[_Write | None] = queue.Queue()
         self._committer: threading.Thread | None = None
         self._committer_lock = threading.Lock()
         self._pool = psycopg_pool.ConnectionPool(
@@ -222,7 +222,9 @@ class PostgresStore(SqlReads):
         self, call: StoredCall, report: ReportChange | None = None
     ) -> concurrent.futures.Future[StoredCall]:
         check_storable(self.where, call)
-        return self._appender.submit(self.create, call, report)
+        if not all(isinstance(a, LoggedAnswer) for a in call.log):
+            return self._appender.submit(self.create, call, report)
+        return self._queue(_Write("create", call, call.log, call.state, call.updated, report))
 
     def append(
         self,
@@ -283,10 +285,12 @@ class PostgresStore(SqlReads):
         check_storable(self.where, call, answers, with_log=False)
         if not all(isinstance(a, LoggedAnswer) for a in answers):
             return self._appender.submit(self.append, call, answers, state, updated, report)
-        done: concurrent.futures.Future[StoredCall] = concurrent.futures.Future()
-        self._answers.put(_Answer(call, tuple(answers), state, updated, report, done))
+        return self._queue(_Write("append", call, tuple(answers), state, updated, report))
+
+    def _queue(self, write: _Write) -> concurrent.futures.Future[StoredCall]:
+        self._answers.put(write)
         self._start_committer()
-        return done
+        return write.done
 
     def _start_committer(self) -> None:
         if self._committer is not None:
@@ -321,32 +325,42 @@ class PostgresStore(SqlReads):
                             StoreError(self.where, f"answer not kept: {self._said(error)}")
                         )
 
-    def _commit_batch(self, batch: list[_Answer]) -> None:
+    def _commit_batch(self, batch: list[_Write]) -> None:
         # Rows locked in one order by every server's batches, so two never deadlock.
         batch.sort(key=lambda job: job.call.id)
         try:
             with self._connection() as db:
                 with db.pipeline(), db.transaction():
-                    cursors = [db.execute(_APPEND_REPORTED, job.params()) for job in batch]
+                    cursors = [db.execute(job.statement, job.params()) for job in batch]
                 rows = [cursor.fetchone() for cursor in cursors]
         except (psycopg.Error, StoreError):
             # One refused, and the transaction with it: each alone, as append does them.
             for job in batch:
-                job.settle(functools.partial(self.append, *job.appended))
+                if job.kind == "create":
+                    job.settle(functools.partial(self.create, job.call, job.report))
+                else:
+                    job.settle(functools.partial(self.append, *job.appended))
             return
         for job, row in zip(batch, rows, strict=True):
             job.settle(functools.partial(self._appended, job, row))
 
-    def _appended(self, job: _Answer, row: dict[str, Any] | None) -> StoredCall:
+    def _appended(self, job: _Write, row: dict[str, Any] | None) -> StoredCall:
         """The call as ``job`` left it, or why the batch's statement did not move it."""
         call = job.call
         if row is None or row["seq"] is None:
+            if job.kind == "create":  # pragma: no cover - an insert that fails raises
+                raise StoreError(self.where, f"call {call.id!r} not kept")
             with self._connection() as db:
                 now = db.execute("SELECT revision FROM calls WHERE id = %s", (call.id,)).fetchone()
             if now is None:
                 raise UnknownCall(call.id)
             raise StaleRevision(call.id, call.revision, now["revision"])
-        kept = attrs.evolve(call, log=call.log + job.answers, state=job.state, updated=job.updated)
+        if job.kind == "create":
+            kept = attrs.evolve(call, seq=row["seq"])
+        else:
+            kept = attrs.evolve(
+                call, log=call.log + job.answers, state=job.state, updated=job.updated
+            )
         if job.report is None:
             return kept
         status = ReportStatus(
@@ -655,31 +669,44 @@ class PostgresStore(SqlReads):
 
 # An answer: the call moves on only at the revision read, its answers are added with it.
 @attrs.frozen
-class _Answer:
-    """An append of answers waiting for the batch that commits it, and its future."""
+class _Write:
+    """A new call (``create``) or an append of answers, waiting for the batch that
+    commits it, and its future."""
 
+    kind: str
     call: StoredCall
     answers: tuple[Logged, ...]
     state: CallState
     updated: dt.datetime
     report: ReportChange | None
-    done: concurrent.futures.Future[StoredCall]
+    done: concurrent.futures.Future[StoredCall] = attrs.field(
+        factory=concurrent.futures.Future, eq=False
+    )
 
     @property
     def appended(self) -> tuple[Any, ...]:
         return (self.call, self.answers, self.state, self.updated, self.report)
 
+    @property
+    def statement(self) -> str:
+        return _CREATE if self.kind == "create" else _APPEND_REPORTED
+
     def params(self) -> dict[str, Any]:
         plain = [a for a in self.answers if isinstance(a, LoggedAnswer)]
-        report = self.report
+        report, call = self.report, self.call
+        revision = 0 if self.kind == "create" else call.revision
         return {
-            "revision": self.call.revision,
-            "new": self.call.revision + len(plain),
+            "revision": revision,
+            "new": revision + len(plain),
             "step": self.state.step,
             "path": path_json(self.state.path),
             "outcome": self.state.outcome,
             "updated": self.updated,
-            "id": self.call.id,
+            "id": call.id,
+            "sop": call.sop,
+            "version": call.version,
+            "agent": call.agent,
+            "created": call.created,
             "questions": [a.question for a in plain],
             "values": [value_json(a.value) for a in plain],
             "agents": [a.agent for a in plain],
@@ -698,6 +725,33 @@ class _Answer:
 
 
 MAX_BATCH = 64  # answers committed together at most
+
+# A new call, its answers and its report's first revision, if it has one, in one statement.
+_CREATE = """
+WITH made AS (
+    INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
+        outcome)
+    VALUES (%(id)s, %(sop)s, %(version)s, %(agent)s, %(created)s, %(updated)s, %(new)s,
+        %(step)s, %(path)s, %(outcome)s)
+    RETURNING seq
+), added AS (
+    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
+    SELECT made.seq, a.n, a.question, a.value, a.agent, a.at, a.by
+    FROM made, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
+        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
+        at, by, n)
+    RETURNING 1
+), reported AS (
+    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
+    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
+        WHERE r.report_id = %(report_id)s::text), 0) + 1, made.seq, %(kind)s::text,
+        %(body)s::text, %(updated)s, %(updated)s
+    FROM made WHERE %(report_id)s::text IS NOT NULL
+    RETURNING revision
+)
+SELECT (SELECT seq FROM made) AS seq, (SELECT count(*) FROM added) AS added,
+    (SELECT revision FROM reported) AS report_revision
+"""
 
 _APPEND = """
 WITH moved AS (
