@@ -101,8 +101,9 @@ class PostgresStore(SqlReads):
             pool_size, thread_name_prefix="sopfsm-postgres-write"
         )
         self._answers: queue.Queue[_Write | None] = queue.Queue()
-        self._committer: threading.Thread | None = None
+        self._committers: list[threading.Thread] = []
         self._committer_lock = threading.Lock()
+        self._closed = False
         self._pool = psycopg_pool.ConnectionPool(
             self._conninfo,
             min_size=1,
@@ -288,19 +289,23 @@ class PostgresStore(SqlReads):
         return self._queue(_Write("append", call, tuple(answers), state, updated, report))
 
     def _queue(self, write: _Write) -> concurrent.futures.Future[StoredCall]:
-        self._answers.put(write)
-        self._start_committer()
-        return write.done
-
-    def _start_committer(self) -> None:
-        if self._committer is not None:
-            return
         with self._committer_lock:
-            if self._committer is None:
-                self._committer = threading.Thread(
-                    target=self._commit_answers, name="sopfsm-postgres-commit", daemon=True
-                )
-                self._committer.start()
+            if self._closed:
+                raise StoreError(self.where, "closed")
+            if not self._committers:
+                # Several, so that a batch is gathered and sent while another waits for
+                # its commit: one alone leaves the server idle for each round trip.
+                self._committers = [
+                    threading.Thread(
+                        target=self._commit_answers, name="sopfsm-postgres-commit", daemon=True
+                    )
+                    for _ in range(COMMITTERS)
+                ]
+                for committer in self._committers:
+                    committer.start()
+            # Under the lock: close() puts its stop marks after every write queued.
+            self._answers.put(write)
+        return write.done
 
     def _commit_answers(self) -> None:
         """Commit the answers waiting, together: one transaction, sent in one round trip
@@ -316,6 +321,9 @@ class PostgresStore(SqlReads):
                     self._answers.put(None)  # finish this batch, then stop
                     break
                 batch.append(job)
+            # A write whose waiter gave up (a request cancelled) is not sent; the others
+            # can no longer be cancelled, so settling each one cannot fail.
+            batch = [job for job in batch if job.done.set_running_or_notify_cancel()]
             try:
                 self._commit_batch(batch)
             except Exception as error:  # no answer is left waiting for ever
@@ -327,13 +335,22 @@ class PostgresStore(SqlReads):
 
     def _commit_batch(self, batch: list[_Write]) -> None:
         # Rows locked in one order by every server's batches, so two never deadlock.
+        if not batch:
+            return
         batch.sort(key=lambda job: job.call.id)
         try:
             with self._connection() as db:
                 with db.pipeline(), db.transaction():
                     cursors = [db.execute(job.statement, job.params()) for job in batch]
                 rows = [cursor.fetchone() for cursor in cursors]
-        except (psycopg.Error, StoreError):
+        except (psycopg.OperationalError, StoreError) as error:
+            # No connection, or the server gone: the batch fails at once, as each of its
+            # answers would alone (retrying each would wait for a connection again).
+            failed = StoreError(self.where, f"answer not kept: {self._said(error)}")
+            for job in batch:
+                job.done.set_exception(failed)
+            return
+        except psycopg.Error:
             # One refused, and the transaction with it: each alone, as append does them.
             for job in batch:
                 if job.kind == "create":
@@ -350,8 +367,13 @@ class PostgresStore(SqlReads):
         if row is None or row["seq"] is None:
             if job.kind == "create":  # pragma: no cover - an insert that fails raises
                 raise StoreError(self.where, f"call {call.id!r} not kept")
-            with self._connection() as db:
-                now = db.execute("SELECT revision FROM calls WHERE id = %s", (call.id,)).fetchone()
+            try:
+                with self._connection() as db:
+                    now = db.execute(
+                        "SELECT revision FROM calls WHERE id = %s", (call.id,)
+                    ).fetchone()
+            except psycopg.Error as error:
+                raise StoreError(self.where, f"answer not kept: {self._said(error)}") from None
             if now is None:
                 raise UnknownCall(call.id)
             raise StaleRevision(call.id, call.revision, now["revision"])
@@ -659,9 +681,11 @@ class PostgresStore(SqlReads):
 
     def close(self) -> None:
         with self._committer_lock:
-            committer, self._committer = self._committer, None
-        if committer is not None:
-            self._answers.put(None)
+            self._closed = True
+            committers, self._committers = self._committers, []
+            for _ in committers:
+                self._answers.put(None)
+        for committer in committers:
             committer.join()
         self._appender.shutdown()
         self._pool.close()
@@ -689,15 +713,25 @@ class _Write:
 
     @property
     def statement(self) -> str:
-        return _CREATE if self.kind == "create" else _APPEND_REPORTED
+        # Without arrays where there is one answer or none: psycopg dumps an array's
+        # every element in Python, which cost the committer more than the rest together.
+        if self.kind == "create":
+            return _CREATE if self.answers else _CREATE_BARE
+        return _APPEND_ONE if len(self.answers) == 1 else _APPEND_REPORTED
 
     def params(self) -> dict[str, Any]:
         plain = [a for a in self.answers if isinstance(a, LoggedAnswer)]
         report, call = self.report, self.call
         revision = 0 if self.kind == "create" else call.revision
+        one = plain[0] if len(plain) == 1 else None
         return {
             "revision": revision,
             "new": revision + len(plain),
+            "question": one.question if one is not None else None,
+            "value": value_json(one.value) if one is not None else None,
+            "answerer": one.agent if one is not None else None,
+            "at": one.at if one is not None else None,
+            "by": one.by if one is not None else None,
             "step": self.state.step,
             "path": path_json(self.state.path),
             "outcome": self.state.outcome,
@@ -725,6 +759,50 @@ class _Write:
 
 
 MAX_BATCH = 64  # answers committed together at most
+COMMITTERS = 1  # batches in flight at once, each on a connection of the pool
+
+# _APPEND_REPORTED for one answer, its values plain parameters.
+_APPEND_ONE = """
+WITH moved AS (
+    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
+        outcome = %(outcome)s, updated = %(updated)s
+    WHERE id = %(id)s AND revision = %(revision)s
+    RETURNING seq
+), added AS (
+    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
+    SELECT moved.seq, %(new)s, %(question)s, %(value)s, %(answerer)s, %(at)s, %(by)s
+    FROM moved
+    RETURNING 1
+), reported AS (
+    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
+    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
+        WHERE r.report_id = %(report_id)s::text), 0) + 1, moved.seq, %(kind)s::text,
+        %(body)s::text, %(updated)s, %(updated)s
+    FROM moved WHERE %(report_id)s::text IS NOT NULL
+    RETURNING revision
+)
+SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added,
+    (SELECT revision FROM reported) AS report_revision
+"""
+
+# _CREATE for a call started with no answer given.
+_CREATE_BARE = """
+WITH made AS (
+    INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
+        outcome)
+    VALUES (%(id)s, %(sop)s, %(version)s, %(agent)s, %(created)s, %(updated)s, 0,
+        %(step)s, %(path)s, %(outcome)s)
+    RETURNING seq
+), reported AS (
+    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
+    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
+        WHERE r.report_id = %(report_id)s::text), 0) + 1, made.seq, %(kind)s::text,
+        %(body)s::text, %(updated)s, %(updated)s
+    FROM made WHERE %(report_id)s::text IS NOT NULL
+    RETURNING revision
+)
+SELECT (SELECT seq FROM made) AS seq, (SELECT revision FROM reported) AS report_revision
+"""
 
 # A new call, its answers and its report's first revision, if it has one, in one statement.
 _CREATE = """

@@ -121,6 +121,8 @@ class SqliteStore(SqlReads):
         kept: concurrent.futures.Future[StoredCall] = concurrent.futures.Future()
 
         def settle(done: concurrent.futures.Future[StoredCall]) -> None:
+            if not kept.set_running_or_notify_cancel():
+                return  # its waiter gave up; the call is kept all the same
             try:
                 kept.set_result(self._refused_twice(call, done.result))
             except Exception as error:
@@ -454,7 +456,11 @@ class SqliteStore(SqlReads):
                     self._jobs.put(None)  # finish this batch, then stop
                     break
                 batch.append(job)
-            self._commit(db, batch)
+            # A job whose waiter gave up (a request cancelled) is not run; the others can
+            # no longer be cancelled, so settling each one below cannot fail.
+            batch = [job for job in batch if job[1].set_running_or_notify_cancel()]
+            if batch:
+                self._commit(db, batch)
         db.close()
 
     def _commit(self, db: sqlite3.Connection, batch: list[Job]) -> None:

@@ -109,3 +109,35 @@ def test_answers_in_flight_together_are_each_kept_or_refused_as_alone(store: Cal
             assert back.report.revision == 1
     delivered = {d.call_id for d in store.deliveries(limit=200)}
     assert delivered == {c.id for n, c in enumerate(calls) if n % 2 and n % 10 != 9}
+
+
+def test_several_answers_appended_soon_keep_their_order(store: CallStore) -> None:
+    call = store.create_soon(new_call()).result(timeout=30)  # a call started bare
+    assert call.revision == 0 and store.get(call.id) == call
+    two = [_answer("ana", True), LoggedAnswer("meter_reading", 12.5, "ana", LATER, "cso")]
+    kept = store.append_soon(call, two, DONE, LATER, _report(call)).result(timeout=30)
+    assert kept.log == tuple(two) and kept.report is not None
+    assert store.get(call.id) == kept
+
+
+def test_a_write_whose_waiter_gives_up_is_kept_whole_or_not_at_all_and_the_next_is_served(
+    store: CallStore,
+) -> None:
+    # A request cancelled while its answer waits (a client gone, a shutdown's deadline)
+    # cancels the store's future: the writer must neither half-apply it nor stop.
+    calls = [store.create(new_call()) for _ in range(30)]
+    futures = [store.append_soon(call, [_answer()], DONE, LATER) for call in calls]
+    given_up = {n for n in range(0, 30, 2) if futures[n].cancel()}
+    kept = {n: f.result(timeout=30) for n, f in enumerate(futures) if n not in given_up}
+    store.create_soon(new_call()).result(timeout=30)  # every write before it is done
+    for n, call in enumerate(calls):
+        assert store.get(call.id) == kept.get(n, call)  # a given-up write was not run
+    after = store.create_soon(new_call()).result(timeout=30)
+    assert store.get(after.id) == after
+
+
+def test_a_closed_store_refuses_a_write_soon_by_name(store: CallStore) -> None:
+    call = store.create(new_call())
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.append_soon(call, [_answer()], DONE, LATER).result(timeout=30)
