@@ -340,9 +340,7 @@ class PostgresStore(SqlReads):
         batch.sort(key=lambda job: job.call.id)
         try:
             with self._connection() as db:
-                with db.pipeline(), db.transaction():
-                    cursors = [db.execute(job.statement, job.params()) for job in batch]
-                rows = [cursor.fetchone() for cursor in cursors]
+                rows = _sent(db, batch)
         except (psycopg.OperationalError, StoreError) as error:
             # No connection, or the server gone: the batch fails at once, as each of its
             # answers would alone (retrying each would wait for a connection again).
@@ -692,6 +690,24 @@ class PostgresStore(SqlReads):
 
 
 # An answer: the call moves on only at the revision read, its answers are added with it.
+def _sent(db: psycopg.Connection[dict[str, Any]], batch: list[_Write]) -> list[Any]:
+    """Each write's row, the batch committed as one transaction. One write is one
+    statement, its own transaction; several are sent in one round trip between a BEGIN
+    and a COMMIT of their own (psycopg's ``transaction()`` costs twice the CPU)."""
+    if len(batch) == 1:
+        return [db.execute(batch[0].statement, batch[0].params()).fetchone()]
+    try:
+        with db.pipeline():
+            db.execute("BEGIN")
+            cursors = [db.execute(job.statement, job.params()) for job in batch]
+            db.execute("COMMIT")
+    except psycopg.Error:
+        if db.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            db.execute("ROLLBACK")  # the pool is handed back a connection at rest
+        raise
+    return [cursor.fetchone() for cursor in cursors]
+
+
 @attrs.frozen
 class _Write:
     """A new call (``create``) or an append of answers, waiting for the batch that

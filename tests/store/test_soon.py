@@ -141,3 +141,18 @@ def test_a_closed_store_refuses_a_write_soon_by_name(store: CallStore) -> None:
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.append_soon(call, [_answer()], DONE, LATER).result(timeout=30)
+
+
+def test_of_one_call_created_twice_in_flight_one_is_kept_and_the_others_still_are(
+    store: CallStore,
+) -> None:
+    # The second insert of one id fails its batch's transaction: every other write of
+    # the batch must still be kept, and the repeat refused by name.
+    twice = new_call()
+    others = [new_call() for _ in range(10)]
+    futures = [store.create_soon(twice), *map(store.create_soon, others), store.create_soon(twice)]
+    errors = [f.exception(timeout=30) for f in futures]
+    assert [e is None for e in errors] == [True] * 11 + [False]
+    assert isinstance(errors[-1], StoreError) and twice.id in str(errors[-1])
+    for call, future in zip([twice, *others], futures, strict=False):
+        assert store.get(call.id) == future.result()
