@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import io
-import json
 import os
 import pstats
 import re
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -68,8 +68,9 @@ SOP = "turun-daya"  # the longest calls: four answers each
 
 
 class Connection:
-    """One keep-alive HTTP/1.1 connection on asyncio streams: a load generator far lighter
-    than a full client, so that the server, not the clients, is what is measured."""
+    """One keep-alive HTTP/1.1 connection on asyncio streams, JSON by orjson: a load
+    generator far lighter than a full client, so that the server, not the clients
+    (which share its cores), is what is measured."""
 
     def __init__(self, url: str) -> None:
         self.host, port = url.removeprefix("http://").split(":")
@@ -81,7 +82,7 @@ class Connection:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
-        data = b"" if body is None else json.dumps(body).encode()
+        data = b"" if body is None else orjson.dumps(body)
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
             f"Authorization: Bearer {TOKEN}\r\nContent-Length: {len(data)}\r\n"
@@ -96,7 +97,7 @@ class Connection:
             if name.lower() == "content-length":
                 length = int(value)
         payload = await self.reader.readexactly(length)
-        return status, json.loads(payload) if payload else None
+        return status, orjson.loads(payload) if payload else None
 
     def close(self) -> None:
         if self.writer is not None:
@@ -290,8 +291,6 @@ def profile(folder: Path, calls: int = 100) -> dict[str, Any]:
     API writes it. The CPU time of the process (the store's writer thread included) per
     answer, and cProfile's functions by their own time; waiting for the writer's fsync
     is the lock's ``acquire``, time off the CPU."""
-    import orjson
-
     from sopfsm.service import stored_calls
     from sopfsm.store import open_store
 

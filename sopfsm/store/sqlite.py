@@ -464,6 +464,23 @@ class SqliteStore(SqlReads):
         db.close()
 
     def _commit(self, db: sqlite3.Connection, batch: list[Job]) -> None:
+        """Run ``batch`` in one transaction. Each job alone, as a rule: a job that raises
+        rolls the batch back, and the batch runs again with each job in a savepoint of
+        its own, so that the refused one rolls back alone (two statements more per job,
+        paid only when one is refused)."""
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            results = [job(db) for job, _ in batch]
+            db.execute("COMMIT")
+        except Exception:  # one refused, or the commit failed: try each job apart
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            self._commit_apart(db, batch)
+            return
+        for result, (_, done) in zip(results, batch, strict=True):
+            done.set_result(result)
+
+    def _commit_apart(self, db: sqlite3.Connection, batch: list[Job]) -> None:
         """Run ``batch`` in one transaction, each job in a savepoint of its own."""
         results: list[tuple[bool, Any]] = []
         try:
