@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from sopfsm.service.app import create_app
 from sopfsm.service.config import ServiceConfig
+from sopfsm.service.problems import HttpProblem
+from sopfsm.service.requests import NOT_QUICK, quick_json, strict_json
 from sopfsm.store import open_store
 from tests.support.backends import PATIENCE, ServerThread
 
@@ -157,3 +159,74 @@ def _answered_or_refused(response: Any) -> None:
     kind = "application/json" if response.status_code < 300 else "application/problem+json"
     assert response.headers["content-type"] == kind
     response.json()
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (1 is not 1.0, -0.0 is not 0.0)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float):
+        return repr(a) == repr(b)
+    return bool(a == b)
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**25), max_value=10**25)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    value=_JSON,
+    spacing=st.sampled_from([(",", ":"), (", ", ": "), (" ,", " :\n")]),
+    ascii_only=st.booleans(),
+    twice=st.none() | st.tuples(st.text(max_size=4), _JSON),
+)
+def test_the_quick_reading_of_a_body_is_the_strict_one_or_leaves_it_the_strict_one(
+    value: object, spacing: tuple[str, str], ascii_only: bool, twice: tuple[str, object] | None
+) -> None:
+    text = json.dumps(value, separators=spacing, ensure_ascii=ascii_only)
+    if twice is not None:  # a key named twice, which only the strict reading refuses
+        key = json.dumps(twice[0])
+        text = f"{{{key}:{json.dumps(twice[1])},{key}:{text}}}"
+    body = text.encode("utf-8", "surrogatepass")
+    quick = quick_json(body)
+    try:
+        strict = strict_json(body)
+    except HttpProblem:
+        assert quick is NOT_QUICK  # what the strict reading refuses, the quick one leaves
+        return
+    assert quick is NOT_QUICK or _same(quick, strict)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":1,"a":2}',
+        b'{"a":{"b":1, "b" :2}}',
+        b'[{"x":"\\":"},{"x":1,"x":1}]',
+        b'{"n":123456789012345678901234567890}',
+        b'{"s":"\\ud800"}',
+        b'{"f":1e999}',
+        b'{"c":NaN}',
+        b"\xef\xbb\xbf{}",
+    ],
+)
+def test_a_body_the_quick_reading_would_misread_is_left_to_the_strict_one(body: bytes) -> None:
+    assert quick_json(body) is NOT_QUICK
+
+
+def test_an_answers_body_is_read_quickly() -> None:
+    body = b'{"question": "meter_reading", "value": 12.5, "revision": 3}'
+    assert quick_json(body) == {"question": "meter_reading", "value": 12.5, "revision": 3}
