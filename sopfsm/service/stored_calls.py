@@ -16,7 +16,6 @@ is still at that revision.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import datetime as dt
 import functools
@@ -57,7 +56,7 @@ from sopfsm.errors import (
 from sopfsm.model import SopSpec
 from sopfsm.report import report_change, report_of
 from sopfsm.saved import EARLIEST_ZONE, FUTURE_TOLERANCE, restore
-from sopfsm.service import metrics
+from sopfsm.service import awaited, metrics
 from sopfsm.service.problems import error_body
 from sopfsm.store.base import (
     CallState,
@@ -349,7 +348,7 @@ async def start_on_loop(
     (its SOP's compiled tables), and its creation awaited as the store's future."""
     stored, call, change = _starting(sop_id, given, agent)
     with metrics.commit_timer(store, "create"):
-        kept = await asyncio.wrap_future(store.create_soon(stored, change))
+        kept = await awaited.result(store.create_soon(stored, change))
     return _started(kept, call, change, live, reported)
 
 
@@ -473,7 +472,7 @@ async def answer_on_loop(
         live=live, check=check, kind="answer", held=held,
     )  # fmt: skip
     with metrics.commit_timer(store, "answer"):
-        kept = await asyncio.wrap_future(store.append_soon(*changed.appended))
+        kept = await awaited.result(store.append_soon(*changed.appended))
     if _report_stale(kept, changed.report):
         kept = await run_in_threadpool(_report_now, store, kept, changed.report)
     return _settle(changed, kept, live, reported)
