@@ -43,8 +43,8 @@ import orjson
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 CLIENTS = 16
-SECONDS = 1.5
-ROUNDS = 3  # trivial and answering alternate, so that load from elsewhere falls on both
+SECONDS = 2.0
+ROUNDS = 5
 TARGET_SQLITE = 3.0  # answer / trivial, time per request
 TARGET_POSTGRES = 4.0
 TARGET_STORES = 1.0  # PostgreSQL answers/s over SQLite's

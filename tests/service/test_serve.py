@@ -114,3 +114,18 @@ def test_the_service_page_names_every_setting() -> None:
     assert config.TOKENS_ENV in section
     assert config.SECRET_ENV in section
     assert config.SOPS_ENV in section
+
+
+def test_a_serving_process_keeps_what_it_starts_with_out_of_the_collectors_passes() -> None:
+    import gc
+
+    from sopfsm.cli.serve import GC_THRESHOLDS, quiet_collector
+
+    before = gc.get_threshold()
+    try:
+        quiet_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
