@@ -285,25 +285,26 @@ def _postgres_store() -> tuple[str, Callable[[], None]] | None:
     return f"{POSTGRES}{separator}schema={schema}", drop
 
 
-def profile(folder: Path, calls: int = 100) -> dict[str, Any]:
+def profile(folder: Path, calls: int = 160) -> dict[str, Any]:
     """Where the server's own work per answer goes, HTTP aside: calls started and answered
-    to their outcome through the service's functions on SQLite, each body written as the
-    API writes it. The CPU time of the process (the store's writer thread included) per
-    answer, and cProfile's functions by their own time; waiting for the writer's fsync
-    is the lock's ``acquire``, time off the CPU."""
+    to their outcome through the service's event-loop functions on SQLite by as many
+    concurrent tasks as the benchmark has clients, each body written as the API writes
+    it. The CPU time of the process (the store's writer thread included) per answer, and
+    cProfile's functions of the event loop's thread by their own time; ``poll`` is the
+    loop waiting, off the CPU."""
     from sopfsm.service import stored_calls
     from sopfsm.store import open_store
 
     store = open_store(f"sqlite:///{folder / 'profile.db'}")
     live = stored_calls.LiveCalls()  # as the service holds the calls it answered last
 
-    def answer_calls(count: int) -> int:
+    async def client(count: int) -> int:
         answered = 0
         for _ in range(count):
-            stored, call = stored_calls.start_call(store, SOP, {}, "bench", live)
+            stored, call = await stored_calls.start_on_loop(store, SOP, {}, "bench", live)
             orjson.dumps(stored_calls.call_body(stored, call, "id"))
             while (pending := call.pending) is not None:
-                stored, call = stored_calls.answer_call(
+                stored, call = await stored_calls.answer_on_loop(
                     store, stored.id, pending.id, ANSWERS[pending.id],
                     revision=stored.revision, agent="bench", live=live,
                 )  # fmt: skip
@@ -311,8 +312,14 @@ def profile(folder: Path, calls: int = 100) -> dict[str, Any]:
                 answered += 1
         return answered
 
+    def answer_calls(count: int) -> int:
+        async def clients() -> list[int]:
+            return await asyncio.gather(*(client(count // CLIENTS) for _ in range(CLIENTS)))
+
+        return sum(asyncio.run(clients()))
+
     try:
-        answer_calls(10)  # warm: the SOP tables, the store's statements
+        answer_calls(CLIENTS)  # warm: the SOP tables, the store's statements
         cpu = time.process_time()
         answered = answer_calls(calls)
         cpu = (time.process_time() - cpu) / answered
@@ -483,11 +490,12 @@ def section(results: dict[str, Any]) -> str:
             ]
         lines += [
             "",
-            "The server's own work per answer, HTTP aside (the service's functions called "
-            f"in one process on SQLite): {results['profile']['cpu'] * 1e3:.2f} ms of CPU per "
-            "answer, the store's writer thread included; cProfile's functions by their own "
-            "time (ncalls, tottime, percall, cumtime, percall, function; the lock's "
-            "`acquire` is the wait for the writer's fsync, off the CPU):",
+            "The server's own work per answer, HTTP aside (the service's event-loop functions "
+            f"called by {CLIENTS} concurrent tasks in one process on SQLite): "
+            f"{results['profile']['cpu'] * 1e3:.2f} ms of CPU per answer, the store's writer "
+            "thread included; cProfile's functions of the loop's thread by their own time "
+            "(ncalls, tottime, percall, cumtime, percall, function; `poll` is the loop "
+            "waiting for the writer's commits, off the CPU):",
             "",
             "```",
             results["profile"]["stats"],

@@ -381,6 +381,25 @@ def check_storable(
     not the text that was given. An append writes the call's new state and ``answers``,
     never the log it was read with: it passes ``with_log=False``, so that the check costs
     what the change writes, not the length of the call."""
+    items = (*call.log, *answers) if with_log else tuple(answers)
+    state = call.state
+    texts = [call.id, call.sop, call.version, call.agent, state.step, *state.path]
+    if state.outcome is not None:
+        texts.append(state.outcome)
+    for item in items:
+        texts += (item.agent, item.by)
+        if isinstance(item, LoggedAnswer):
+            texts.append(item.question)
+            if isinstance(item.value, str):
+                texts.append(item.value)
+        else:
+            texts += (item.kind, json.dumps(item.body, ensure_ascii=False))
+    if not is_utf8("".join(texts)):  # one encoding of them all: the usual case, and cheap
+        _refuse_text(where, call, items)
+
+
+def _refuse_text(where: str, call: StoredCall, items: Sequence[Logged]) -> None:
+    """The :class:`~sopfsm.errors.StoreError` naming the first text that is not UTF-8."""
     from sopfsm.errors import StoreError
 
     texts: list[tuple[str, object]] = [
@@ -392,14 +411,12 @@ def check_storable(
         ("outcome", call.state.outcome),
         *(("path", step) for step in call.state.path),
     ]
-    for item in (*(call.log if with_log else ()), *answers):
+    for item in items:
         texts += [("agent", item.agent), ("by", item.by)]
         if isinstance(item, LoggedAnswer):
             texts += [("question", item.question), (f"value of {item.question!r}", item.value)]
         else:  # a correction, details or wrap-up: every text of its body
             texts += [(item.kind, json.dumps(item.body, ensure_ascii=False)), ("kind", item.kind)]
-    if is_utf8("".join(text for _, text in texts if isinstance(text, str))):
-        return  # one encoding of them all: the usual case, and the cheap one
     for name, text in texts:
         if isinstance(text, str) and not is_utf8(text):
             raise StoreError(
