@@ -777,8 +777,22 @@ class _Write:
 MAX_BATCH = 64  # answers committed together at most
 COMMITTERS = 1  # batches in flight at once, each on a connection of the pool
 
+
+def _reported(row: str) -> str:
+    """The statement's clause that puts the report's next revision into the outbox, when
+    the change made one (``%(report_id)s`` not null), for the call ``row`` wrote."""
+    return f"""reported AS (
+    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
+    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
+        WHERE r.report_id = %(report_id)s::text), 0) + 1, {row}.seq, %(kind)s::text,
+        %(body)s::text, %(updated)s, %(updated)s
+    FROM {row} WHERE %(report_id)s::text IS NOT NULL
+    RETURNING revision
+)"""
+
+
 # _APPEND_REPORTED for one answer, its values plain parameters.
-_APPEND_ONE = """
+_APPEND_ONE = f"""
 WITH moved AS (
     UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
         outcome = %(outcome)s, updated = %(updated)s
@@ -789,39 +803,25 @@ WITH moved AS (
     SELECT moved.seq, %(new)s, %(question)s, %(value)s, %(answerer)s, %(at)s, %(by)s
     FROM moved
     RETURNING 1
-), reported AS (
-    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
-    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
-        WHERE r.report_id = %(report_id)s::text), 0) + 1, moved.seq, %(kind)s::text,
-        %(body)s::text, %(updated)s, %(updated)s
-    FROM moved WHERE %(report_id)s::text IS NOT NULL
-    RETURNING revision
-)
+), {_reported("moved")}
 SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added,
     (SELECT revision FROM reported) AS report_revision
 """
 
 # _CREATE for a call started with no answer given.
-_CREATE_BARE = """
+_CREATE_BARE = f"""
 WITH made AS (
     INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
         outcome)
     VALUES (%(id)s, %(sop)s, %(version)s, %(agent)s, %(created)s, %(updated)s, 0,
         %(step)s, %(path)s, %(outcome)s)
     RETURNING seq
-), reported AS (
-    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
-    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
-        WHERE r.report_id = %(report_id)s::text), 0) + 1, made.seq, %(kind)s::text,
-        %(body)s::text, %(updated)s, %(updated)s
-    FROM made WHERE %(report_id)s::text IS NOT NULL
-    RETURNING revision
-)
+), {_reported("made")}
 SELECT (SELECT seq FROM made) AS seq, (SELECT revision FROM reported) AS report_revision
 """
 
 # A new call, its answers and its report's first revision, if it has one, in one statement.
-_CREATE = """
+_CREATE = f"""
 WITH made AS (
     INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
         outcome)
@@ -835,14 +835,7 @@ WITH made AS (
         %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
         at, by, n)
     RETURNING 1
-), reported AS (
-    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
-    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
-        WHERE r.report_id = %(report_id)s::text), 0) + 1, made.seq, %(kind)s::text,
-        %(body)s::text, %(updated)s, %(updated)s
-    FROM made WHERE %(report_id)s::text IS NOT NULL
-    RETURNING revision
-)
+), {_reported("made")}
 SELECT (SELECT seq FROM made) AS seq, (SELECT count(*) FROM added) AS added,
     (SELECT revision FROM reported) AS report_revision
 """
@@ -867,7 +860,7 @@ SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added
 # _APPEND, and the report's next revision into the outbox when the answer made one: the
 # call's row lock is taken first, and a call that moved on since it was read makes no
 # revision, so the revision counted here is the report's next.
-_APPEND_REPORTED = """
+_APPEND_REPORTED = f"""
 WITH moved AS (
     UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
         outcome = %(outcome)s, updated = %(updated)s
@@ -880,14 +873,7 @@ WITH moved AS (
         %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
         at, by, n)
     RETURNING 1
-), reported AS (
-    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
-    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
-        WHERE r.report_id = %(report_id)s::text), 0) + 1, moved.seq, %(kind)s::text,
-        %(body)s::text, %(updated)s, %(updated)s
-    FROM moved WHERE %(report_id)s::text IS NOT NULL
-    RETURNING revision
-)
+), {_reported("moved")}
 SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added,
     (SELECT revision FROM reported) AS report_revision
 """
