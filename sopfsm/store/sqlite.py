@@ -3,9 +3,11 @@
 Durable: WAL journal with ``synchronous=FULL``, so a commit is on disk before the
 service answers. Every write goes through one writer thread, which takes the database
 with ``BEGIN IMMEDIATE`` (so several processes on one file also queue) and commits the
-writes waiting in its queue together, each in its own savepoint: one fsync covers many
-answers, and a refused write rolls back alone. Reads use a connection per thread, each
-read one snapshot.
+writes waiting in its queue together: one fsync covers many answers. A batch with a
+refused write runs again with each write in a savepoint of its own, so that the refused
+one rolls back alone. The service's event loop awaits a write as its future
+(:meth:`SqliteStore.append_soon`). Reads use a connection per thread, each read one
+snapshot.
 """
 
 from __future__ import annotations
