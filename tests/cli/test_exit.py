@@ -41,7 +41,10 @@ def _sopfsm(*argv: str, **how: object) -> subprocess.CompletedProcess[str]:
 def _in_process(argv: list[str]) -> tuple[int, str]:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(argv)
+        try:
+            code = main(argv)
+        except SystemExit as usage:  # argparse's one-line usage error (a name like "-:-")
+            code = int(usage.code or 0)
     return code, err.getvalue()
 
 
