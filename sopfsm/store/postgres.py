@@ -57,6 +57,7 @@ from sopfsm.store._codec import (
     scores_json,
     value_json,
 )
+from sopfsm.store._queue import batches
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
@@ -236,44 +237,21 @@ class PostgresStore(SqlReads):
         report: ReportChange | None = None,
     ) -> StoredCall:
         check_storable(self.where, call, answers, with_log=False)
-        plain = [a for a in answers if isinstance(a, LoggedAnswer)]
-        if len(plain) != len(answers) or report is not None:
+        if not all(isinstance(a, LoggedAnswer) for a in answers):
             return self._append_record(call, answers, state, updated, report)
-        call_id, revision = call.id, call.revision
+        job = _Write("append", call, tuple(answers), state, updated, report)
         with self._connection() as db:
             try:
                 # One statement, one round trip, one transaction: the row moves on only if
-                # the call is still at ``revision``, and its answers go in with it.
-                row = db.execute(
-                    _APPEND,
-                    {
-                        "revision": revision,
-                        "new": revision + len(answers),
-                        "step": state.step,
-                        "path": path_json(state.path),
-                        "outcome": state.outcome,
-                        "updated": updated,
-                        "id": call_id,
-                        "questions": [a.question for a in plain],
-                        "values": [value_json(a.value) for a in plain],
-                        "agents": [a.agent for a in plain],
-                        "ats": [a.at for a in plain],
-                        "bys": [a.by for a in plain],
-                    },
-                ).fetchone()
-                if row is None or row["seq"] is None:
-                    current = db.execute(
-                        "SELECT revision FROM calls WHERE id = %s", (call_id,)
-                    ).fetchone()
-                    if current is None:
-                        raise UnknownCall(call_id)
-                    raise StaleRevision(call_id, revision, current["revision"])
+                # the call is still at ``revision``, its answers and report with it.
+                row = db.execute(job.statement, job.params()).fetchone()
             except psycopg.errors.UniqueViolation:  # the key on (call, revision) held
-                now = db.execute("SELECT revision FROM calls WHERE id = %s", (call_id,)).fetchone()
-                raise StaleRevision(call_id, revision, now["revision"] if now else -1) from None
+                now = db.execute("SELECT revision FROM calls WHERE id = %s", (call.id,)).fetchone()
+                current = now["revision"] if now else -1
+                raise StaleRevision(call.id, call.revision, current) from None
             except psycopg.Error as error:
                 raise StoreError(self.where, f"answer not kept: {self._said(error)}") from None
-        return attrs.evolve(call, log=call.log + tuple(answers), state=state, updated=updated)
+        return self._appended(job, row)
 
     def append_soon(
         self,
@@ -310,20 +288,7 @@ class PostgresStore(SqlReads):
     def _commit_answers(self) -> None:
         """Commit the answers waiting, together: one transaction, sent in one round trip
         (psycopg's pipeline mode), so one durable commit covers them all."""
-        while (first := self._answers.get()) is not None:
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    job = self._answers.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._answers.put(None)  # finish this batch, then stop
-                    break
-                batch.append(job)
-            # A write whose waiter gave up (a request cancelled) is not sent; the others
-            # can no longer be cancelled, so settling each one cannot fail.
-            batch = [job for job in batch if job.done.set_running_or_notify_cancel()]
+        for batch in batches(self._answers, MAX_BATCH, lambda job: job.done):
             try:
                 self._commit_batch(batch)
             except Exception as error:  # no answer is left waiting for ever
@@ -470,8 +435,8 @@ class PostgresStore(SqlReads):
         updated: dt.datetime,
         report: ReportChange | None = None,
     ) -> StoredCall:
-        """A correction, details or a wrap-up, or a change that makes a report revision:
-        the row moved on, the entries inserted and the report put in the outbox in one
+        """A correction, details or a wrap-up, and the report revision it makes: the row
+        moved on, the entries inserted and the report put in the outbox in one
         transaction, only if the call is still at its revision (rarer than answers, so
         kept to plain statements)."""
         call_id, revision = call.id, call.revision
@@ -729,11 +694,8 @@ class _Write:
 
     @property
     def statement(self) -> str:
-        # Without arrays where there is one answer or none: psycopg dumps an array's
-        # every element in Python, which cost the committer more than the rest together.
-        if self.kind == "create":
-            return _CREATE if self.answers else _CREATE_BARE
-        return _APPEND_ONE if len(self.answers) == 1 else _APPEND_REPORTED
+        count = len(self.answers)
+        return _WRITES[self.kind, "none" if count == 0 else "one" if count == 1 else "many"]
 
     def params(self) -> dict[str, Any]:
         plain = [a for a in self.answers if isinstance(a, LoggedAnswer)]
@@ -778,9 +740,51 @@ MAX_BATCH = 64  # answers committed together at most
 COMMITTERS = 1  # batches in flight at once, each on a connection of the pool
 
 
+# The clauses of the statements that write a call: each statement is one of the heads,
+# its answers' clause (none, one, several) and the outbox clause, so that a change makes
+# its call's row, answers and report revision in one statement, one transaction.
+_MOVED = """moved AS (
+    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
+        outcome = %(outcome)s, updated = %(updated)s
+    WHERE id = %(id)s AND revision = %(revision)s
+    RETURNING seq
+)"""
+_MADE = """made AS (
+    INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
+        outcome)
+    VALUES (%(id)s, %(sop)s, %(version)s, %(agent)s, %(created)s, %(updated)s, %(new)s,
+        %(step)s, %(path)s, %(outcome)s)
+    RETURNING seq
+)"""
+
+
+def _added(row: str, answers: str) -> str:
+    """The clause that logs the answers after the call ``row`` wrote: ``one`` in plain
+    parameters (psycopg dumps an array's every element in Python, which cost more than
+    the rest of the statement), ``many`` in arrays, ``none``."""
+    if answers == "none":
+        return ""
+    if answers == "one":
+        values = f"""SELECT {row}.seq, %(new)s, %(question)s, %(value)s, %(answerer)s, %(at)s,
+        %(by)s FROM {row}"""
+    else:
+        values = f"""SELECT {row}.seq, %(revision)s + a.n, a.question, a.value, a.agent, a.at,
+        a.by
+    FROM {row}, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
+        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
+        at, by, n)"""
+    return f""", added AS (
+    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
+    {values}
+    RETURNING 1
+)"""
+
+
 def _reported(row: str) -> str:
-    """The statement's clause that puts the report's next revision into the outbox, when
-    the change made one (``%(report_id)s`` not null), for the call ``row`` wrote."""
+    """The clause that puts the report's next revision into the outbox, when the change
+    made one (``%(report_id)s`` not null), for the call ``row`` wrote. The call's row lock
+    is taken first, and a call that moved on since it was read makes no revision, so the
+    revision counted here is the report's next."""
     return f"""reported AS (
     INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
     SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
@@ -791,92 +795,17 @@ def _reported(row: str) -> str:
 )"""
 
 
-# _APPEND_REPORTED for one answer, its values plain parameters.
-_APPEND_ONE = f"""
-WITH moved AS (
-    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
-        outcome = %(outcome)s, updated = %(updated)s
-    WHERE id = %(id)s AND revision = %(revision)s
-    RETURNING seq
-), added AS (
-    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
-    SELECT moved.seq, %(new)s, %(question)s, %(value)s, %(answerer)s, %(at)s, %(by)s
-    FROM moved
-    RETURNING 1
-), {_reported("moved")}
-SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added,
-    (SELECT revision FROM reported) AS report_revision
-"""
+def _writing(kind: str, answers: str) -> str:
+    head, row = (_MADE, "made") if kind == "create" else (_MOVED, "moved")
+    return f"""WITH {head}{_added(row, answers)}, {_reported(row)}
+SELECT (SELECT seq FROM {row}) AS seq, (SELECT revision FROM reported) AS report_revision"""
 
-# _CREATE for a call started with no answer given.
-_CREATE_BARE = f"""
-WITH made AS (
-    INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
-        outcome)
-    VALUES (%(id)s, %(sop)s, %(version)s, %(agent)s, %(created)s, %(updated)s, 0,
-        %(step)s, %(path)s, %(outcome)s)
-    RETURNING seq
-), {_reported("made")}
-SELECT (SELECT seq FROM made) AS seq, (SELECT revision FROM reported) AS report_revision
-"""
 
-# A new call, its answers and its report's first revision, if it has one, in one statement.
-_CREATE = f"""
-WITH made AS (
-    INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
-        outcome)
-    VALUES (%(id)s, %(sop)s, %(version)s, %(agent)s, %(created)s, %(updated)s, %(new)s,
-        %(step)s, %(path)s, %(outcome)s)
-    RETURNING seq
-), added AS (
-    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
-    SELECT made.seq, a.n, a.question, a.value, a.agent, a.at, a.by
-    FROM made, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
-        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
-        at, by, n)
-    RETURNING 1
-), {_reported("made")}
-SELECT (SELECT seq FROM made) AS seq, (SELECT count(*) FROM added) AS added,
-    (SELECT revision FROM reported) AS report_revision
-"""
-
-_APPEND = """
-WITH moved AS (
-    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
-        outcome = %(outcome)s, updated = %(updated)s
-    WHERE id = %(id)s AND revision = %(revision)s
-    RETURNING seq
-), added AS (
-    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
-    SELECT moved.seq, %(revision)s + a.n, a.question, a.value, a.agent, a.at, a.by
-    FROM moved, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
-        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
-        at, by, n)
-    RETURNING 1
-)
-SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added
-"""
-
-# _APPEND, and the report's next revision into the outbox when the answer made one: the
-# call's row lock is taken first, and a call that moved on since it was read makes no
-# revision, so the revision counted here is the report's next.
-_APPEND_REPORTED = f"""
-WITH moved AS (
-    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
-        outcome = %(outcome)s, updated = %(updated)s
-    WHERE id = %(id)s AND revision = %(revision)s
-    RETURNING seq
-), added AS (
-    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
-    SELECT moved.seq, %(revision)s + a.n, a.question, a.value, a.agent, a.at, a.by
-    FROM moved, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
-        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
-        at, by, n)
-    RETURNING 1
-), {_reported("moved")}
-SELECT (SELECT seq FROM moved) AS seq, (SELECT count(*) FROM added) AS added,
-    (SELECT revision FROM reported) AS report_revision
-"""
+_WRITES = {
+    (kind, answers): _writing(kind, answers)
+    for kind in ("create", "append")
+    for answers in ("none", "one", "many")
+}
 
 
 # Due rows, locked as they are picked (SKIP LOCKED: another deliverer's picks are passed

@@ -49,6 +49,7 @@ from sopfsm.store._codec import (
     time_text,
     value_json,
 )
+from sopfsm.store._queue import batches
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
@@ -447,20 +448,7 @@ class SqliteStore(SqlReads):
             opened.set_exception(error)
             return
         opened.set_result(None)
-        while (first := self._jobs.get()) is not None:
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._jobs.put(None)  # finish this batch, then stop
-                    break
-                batch.append(job)
-            # A job whose waiter gave up (a request cancelled) is not run; the others can
-            # no longer be cancelled, so settling each one below cannot fail.
-            batch = [job for job in batch if job[1].set_running_or_notify_cancel()]
+        for batch in batches(self._jobs, MAX_BATCH, lambda job: job[1]):
             if batch:
                 self._commit(db, batch)
         db.close()
