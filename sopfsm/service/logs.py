@@ -113,10 +113,11 @@ class RequestLog:
             elapsed = time.perf_counter() - started
             route = route_template(scope, root)
             method = scope["method"]
-            metrics.REQUESTS.labels(method, route, str(status)).inc()
-            metrics.REQUEST_SECONDS.labels(method, route).observe(elapsed)
+            label = metrics.method_label(method)
+            metrics.labelled(metrics.REQUESTS, label, route, str(status)).inc()
+            metrics.labelled(metrics.REQUEST_SECONDS, label, route).observe(elapsed)
             if problem:
-                metrics.REFUSALS.labels(_reason(b"".join(problem))).inc()
+                metrics.labelled(metrics.REFUSALS, _reason(b"".join(problem))).inc()
             state = scope.get("state", {})
             LOGGER.info(
                 "request",

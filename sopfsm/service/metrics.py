@@ -7,7 +7,7 @@ worker writes its figures to files in ``$PROMETHEUS_MULTIPROC_DIR`` (``serve`` s
 and ``/metrics``, whichever worker answers it, adds up all of them.
 
 No label holds an agent, a call id, a raw path or an answer: only route templates, SOP
-ids, outcome codes and problem types, a closed set each.
+ids, outcome codes, problem types and the standard HTTP methods, a closed set each.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -63,6 +64,29 @@ CALLS_OPEN = Gauge(
 OPEN = "open"
 
 
+M = TypeVar("M", Counter, Gauge, Histogram)
+_CHILDREN: dict[tuple[object, tuple[str, ...]], Any] = {}
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "OTHER"
+
+
+def labelled(metric: M, *values: str) -> M:
+    """``metric.labels(*values)``, kept once made: prometheus_client looks a child up
+    under a lock on every request, and the labels here are a closed set, so the dict
+    stays as small as the set."""
+    key = (metric, values)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = _CHILDREN[key] = metric.labels(*values)
+    return child
+
+
+def method_label(method: str) -> str:
+    """An HTTP method as a label: any other word a client sends is ``OTHER``, so that no
+    client can make a series per word it makes up."""
+    return method if method in METHODS else OTHER_METHOD
+
+
 def store_kind(store: object) -> str:
     """``sqlite``, ``postgres`` or ``memory``: the store's module as a label, never its URL
     (and never ``store.where``, which asks the file system where a SQLite file is)."""
@@ -74,7 +98,7 @@ def store_kind(store: object) -> str:
 def commit_timer(store: object, operation: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
-    COMMIT_SECONDS.labels(store_kind(store), operation).observe(time.perf_counter() - started)
+    labelled(COMMIT_SECONDS, store_kind(store), operation).observe(time.perf_counter() - started)
 
 
 def started(outcome: str | None) -> None:
@@ -85,7 +109,7 @@ def started(outcome: str | None) -> None:
 
 def answered(sop: str, before: str | None, after: str | None) -> None:
     """An answer moved a call of ``sop``; ``after`` is its outcome, if it has one now."""
-    ANSWERS.labels(sop, after or OPEN).inc()
+    labelled(ANSWERS, sop, after or OPEN).inc()
     if before is None and after is not None:
         CALLS_OPEN.dec()
 

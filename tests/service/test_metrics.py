@@ -77,3 +77,16 @@ def test_an_unknown_path_is_counted_without_its_text(client: httpx.Client) -> No
     text = client.get("/metrics").text
     assert "3171010101900001" not in text
     assert 'route="unmatched"' in text
+
+
+def test_a_made_up_method_is_counted_as_other_and_never_becomes_a_label(
+    client: httpx.Client,
+) -> None:
+    before = _samples(client)
+    for word in ("FROBNICATE", "XYZZY"):
+        assert client.request(word, "/healthz").status_code == 405
+    after = _samples(client)
+    text = client.get("/metrics").text
+    assert "FROBNICATE" not in text and "XYZZY" not in text
+    other = {"method": "OTHER", "route": "/healthz", "status": "405"}
+    assert _delta(before, after, "sopfsm_requests_total", **other) == 2
