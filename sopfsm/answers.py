@@ -62,6 +62,7 @@ class Choice:
 
     options: tuple[Option, ...]
     _lookup: dict[str, Value] = attrs.field(init=False, eq=False, repr=False)
+    _accepted: Text = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         lookup: dict[str, Value] = {}
@@ -70,13 +71,16 @@ class Choice:
             for name in names:
                 lookup[_key(name)] = option.value
         object.__setattr__(self, "_lookup", lookup)
-
-    @property
-    def accepted(self) -> Text:
-        return Text(
+        # Written once: every call body and every refusal shows it.
+        accepted = Text(
             id=", ".join(_accepted_words(o, "id") for o in self.options),
             en=", ".join(_accepted_words(o, "en") for o in self.options),
         )
+        object.__setattr__(self, "_accepted", accepted)
+
+    @property
+    def accepted(self) -> Text:
+        return self._accepted
 
     def coerce(self, raw: object) -> Value:
         if isinstance(raw, bool | int):

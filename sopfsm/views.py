@@ -37,8 +37,11 @@ def in_language(view: Any, lang: Lang | None) -> Any:
     kind = type(view)
     if kind in _LEAVES:
         return view
-    if kind is dict:
-        return {key: in_language(value, lang) for key, value in view.items()}
+    if kind is dict:  # a leaf inline: half the values of a call's view are leaves
+        return {
+            key: value if type(value) in _LEAVES else in_language(value, lang)
+            for key, value in view.items()
+        }
     if isinstance(view, Text):
         return view.as_json() if lang is None else view.in_(lang)
     if isinstance(view, Mapping):

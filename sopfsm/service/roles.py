@@ -81,7 +81,8 @@ def identity_of(request: Request) -> Identity:
 
 def _identify(request: Request) -> Identity:
     header = request.headers.get("authorization")
-    cookie = request.cookies.get(session.COOKIE)
+    # The session cookie counts only without a header: not parsed for an API request.
+    cookie = request.cookies.get(session.COOKIE) if header is None else None
     try:
         if header is None and cookie is not None:
             identity = _by_cookie(request, cookie)
