@@ -210,9 +210,11 @@ async def _run(make_work: Callable[[], Work], servers: Servers) -> dict[str, flo
     ) -> None:
         connection = Connection(url)
         try:
-            if prepare:
-                await work.prepare(connection)
-            prepared.release()
+            try:
+                if prepare:
+                    await work.prepare(connection)
+            finally:  # a client that fails to prepare must not leave the round waiting
+                prepared.release()
             await go.wait()
             while time.perf_counter() < stop[0]:
                 latencies.append(await work(connection))
