@@ -15,8 +15,8 @@ def batches(
 ) -> Iterator[list[J]]:
     """The writes waiting in ``jobs``, up to ``limit`` at a time, until a stop mark
     (None), which ends the batch it falls in. A write whose waiter gave up (a request
-    cancelled its ``future``) is left out; the others can no longer be cancelled, so
-    settling each one cannot fail. A batch may be empty."""
+    cancelled its ``future``) is left out, and a batch of such writes alone is not
+    yielded; the others can no longer be cancelled, so settling each one cannot fail."""
     while (first := jobs.get()) is not None:
         batch = [first]
         while len(batch) < limit:
@@ -28,4 +28,6 @@ def batches(
                 jobs.put(None)  # finish this batch, then stop
                 break
             batch.append(job)
-        yield [job for job in batch if future(job).set_running_or_notify_cancel()]
+        kept = [job for job in batch if future(job).set_running_or_notify_cancel()]
+        if kept:
+            yield kept

@@ -300,8 +300,6 @@ class PostgresStore(SqlReads):
 
     def _commit_batch(self, batch: list[_Write]) -> None:
         # Rows locked in one order by every server's batches, so two never deadlock.
-        if not batch:
-            return
         batch.sort(key=lambda job: job.call.id)
         try:
             with self._connection() as db:

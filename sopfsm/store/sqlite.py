@@ -449,8 +449,7 @@ class SqliteStore(SqlReads):
             return
         opened.set_result(None)
         for batch in batches(self._jobs, MAX_BATCH, lambda job: job[1]):
-            if batch:
-                self._commit(db, batch)
+            self._commit(db, batch)
         db.close()
 
     def _commit(self, db: sqlite3.Connection, batch: list[Job]) -> None:
