@@ -21,7 +21,7 @@ from sopfsm.answers import Value
 from sopfsm.errors import StaleRevision, StoreError, UnknownCall, UnknownSchemaVersion
 from sopfsm.store import CallFilter, CallState, CallStore, LoggedAnswer, StoredCall, open_store
 from sopfsm.store.base import is_utf8
-from tests.support.stored import T0, new_call
+from tests.support.stored import ANSWER_VALUES, T0, new_call
 
 
 def test_a_kept_call_comes_back_as_it_was(store: CallStore) -> None:
@@ -217,14 +217,6 @@ def _execute(url: str, sql: str) -> None:
     with psycopg.connect(conninfo, autocommit=True) as db:
         db.execute(f'SET search_path = "{schema}"')
         db.execute(sql.encode())
-
-
-ANSWER_VALUES = st.one_of(
-    st.booleans(),
-    st.integers(min_value=-(2**53), max_value=2**53),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(st.characters(exclude_characters="\x00")),  # PostgreSQL text holds no NUL
-)
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])

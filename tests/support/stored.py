@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from hypothesis import strategies as st
+
 from sopfsm.answers import Value
 from sopfsm.store import CallState, LoggedAnswer, StoredCall
 
@@ -26,3 +28,12 @@ def new_call(
         state=CallState("ask_accepts_explanation", ("ask_accepts_explanation",), None),
         log=answers,
     )
+
+
+# Any value an answer can hold.
+ANSWER_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(st.characters(exclude_characters="\x00")),  # PostgreSQL text holds no NUL
+)

@@ -1,0 +1,182 @@
+"""What the PostgreSQL store does its own way: the service's writes waiting together are
+sent as one JSON document per statement, and must keep each write as it would be kept
+alone.
+
+The reference is the memory store, which applies each write alone, in order: any batch
+of creates and appends (several of one call, stale ones, ones of calls no store holds,
+reports, any answer value and time) committed together on PostgreSQL leaves every call
+and every write's result as the memory store leaves them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Callable, Iterator
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sopfsm.errors import StaleRevision, StoreError, UnknownCall
+from sopfsm.store import CallState, CallStore, LoggedAnswer, StoredCall, open_store
+from sopfsm.store.base import ReportChange, is_utf8
+from sopfsm.store.memory import MemoryStore
+from sopfsm.store.postgres import PostgresStore, _Write
+from tests.support.stored import ANSWER_VALUES, T0, new_call
+
+TIMES = st.datetimes(
+    min_value=dt.datetime(1900, 1, 1),
+    max_value=dt.datetime(2200, 1, 1),
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=7))]),
+)
+
+
+@attrs.frozen
+class _Op:
+    """One write of a batch: a new call (``target`` None; ``again`` names one that is
+    held already), or an append to the call ``target`` names (an index into the calls
+    held or made so far; one past them is a call no store holds), as a writer who read
+    it ``ahead`` revisions from where it is (behind it if negative) would make it. Calls
+    are named by ``key`` first, so the order in which a batch takes them is drawn too."""
+
+    target: int | None
+    key: int
+    again: bool
+    ahead: int
+    answers: tuple[LoggedAnswer, ...]
+    state: CallState
+    updated: dt.datetime
+    report: bool
+
+
+ANSWERS = st.lists(
+    st.builds(
+        LoggedAnswer,
+        question=st.sampled_from(["accepts_explanation", "meter_reading", "q\u00e9"]),
+        value=ANSWER_VALUES.filter(lambda v: not isinstance(v, str) or is_utf8(v)),
+        agent=st.sampled_from(["ana", "budi"]),
+        at=TIMES,
+        by=st.sampled_from(["cso", "supervisor"]),
+    ),
+    max_size=3,
+).map(tuple)
+STATES = st.builds(
+    CallState,
+    step=st.sampled_from(["ask_meter_reading", "done"]),
+    path=st.lists(st.sampled_from(["ask_accepts_explanation", "done"]), max_size=3).map(tuple),
+    outcome=st.sampled_from([None, "APKT_TO_UNIT"]),
+)
+OPS = st.lists(
+    st.builds(
+        _Op,
+        target=st.one_of(st.none(), st.integers(min_value=0, max_value=5)),
+        key=st.integers(min_value=0, max_value=9),
+        again=st.integers(min_value=0, max_value=9).map(lambda n: n == 0),
+        ahead=st.sampled_from([0, 0, 0, -1, 1]),
+        answers=ANSWERS,
+        state=STATES,
+        updated=TIMES,
+        report=st.booleans(),
+    ),
+    min_size=2,
+    max_size=12,
+)
+
+
+@pytest.fixture
+def postgres(postgres_url: str) -> Iterator[PostgresStore]:
+    store = open_store(postgres_url)
+    assert isinstance(store, PostgresStore)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _report(call: StoredCall) -> ReportChange:
+    return ReportChange(f"rpt-{call.id}", "report", {"call": call.id, "n": 1})
+
+
+def _outcome(work: Callable[[], StoredCall]) -> object:
+    """A write's result with the store's own numbering left out, or its error's kind
+    and the values it names."""
+    try:
+        kept = work()
+    except StaleRevision as error:
+        # Named at the revision given; the current one is read when the batch is done,
+        # so a later write of the same batch may have moved it on.
+        return ("stale", error.given)
+    except UnknownCall as error:
+        return ("unknown", str(error))
+    except StoreError:
+        return ("refused",)
+    return attrs.evolve(kept, seq=0)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(keys=st.lists(st.integers(min_value=0, max_value=9), min_size=3, max_size=3), ops=OPS)
+def test_writes_committed_together_are_each_kept_or_refused_as_alone(
+    postgres: PostgresStore, keys: list[int], ops: list[_Op]
+) -> None:
+    reference: CallStore = MemoryStore()
+    run = uuid.uuid4().hex  # the store is shared by every example
+
+    def named(call: StoredCall, key: int) -> StoredCall:
+        return attrs.evolve(call, id=f"{run}-{key}-{call.id}")
+
+    calls = [named(new_call(log=n), key) for n, key in enumerate(keys)]
+    for call in calls:
+        postgres.create(call)
+        reference.create(call)
+
+    batch: list[_Write] = []
+    expected = []
+    for op in ops:
+        report = None
+        if op.target is None:
+            fresh = named(attrs.evolve(new_call(), log=op.answers, updated=op.updated), op.key)
+            call = attrs.evolve(fresh, id=calls[0].id) if op.again else fresh
+            calls.append(call)
+            report = _report(call) if op.report else None
+            batch.append(_Write("create", call, call.log, call.state, call.updated, report))
+            expected.append(_outcome(functools.partial(reference.create, call, report)))
+            continue
+        if op.target < len(calls):
+            read = _outcome(functools.partial(reference.get, calls[op.target].id))
+            call = read if isinstance(read, StoredCall) else calls[op.target]
+        else:
+            call = named(new_call(), op.key)
+        moved = max(0, call.revision + op.ahead)
+        filler = tuple(LoggedAnswer("q", "ya", "ana", T0) for _ in range(moved))
+        view = attrs.evolve(call, log=(call.log + filler)[:moved])
+        report = _report(view) if op.report else None
+        batch.append(_Write("append", view, op.answers, op.state, op.updated, report))
+        expected.append(
+            _outcome(
+                functools.partial(reference.append, view, op.answers, op.state, op.updated, report)
+            )
+        )
+
+    for job in batch:
+        assert job.done.set_running_or_notify_cancel()
+    postgres._commit_batch(list(batch))  # it sorts its list: the futures keep the order
+    assert [_outcome(job.done.result) for job in batch] == expected
+    for call in calls:
+        assert _outcome(functools.partial(postgres.get, call.id)) == _outcome(
+            functools.partial(reference.get, call.id)
+        )
+    # Each answer is logged at its own revision, which redactions and record entries name.
+    with postgres._connection() as db:
+        rows = db.execute(
+            "SELECT c.id, c.revision AS now, array_agg(a.revision ORDER BY a.revision) AS logged"
+            " FROM calls c LEFT JOIN answers a ON a.call_seq = c.seq WHERE c.id LIKE %s"
+            " GROUP BY c.id, c.revision",
+            (f"{run}-%",),
+        ).fetchall()
+    for row in rows:
+        assert [n for n in row["logged"] if n is not None] == list(range(1, row["now"] + 1))
