@@ -9,13 +9,13 @@ number of ``sopfsm serve`` processes on one database behave as one service.
 
 Speed: connections come from a pool (psycopg_pool), each statement is prepared on the
 server the first time a connection runs it (``prepare_threshold=0``), and a request's
-work is one statement, so one round trip: an answer is one ``WITH ... UPDATE ... INSERT``,
-a call and its log one ``SELECT`` (a single statement reads one snapshot). The answers
-the service's event loop awaits (:meth:`PostgresStore.append_soon`) are committed
-together: one thread sends those waiting as one JSON document to a function that writes
-each as it would be written alone (migration 0007), so one statement, one round trip
-and one durable commit cover them all, and psycopg adapts one parameter where a
-statement per answer had it adapt two dozen each.
+work is one statement, so one round trip: answers are one JSON document given to a
+function that writes each as it would be written alone (migration 0007), a call and its
+log one ``SELECT`` (a single statement reads one snapshot). The answers the service's
+event loop awaits (:meth:`PostgresStore.append_soon`) are committed together: one
+thread sends those waiting as one document, so one statement, one round trip and one
+durable commit cover them all, and psycopg adapts one parameter where a statement per
+answer had it adapt two dozen each.
 
 ``?schema=NAME`` in the URL keeps the tables in that schema (created if missing), which
 the tests use to run against a shared server without touching anything else.
@@ -247,7 +247,7 @@ class PostgresStore(SqlReads):
             try:
                 # One statement, one round trip, one transaction: the row moves on only if
                 # the call is still at ``revision``, its answers and report with it.
-                row = db.execute(job.statement, job.params()).fetchone()
+                (row,) = _sent(db, [job])
             except psycopg.errors.UniqueViolation:  # the key on (call, revision) held
                 now = db.execute("SELECT revision FROM calls WHERE id = %s", (call.id,)).fetchone()
                 current = now["revision"] if now else -1
@@ -656,13 +656,10 @@ class PostgresStore(SqlReads):
 
 
 def _sent(db: psycopg.Connection[dict[str, Any]], batch: list[_Write]) -> list[Any]:
-    """Each write's row, the batch committed as one transaction. One write is its own
-    statement; several are one JSON document given to the function that applies them in
-    order (``sopfsm_write``, migration 0007), one statement and one round trip for all.
-    One document costs the service half the CPU of a statement per write, whose every
-    parameter psycopg adapts in Python."""
-    if len(batch) == 1:
-        return [db.execute(batch[0].statement, batch[0].params()).fetchone()]
+    """Each write's row, the batch committed as one transaction: one JSON document given
+    to the function that applies the writes in order (``sopfsm_write``, migration 0007),
+    one statement and one round trip for all. One document costs the service half the
+    CPU of a statement per write, whose every parameter psycopg adapts in Python."""
     document = orjson.dumps([job.row() for job in batch]).decode()
     rows = db.execute(_WRITE_ALL, {"writes": document}).fetchall()
     assert [row["id"] for row in rows] == [job.call.id for job in batch]
@@ -687,43 +684,6 @@ class _Write:
     @property
     def appended(self) -> tuple[Any, ...]:
         return (self.call, self.answers, self.state, self.updated, self.report)
-
-    @property
-    def statement(self) -> str:
-        count = len(self.answers)
-        return _WRITES[self.kind, "none" if count == 0 else "one" if count == 1 else "many"]
-
-    def params(self) -> dict[str, Any]:
-        plain = [a for a in self.answers if isinstance(a, LoggedAnswer)]
-        report, call = self.report, self.call
-        revision = 0 if self.kind == "create" else call.revision
-        one = plain[0] if len(plain) == 1 else None
-        return {
-            "revision": revision,
-            "new": revision + len(plain),
-            "question": one.question if one is not None else None,
-            "value": value_json(one.value) if one is not None else None,
-            "answerer": one.agent if one is not None else None,
-            "at": one.at if one is not None else None,
-            "by": one.by if one is not None else None,
-            "step": self.state.step,
-            "path": path_json(self.state.path),
-            "outcome": self.state.outcome,
-            "updated": self.updated,
-            "id": call.id,
-            "sop": call.sop,
-            "version": call.version,
-            "agent": call.agent,
-            "created": call.created,
-            "questions": [a.question for a in plain],
-            "values": [value_json(a.value) for a in plain],
-            "agents": [a.agent for a in plain],
-            "ats": [a.at for a in plain],
-            "bys": [a.by for a in plain],
-            "report_id": report.report_id if report is not None else None,
-            "kind": report.kind if report is not None else None,
-            "body": report_json(report) if report is not None else None,
-        }
 
     def row(self) -> dict[str, Any]:
         """The write as one row of a batch's JSON document (:data:`_WRITE_ALL`)."""
@@ -768,74 +728,6 @@ class _Write:
 
 MAX_BATCH = 64  # answers committed together at most
 COMMITTERS = 1  # batches in flight at once, each on a connection of the pool
-
-
-# The clauses of the statements that write a call: each statement is one of the heads,
-# its answers' clause (none, one, several) and the outbox clause, so that a change makes
-# its call's row, answers and report revision in one statement, one transaction.
-_MOVED = """moved AS (
-    UPDATE calls SET revision = %(new)s, step = %(step)s, path = %(path)s,
-        outcome = %(outcome)s, updated = %(updated)s
-    WHERE id = %(id)s AND revision = %(revision)s
-    RETURNING seq
-)"""
-_MADE = """made AS (
-    INSERT INTO calls (id, sop, version, agent, created, updated, revision, step, path,
-        outcome)
-    VALUES (%(id)s, %(sop)s, %(version)s, %(agent)s, %(created)s, %(updated)s, %(new)s,
-        %(step)s, %(path)s, %(outcome)s)
-    RETURNING seq
-)"""
-
-
-def _added(row: str, answers: str) -> str:
-    """The clause that logs the answers after the call ``row`` wrote: ``one`` in plain
-    parameters (psycopg dumps an array's every element in Python, which cost more than
-    the rest of the statement), ``many`` in arrays, ``none``."""
-    if answers == "none":
-        return ""
-    if answers == "one":
-        values = f"""SELECT {row}.seq, %(new)s, %(question)s, %(value)s, %(answerer)s, %(at)s,
-        %(by)s FROM {row}"""
-    else:
-        values = f"""SELECT {row}.seq, %(revision)s + a.n, a.question, a.value, a.agent, a.at,
-        a.by
-    FROM {row}, unnest(%(questions)s::text[], %(values)s::text[], %(agents)s::text[],
-        %(ats)s::timestamptz[], %(bys)s::text[]) WITH ORDINALITY AS a(question, value, agent,
-        at, by, n)"""
-    return f""", added AS (
-    INSERT INTO answers (call_seq, revision, question, value, agent, at, answered_by)
-    {values}
-    RETURNING 1
-)"""
-
-
-def _reported(row: str) -> str:
-    """The clause that puts the report's next revision into the outbox, when the change
-    made one (``%(report_id)s`` not null), for the call ``row`` wrote. The call's row lock
-    is taken first, and a call that moved on since it was read makes no revision, so the
-    revision counted here is the report's next."""
-    return f"""reported AS (
-    INSERT INTO reports (report_id, revision, call_seq, kind, body, created, next_at)
-    SELECT %(report_id)s::text, coalesce((SELECT max(r.revision) FROM reports r
-        WHERE r.report_id = %(report_id)s::text), 0) + 1, {row}.seq, %(kind)s::text,
-        %(body)s::text, %(updated)s, %(updated)s
-    FROM {row} WHERE %(report_id)s::text IS NOT NULL
-    RETURNING revision
-)"""
-
-
-def _writing(kind: str, answers: str) -> str:
-    head, row = (_MADE, "made") if kind == "create" else (_MOVED, "moved")
-    return f"""WITH {head}{_added(row, answers)}, {_reported(row)}
-SELECT (SELECT seq FROM {row}) AS seq, (SELECT revision FROM reported) AS report_revision"""
-
-
-_WRITES = {
-    (kind, answers): _writing(kind, answers)
-    for kind in ("create", "append")
-    for answers in ("none", "one", "many")
-}
 
 
 # A batch of writes, applied in order by the function migration 0007 made.
