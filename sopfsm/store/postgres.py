@@ -289,8 +289,8 @@ class PostgresStore(SqlReads):
         return write.done
 
     def _commit_answers(self) -> None:
-        """Commit the answers waiting, together: one transaction, sent in one round trip
-        (psycopg's pipeline mode), so one durable commit covers them all."""
+        """Commit the answers waiting, together: one statement, one round trip, one
+        transaction, so one durable commit covers them all."""
         for batch in batches(self._answers, MAX_BATCH, lambda job: job.done):
             try:
                 self._commit_batch(batch)
