@@ -4,6 +4,8 @@ A store's writer thread settles the writes of one commit together. ``asyncio.wra
 would wake the loop once per write (a lock, a callback queued and a byte written to the
 loop's self-pipe, each in the writer's thread, holding the interpreter lock the loop
 needs); here the writes settled while the loop is busy are handed over with one wake-up.
+A write settled on the loop itself (PostgreSQL commits the loop's writes on the loop)
+needs no wake-up: its waiter is done at once.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ def _handover(loop: asyncio.AbstractEventLoop) -> _Handover:
     return found
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # a thread with no loop running
+        return None
+
+
 class _Handover:
     """The futures settled since the loop last looked, handed to it with one wake-up."""
 
@@ -58,6 +67,10 @@ class _Handover:
         return waiter
 
     def _settle(self, waiter: asyncio.Future[None]) -> None:
+        if _running_loop() is self._loop:
+            if not waiter.done():  # a cancelled request's waiter is done already
+                waiter.set_result(None)
+            return
         # In the thread that settled the future: the first of a run wakes the loop, the
         # others join the list the loop is about to take.
         with self._lock:

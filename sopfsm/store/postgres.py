@@ -12,10 +12,11 @@ server the first time a connection runs it (``prepare_threshold=0``), and a requ
 work is one statement, so one round trip: answers are one JSON document given to a
 function that writes each as it would be written alone (migration 0007), a call and its
 log one ``SELECT`` (a single statement reads one snapshot). The answers the service's
-event loop awaits (:meth:`PostgresStore.append_soon`) are committed together: one
-thread sends those waiting as one document, so one statement, one round trip and one
-durable commit cover them all, and psycopg adapts one parameter where a statement per
-answer had it adapt two dozen each.
+event loop awaits (:meth:`PostgresStore.append_soon`) are committed together by that
+loop (:class:`_LoopWriter`): those waiting go as one document, so one statement, one
+round trip and one durable commit cover them all, psycopg adapts one parameter where a
+statement per answer had it adapt two dozen each, and the loop serves requests while the
+database commits.
 
 ``?schema=NAME`` in the URL keeps the tables in that schema (created if missing), which
 the tests use to run against a shared server without touching anything else.
@@ -23,14 +24,15 @@ the tests use to run against a shared server without touching anything else.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
 import json
-import queue
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -59,7 +61,6 @@ from sopfsm.store._codec import (
     scores_json,
     value_json,
 )
-from sopfsm.store._queue import batches
 from sopfsm.store._sql import SqlReads
 from sopfsm.store.base import (
     CallState,
@@ -99,14 +100,17 @@ class PostgresStore(SqlReads):
         self._conninfo, self._schema = _split_schema(url)
         self._url = url
         self._where = redacted(url)
-        # The service's writes, off its event loop: answers waiting together are one
-        # transaction in one round trip (group commit), anything else a thread's own.
+        self._connect_timeout = connect_timeout
+        # Writes that wait off the caller's thread: a write made off any event loop, and
+        # what a loop's writer hands back (a write refused in its batch, done alone).
         self._appender = concurrent.futures.ThreadPoolExecutor(
             pool_size, thread_name_prefix="sopfsm-postgres-write"
         )
-        self._answers: queue.Queue[_Write | None] = queue.Queue()
-        self._committers: list[threading.Thread] = []
-        self._committer_lock = threading.Lock()
+        # The service's writes, committed together by a writer on its event loop.
+        self._writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopWriter] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._writers_lock = threading.Lock()
         self._closed = False
         self._pool = psycopg_pool.ConnectionPool(
             self._conninfo,
@@ -142,11 +146,21 @@ class PostgresStore(SqlReads):
         return scrubbed(_first_line(error), self._url)
 
     def _configure(self, db: psycopg.Connection[Any]) -> None:
-        db.execute("SET synchronous_commit = on")
-        db.execute("SET TIME ZONE 'UTC'")  # the log's times come back as +00:00 in JSON
+        for statement in self._settings():
+            db.execute(statement)
+
+    def _settings(self) -> list[str]:
+        """What every connection runs first, the pool's and the loop writers' alike."""
+        settings = [
+            "SET synchronous_commit = on",
+            "SET TIME ZONE 'UTC'",  # the log's times come back as +00:00 in JSON
+        ]
         if self._schema:
-            db.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
-            db.execute(f'SET search_path = "{self._schema}"')
+            settings += [
+                f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"',
+                f'SET search_path = "{self._schema}"',
+            ]
+        return settings
 
     def _why_not(self) -> str:
         """Why a connection cannot be made, asked of the server once more, for the message."""
@@ -270,60 +284,26 @@ class PostgresStore(SqlReads):
         return self._queue(_Write("append", call, tuple(answers), state, updated, report))
 
     def _queue(self, write: _Write) -> concurrent.futures.Future[StoredCall]:
-        with self._committer_lock:
+        with self._writers_lock:
             if self._closed:
                 raise StoreError(self.where, "closed")
-            if not self._committers:
-                # Several, so that a batch is gathered and sent while another waits for
-                # its commit: one alone leaves the server idle for each round trip.
-                self._committers = [
-                    threading.Thread(
-                        target=self._commit_answers, name="sopfsm-postgres-commit", daemon=True
-                    )
-                    for _ in range(COMMITTERS)
-                ]
-                for committer in self._committers:
-                    committer.start()
-            # Under the lock: close() puts its stop marks after every write queued.
-            self._answers.put(write)
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # off any event loop: the write alone, in a thread
+                return self._appender.submit(self._alone(write))
+            writer = self._writers.get(loop)
+            if writer is None:
+                writer = self._writers[loop] = _LoopWriter(self)
+                # A loop that ends without the store closed leaves no connection open.
+                weakref.finalize(loop, writer.discard)
+        writer.put(write)
         return write.done
 
-    def _commit_answers(self) -> None:
-        """Commit the answers waiting, together: one statement, one round trip, one
-        transaction, so one durable commit covers them all."""
-        for batch in batches(self._answers, MAX_BATCH, lambda job: job.done):
-            try:
-                self._commit_batch(batch)
-            except Exception as error:  # no answer is left waiting for ever
-                for job in batch:
-                    if not job.done.done():
-                        job.done.set_exception(
-                            StoreError(self.where, f"answer not kept: {self._said(error)}")
-                        )
-
-    def _commit_batch(self, batch: list[_Write]) -> None:
-        # Rows locked in one order by every server's batches, so two never deadlock.
-        batch.sort(key=lambda job: job.call.id)
-        try:
-            with self._connection() as db:
-                rows = _sent(db, batch)
-        except (psycopg.OperationalError, StoreError) as error:
-            # No connection, or the server gone: the batch fails at once, as each of its
-            # answers would alone (retrying each would wait for a connection again).
-            failed = StoreError(self.where, f"answer not kept: {self._said(error)}")
-            for job in batch:
-                job.done.set_exception(failed)
-            return
-        except psycopg.Error:
-            # One refused, and the transaction with it: each alone, as append does them.
-            for job in batch:
-                if job.kind == "create":
-                    job.settle(functools.partial(self.create, job.call, job.report))
-                else:
-                    job.settle(functools.partial(self.append, *job.appended))
-            return
-        for job, row in zip(batch, rows, strict=True):
-            job.settle(functools.partial(self._appended, job, row))
+    def _alone(self, write: _Write) -> Callable[[], StoredCall]:
+        """``write`` done as :meth:`create` or :meth:`append` does it, alone."""
+        if write.kind == "create":
+            return functools.partial(self.create, write.call, write.report)
+        return functools.partial(self.append, *write.appended)
 
     def _appended(self, job: _Write, row: dict[str, Any] | None) -> StoredCall:
         """The call as ``job`` left it, or why the batch's statement did not move it."""
@@ -644,26 +624,170 @@ class PostgresStore(SqlReads):
             return {"synchronous_commit": row["synchronous_commit"], "fsync": fsync["fsync"]}
 
     def close(self) -> None:
-        with self._committer_lock:
-            self._closed = True
-            committers, self._committers = self._committers, []
-            for _ in committers:
-                self._answers.put(None)
-        for committer in committers:
-            committer.join()
+        with self._writers_lock:
+            self._closed = True  # no write is queued from now on
+            writers = list(self._writers.items())
+        for loop, writer in writers:
+            writer.close(loop)
         self._appender.shutdown()
         self._pool.close()
 
 
 def _sent(db: psycopg.Connection[dict[str, Any]], batch: list[_Write]) -> list[Any]:
-    """Each write's row, the batch committed as one transaction: one JSON document given
-    to the function that applies the writes in order (``sopfsm_write``, migration 0007),
-    one statement and one round trip for all. One document costs the service half the
-    CPU of a statement per write, whose every parameter psycopg adapts in Python."""
-    document = orjson.dumps([job.row() for job in batch]).decode()
-    rows = db.execute(_WRITE_ALL, {"writes": document}).fetchall()
+    """Each write's row, the batch committed as one transaction (:func:`_document`)."""
+    return _checked(batch, db.execute(_WRITE_ALL, _document(batch)).fetchall())
+
+
+def _document(batch: list[_Write]) -> dict[str, str]:
+    """The batch as the parameter of one statement: one JSON document given to the
+    function that applies the writes in order (``sopfsm_write``, migration 0007), one
+    statement and one round trip for all. One document costs the service half the CPU of
+    a statement per write, whose every parameter psycopg adapts in Python."""
+    return {"writes": orjson.dumps([job.row() for job in batch]).decode()}
+
+
+def _checked(batch: list[_Write], rows: list[Any]) -> list[Any]:
     assert [row["id"] for row in rows] == [job.call.id for job in batch]
     return rows
+
+
+class _LoopWriter:
+    """The writes of calls made on one event loop, committed together by that loop.
+
+    A write waits in a list; the first one starts a task that, once the loop has run
+    what was ready, commits every write waiting (up to :data:`MAX_BATCH`) as one
+    statement on the writer's own connection, then the writes that came meanwhile, until
+    none waits. The loop goes on serving requests while a batch is in flight, so the
+    database works on one batch while the service prepares the next.
+
+    A thread committing for the loop could not do this: the loop hands the interpreter
+    lock back and forth around every socket call, which restarts the wait of a thread
+    that wants it, so such a thread runs only once the loop has nothing left to do; every
+    waiting answer then goes in one batch, and the loop stands idle while it commits.
+    """
+
+    def __init__(self, store: PostgresStore) -> None:
+        self._store = store
+        self._waiting: list[_Write] = []
+        self._task: asyncio.Task[None] | None = None
+        self._db: psycopg.AsyncConnection[dict[str, Any]] | None = None
+
+    def put(self, write: _Write) -> None:
+        """Queue ``write``; on the writer's loop only."""
+        self._waiting.append(write)
+        if self._task is None:
+            loop = asyncio.get_running_loop()
+            self._task = loop.create_task(self._commit_waiting(), name="sopfsm-postgres-commit")
+
+    async def _commit_waiting(self) -> None:
+        try:
+            while self._waiting:
+                taken = self._waiting[:MAX_BATCH]
+                del self._waiting[:MAX_BATCH]
+                # A write whose waiter gave up (a request cancelled) is left out; the
+                # others can no longer be cancelled, so settling each cannot fail.
+                batch = [job for job in taken if job.done.set_running_or_notify_cancel()]
+                if batch:
+                    await self._commit(batch)
+        finally:
+            self._task = None
+
+    async def _commit(self, batch: list[_Write]) -> None:
+        store = self._store
+        # Rows locked in one order by every server's batches, so two never deadlock.
+        batch.sort(key=lambda job: job.call.id)
+        try:
+            db = await self._connection()
+            cursor = await db.execute(_WRITE_ALL, _document(batch))
+            rows = _checked(batch, await cursor.fetchall())
+        except asyncio.CancelledError:
+            # The loop is ending with the batch in flight: whether it was committed is not
+            # known, and no one waits for the answer any more.
+            self.discard()
+            _fail(batch, StoreError(store.where, "closed before the answer was known to be kept"))
+            raise
+        except psycopg.OperationalError as error:
+            # No connection, or the server gone: the batch fails at once, as each of its
+            # answers would alone, and the next batch connects afresh.
+            self.discard()
+            _fail(batch, StoreError(store.where, f"answer not kept: {store._said(error)}"))
+            return
+        except psycopg.Error:
+            # One refused, and the transaction with it: each alone, as append does them,
+            # in order (an append may follow its call's create), in a thread (they wait
+            # for the database).
+            store._appender.submit(_settle_in_order, [(job, store._alone(job)) for job in batch])
+            return
+        refused: list[tuple[_Write, Callable[[], StoredCall]]] = []
+        for job, row in zip(batch, rows, strict=True):
+            work = functools.partial(store._appended, job, row)
+            if row["seq"] is None:  # why is asked of the database, in a thread
+                refused.append((job, work))
+            else:
+                job.settle(work)
+        if refused:
+            store._appender.submit(_settle_in_order, refused)
+
+    async def _connection(self) -> psycopg.AsyncConnection[dict[str, Any]]:
+        if self._db is None:
+            store = self._store
+            db = await psycopg.AsyncConnection.connect(
+                store._conninfo,
+                autocommit=True,
+                row_factory=dict_row,
+                prepare_threshold=0,
+                connect_timeout=store._connect_timeout,
+            )
+            try:
+                for statement in store._settings():
+                    await db.execute(statement)
+            except BaseException:
+                await db.close()
+                raise
+            self._db = db
+        return self._db
+
+    def close(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Commit what waits and close the connection, from any thread but the loop's
+        own; what the loop can no longer commit (it has stopped) is refused."""
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not loop and loop.is_running():
+            # RuntimeError: the loop stopped first; TimeoutError: it is stuck.
+            with contextlib.suppress(RuntimeError, TimeoutError):
+                asyncio.run_coroutine_threadsafe(self._finish(), loop).result(POOL_WAIT)
+        self.discard()
+
+    async def _finish(self) -> None:
+        while self._task is not None:
+            await asyncio.shield(self._task)
+        if self._db is not None:
+            db, self._db = self._db, None
+            await db.close()
+
+    def discard(self) -> None:
+        """Refuse what waits and drop the connection, without the loop."""
+        waiting, self._waiting = self._waiting, []
+        _fail(
+            [job for job in waiting if job.done.set_running_or_notify_cancel()],
+            StoreError(self._store.where, "closed"),
+        )
+        if self._db is not None:
+            db, self._db = self._db, None
+            db.pgconn.finish()
+
+
+def _settle_in_order(jobs: Sequence[tuple[_Write, Callable[[], StoredCall]]]) -> None:
+    for job, work in jobs:
+        job.settle(work)
+
+
+def _fail(batch: list[_Write], error: StoreError) -> None:
+    for job in batch:
+        if not job.done.done():
+            job.done.set_exception(error)
 
 
 @attrs.frozen
@@ -727,7 +851,6 @@ class _Write:
 
 
 MAX_BATCH = 64  # answers committed together at most
-COMMITTERS = 1  # batches in flight at once, each on a connection of the pool
 
 
 # A batch of writes, applied in order by the function migration 0007 made.

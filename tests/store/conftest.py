@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sopfsm.store import CallStore, open_store
 from tests.support.backends import postgres_url, store_url
+from tests.support.loops import on_loop, running_loop
 
 __all__ = ["postgres_url"]
 
@@ -29,3 +32,15 @@ def store(url: str) -> Iterator[CallStore]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(params=["off a loop", "on a loop"])
+def soon(request: pytest.FixtureRequest) -> Iterator[Callable[[Callable[[], Any]], Any]]:
+    """Runs work that calls a store's ``*_soon`` methods as a thread would, or in one step
+    of an event loop, as the service does (PostgreSQL commits the writes a loop queued
+    together on that loop)."""
+    if request.param == "off a loop":
+        yield lambda work: work()
+        return
+    with running_loop() as loop:
+        yield functools.partial(on_loop, loop)

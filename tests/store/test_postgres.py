@@ -1,6 +1,6 @@
-"""What the PostgreSQL store does its own way: the service's writes waiting together are
-sent as one JSON document per statement, and must keep each write as it would be kept
-alone.
+"""What the PostgreSQL store does its own way: the writes the service's event loop
+queued together are sent as one JSON document per statement, and must keep each write as
+it would be kept alone.
 
 The reference is the memory store, which applies each write alone, in order: any batch
 of creates and appends (several of one call, stale ones, ones of calls no store holds,
@@ -10,9 +10,12 @@ and every write's result as the memory store leaves them.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
+import gc
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -25,6 +28,7 @@ from sopfsm.store import CallState, CallStore, LoggedAnswer, StoredCall, open_st
 from sopfsm.store.base import ReportChange, is_utf8
 from sopfsm.store.memory import MemoryStore
 from sopfsm.store.postgres import PostgresStore, _Write
+from tests.support.loops import on_loop, running_loop
 from tests.support.stored import ANSWER_VALUES, T0, new_call
 
 TIMES = st.datetimes(
@@ -96,6 +100,12 @@ def postgres(postgres_url: str) -> Iterator[PostgresStore]:
         store.close()
 
 
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    with running_loop() as running:
+        yield running
+
+
 def _report(call: StoredCall) -> ReportChange:
     return ReportChange(f"rpt-{call.id}", "report", {"call": call.id, "n": 1})
 
@@ -121,7 +131,7 @@ def _outcome(work: Callable[[], StoredCall]) -> object:
 )
 @given(keys=st.lists(st.integers(min_value=0, max_value=9), min_size=3, max_size=3), ops=OPS)
 def test_writes_committed_together_are_each_kept_or_refused_as_alone(
-    postgres: PostgresStore, keys: list[int], ops: list[_Op]
+    postgres: PostgresStore, loop: asyncio.AbstractEventLoop, keys: list[int], ops: list[_Op]
 ) -> None:
     reference: CallStore = MemoryStore()
     run = uuid.uuid4().hex  # the store is shared by every example
@@ -162,10 +172,9 @@ def test_writes_committed_together_are_each_kept_or_refused_as_alone(
             )
         )
 
-    for job in batch:
-        assert job.done.set_running_or_notify_cancel()
-    postgres._commit_batch(list(batch))  # it sorts its list: the futures keep the order
-    assert [_outcome(job.done.result) for job in batch] == expected
+    # Queued in one step of the loop, before its writer runs: committed as one batch.
+    on_loop(loop, lambda: [postgres._queue(job) for job in batch])
+    assert [_outcome(functools.partial(job.done.result, 30)) for job in batch] == expected
     for call in calls:
         assert _outcome(functools.partial(postgres.get, call.id)) == _outcome(
             functools.partial(reference.get, call.id)
@@ -180,3 +189,70 @@ def test_writes_committed_together_are_each_kept_or_refused_as_alone(
         ).fetchall()
     for row in rows:
         assert [n for n in row["logged"] if n is not None] == list(range(1, row["now"] + 1))
+
+
+# -- the writer a service's event loop commits on ----------------------------------------
+
+MOVED = CallState("ask_meter_reading", ("ask_accepts_explanation", "ask_meter_reading"), None)
+LATER = T0 + dt.timedelta(seconds=5)
+
+
+def _answered(n: int) -> LoggedAnswer:
+    return LoggedAnswer("accepts_explanation", n % 2 == 0, "ana", LATER, "cso")
+
+
+def test_closing_the_store_commits_every_write_its_loops_hold(
+    postgres_url: str, loop: asyncio.AbstractEventLoop
+) -> None:
+    # As at a shutdown: the writes are queued, and the store is closed before the loop's
+    # writer has run.
+    store = open_store(postgres_url)
+    calls = [store.create(new_call()) for _ in range(20)]
+    futures = on_loop(
+        loop, lambda: [store.append_soon(c, [_answered(0)], MOVED, LATER) for c in calls]
+    )
+    store.close()
+    kept = [future.result(timeout=0) for future in futures]
+    reopened = open_store(postgres_url)
+    try:
+        assert [reopened.get(call.id) for call in calls] == kept
+        assert all(call.revision == 1 for call in kept)
+    finally:
+        reopened.close()
+
+
+def test_a_broken_connection_fails_its_batch_and_the_next_batch_connects_again(
+    postgres: PostgresStore, loop: asyncio.AbstractEventLoop
+) -> None:
+    call = postgres.create(new_call())
+    first = on_loop(loop, lambda: postgres.append_soon(call, [_answered(0)], MOVED, LATER))
+    kept = first.result(timeout=30)
+    writer = postgres._writers[loop]
+    assert writer._db is not None
+    with postgres._connection() as db:  # the database restarted, or the network cut
+        db.execute("SELECT pg_terminate_backend(%s)", (writer._db.info.backend_pid,))
+    refused = on_loop(loop, lambda: postgres.append_soon(kept, [_answered(1)], MOVED, LATER))
+    with pytest.raises(StoreError, match="answer not kept"):
+        refused.result(timeout=30)
+    assert postgres.get(call.id) == kept
+    again = on_loop(loop, lambda: postgres.append_soon(kept, [_answered(1)], MOVED, LATER))
+    assert again.result(timeout=30).revision == 2 == postgres.get(call.id).revision
+
+
+def test_a_loop_that_ends_before_the_store_closes_leaves_no_connection_open(
+    postgres: PostgresStore,
+) -> None:
+    # A loop of its own for each (asyncio.run), as a test client's or a script's: psycopg
+    # warns of a connection deleted while open, which the warnings filter makes an error.
+    calls = [postgres.create(new_call()) for _ in range(3)]
+
+    async def answer(call: StoredCall) -> StoredCall:
+        return await asyncio.wrap_future(postgres.append_soon(call, [_answered(0)], MOVED, LATER))
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        kept = [asyncio.run(answer(call)) for call in calls]
+        gc.collect()
+    assert [w.message for w in seen if issubclass(w.category, ResourceWarning)] == []
+    assert len(postgres._writers) == 0  # each loop's writer went with its loop
+    assert [postgres.get(call.id) for call in calls] == kept
