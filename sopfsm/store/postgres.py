@@ -671,6 +671,7 @@ class _LoopWriter:
         self._waiting: list[_Write] = []
         self._task: asyncio.Task[None] | None = None
         self._db: psycopg.AsyncConnection[dict[str, Any]] | None = None
+        self._batches: psycopg.AsyncCursor[dict[str, Any]] | None = None
 
     def put(self, write: _Write) -> None:
         """Queue ``write``; on the writer's loop only."""
@@ -697,8 +698,8 @@ class _LoopWriter:
         # Rows locked in one order by every server's batches, so two never deadlock.
         batch.sort(key=lambda job: job.call.id)
         try:
-            db = await self._connection()
-            cursor = await db.execute(_WRITE_ALL, _document(batch))
+            cursor = await self._cursor()
+            await cursor.execute(_WRITE_ALL, _document(batch))
             rows = _checked(batch, await cursor.fetchall())
         except asyncio.CancelledError:
             # The loop is ending with the batch in flight: whether it was committed is not
@@ -728,7 +729,9 @@ class _LoopWriter:
         if refused:
             store._appender.submit(_settle_in_order, refused)
 
-    async def _connection(self) -> psycopg.AsyncConnection[dict[str, Any]]:
+    async def _cursor(self) -> psycopg.AsyncCursor[dict[str, Any]]:
+        """The cursor every batch is sent on, one after another: made once, it spares each
+        batch the making of one (a third of psycopg's CPU for a statement, measured)."""
         if self._db is None:
             store = self._store
             db = await psycopg.AsyncConnection.connect(
@@ -744,8 +747,9 @@ class _LoopWriter:
             except BaseException:
                 await db.close()
                 raise
-            self._db = db
-        return self._db
+            self._db, self._batches = db, db.cursor()
+        assert self._batches is not None
+        return self._batches
 
     def close(self, loop: asyncio.AbstractEventLoop) -> None:
         """Commit what waits and close the connection, from any thread but the loop's
@@ -764,7 +768,7 @@ class _LoopWriter:
         while self._task is not None:
             await asyncio.shield(self._task)
         if self._db is not None:
-            db, self._db = self._db, None
+            db, self._db, self._batches = self._db, None, None
             await db.close()
 
     def discard(self) -> None:
@@ -775,7 +779,7 @@ class _LoopWriter:
             StoreError(self._store.where, "closed"),
         )
         if self._db is not None:
-            db, self._db = self._db, None
+            db, self._db, self._batches = self._db, None, None
             db.pgconn.finish()
 
 
