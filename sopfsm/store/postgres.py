@@ -32,6 +32,7 @@ import functools
 import json
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -101,10 +102,11 @@ class PostgresStore(SqlReads):
         self._url = url
         self._where = redacted(url)
         self._connect_timeout = connect_timeout
-        # Writes that wait off the caller's thread: a write made off any event loop, and
-        # what a loop's writer hands back (a write refused in its batch, done alone).
+        # Writes that wait off the caller's thread: a write made soon off any event loop,
+        # and what a loop's writer hands back (a batch refused, done write by write). One
+        # thread, so that they are done in the order they came, as a batch keeps its own.
         self._appender = concurrent.futures.ThreadPoolExecutor(
-            pool_size, thread_name_prefix="sopfsm-postgres-write"
+            1, thread_name_prefix="sopfsm-postgres-write"
         )
         # The service's writes, committed together by a writer on its event loop.
         self._writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopWriter] = (
@@ -658,7 +660,9 @@ class _LoopWriter:
     what was ready, commits every write waiting (up to :data:`MAX_BATCH`) as one
     statement on the writer's own connection, then the writes that came meanwhile, until
     none waits. The loop goes on serving requests while a batch is in flight, so the
-    database works on one batch while the service prepares the next.
+    database works on one batch while the service prepares the next. Batches go one at a
+    time, in the order their writes were queued, and a batch done again write by write
+    (one was refused) is done before the next is sent.
 
     A thread committing for the loop could not do this: the loop hands the interpreter
     lock back and forth around every socket call, which restarts the wait of a thread
@@ -669,6 +673,7 @@ class _LoopWriter:
     def __init__(self, store: PostgresStore) -> None:
         self._store = store
         self._waiting: list[_Write] = []
+        self._in_flight: list[_Write] = []
         self._task: asyncio.Task[None] | None = None
         self._db: psycopg.AsyncConnection[dict[str, Any]] | None = None
         self._batches: psycopg.AsyncCursor[dict[str, Any]] | None = None
@@ -676,7 +681,12 @@ class _LoopWriter:
     def put(self, write: _Write) -> None:
         """Queue ``write``; on the writer's loop only."""
         self._waiting.append(write)
-        if self._task is None:
+        self._start()
+
+    def _start(self) -> None:
+        # A task done already (cancelled before it ran, as a loop's shutdown does) is
+        # replaced: the writes it never took still wait.
+        if self._task is None or self._task.done():
             loop = asyncio.get_running_loop()
             self._task = loop.create_task(self._commit_waiting(), name="sopfsm-postgres-commit")
 
@@ -689,35 +699,50 @@ class _LoopWriter:
                 # others can no longer be cancelled, so settling each cannot fail.
                 batch = [job for job in taken if job.done.set_running_or_notify_cancel()]
                 if batch:
-                    await self._commit(batch)
+                    self._in_flight = batch
+                    try:
+                        await self._commit(batch)
+                    finally:
+                        self._in_flight = []
         finally:
             self._task = None
 
     async def _commit(self, batch: list[_Write]) -> None:
+        """Commit ``batch`` and settle each of its writes; whatever goes wrong, no write
+        is left waiting."""
         store = self._store
-        # Rows locked in one order by every server's batches, so two never deadlock.
-        batch.sort(key=lambda job: job.call.id)
         try:
-            cursor = await self._cursor()
-            await cursor.execute(_WRITE_ALL, _document(batch))
-            rows = _checked(batch, await cursor.fetchall())
+            await self._send(batch)
         except asyncio.CancelledError:
             # The loop is ending with the batch in flight: whether it was committed is not
             # known, and no one waits for the answer any more.
-            self.discard()
+            self._drop_connection()
             _fail(batch, StoreError(store.where, "closed before the answer was known to be kept"))
             raise
-        except psycopg.OperationalError as error:
-            # No connection, or the server gone: the batch fails at once, as each of its
-            # answers would alone, and the next batch connects afresh.
-            self.discard()
+        except Exception as error:
             _fail(batch, StoreError(store.where, f"answer not kept: {store._said(error)}"))
-            return
+
+    async def _send(self, batch: list[_Write]) -> None:
+        store = self._store
+        # Rows locked in one order by every server's batches, so two never deadlock.
+        batch.sort(key=lambda job: job.call.id)
+        document = _document(batch)
+        try:
+            cursor = await self._cursor()
+            await cursor.execute(_WRITE_ALL, document)
+            rows = _checked(batch, await cursor.fetchall())
+        except psycopg.OperationalError:
+            # No connection, or the server gone: the batch fails at once, as each of its
+            # answers would alone; the next batch connects afresh.
+            self._drop_connection()
+            raise
         except psycopg.Error:
             # One refused, and the transaction with it: each alone, as append does them,
             # in order (an append may follow its call's create), in a thread (they wait
-            # for the database).
-            store._appender.submit(_settle_in_order, [(job, store._alone(job)) for job in batch])
+            # for the database), before the next batch is sent.
+            await asyncio.wrap_future(
+                store._appender.submit(_settle_in_order, [(j, store._alone(j)) for j in batch])
+            )
             return
         refused: list[tuple[_Write, Callable[[], StoredCall]]] = []
         for job, row in zip(batch, rows, strict=True):
@@ -727,7 +752,7 @@ class _LoopWriter:
             else:
                 job.settle(work)
         if refused:
-            store._appender.submit(_settle_in_order, refused)
+            await asyncio.wrap_future(store._appender.submit(_settle_in_order, refused))
 
     async def _cursor(self) -> psycopg.AsyncCursor[dict[str, Any]]:
         """The cursor every batch is sent on, one after another: made once, it spares each
@@ -753,31 +778,55 @@ class _LoopWriter:
 
     def close(self, loop: asyncio.AbstractEventLoop) -> None:
         """Commit what waits and close the connection, from any thread but the loop's
-        own; what the loop can no longer commit (it has stopped) is refused."""
+        own. What a loop that has stopped holds is refused; a loop that still runs but
+        does not finish within :data:`POOL_WAIT` is left its writes and connection (they
+        are its own, and go with it)."""
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is not loop and loop.is_running():
-            # RuntimeError: the loop stopped first; TimeoutError: it is stuck.
-            with contextlib.suppress(RuntimeError, TimeoutError):
-                asyncio.run_coroutine_threadsafe(self._finish(), loop).result(POOL_WAIT)
+            finished: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+            def finish() -> None:  # on the loop: made there, so never left un-awaited
+                if finished.set_running_or_notify_cancel():
+                    task = loop.create_task(self._finish())
+                    task.add_done_callback(lambda _: finished.set_result(None))
+
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(finish)
+                deadline = time.monotonic() + POOL_WAIT
+                while loop.is_running() and time.monotonic() < deadline:
+                    with contextlib.suppress(TimeoutError):
+                        finished.result(timeout=0.05)
+                        return
+                if loop.is_running():
+                    return  # stuck: its writes are its own
+            finished.cancel()  # the loop stopped before finishing
         self.discard()
 
     async def _finish(self) -> None:
-        while self._task is not None:
-            await asyncio.shield(self._task)
+        while self._waiting or (self._task is not None and not self._task.done()):
+            self._start()
+            assert self._task is not None
+            await asyncio.wait([self._task])
         if self._db is not None:
             db, self._db, self._batches = self._db, None, None
             await db.close()
 
     def discard(self) -> None:
-        """Refuse what waits and drop the connection, without the loop."""
+        """Refuse what waits or is in flight and drop the connection, without the loop
+        (it has stopped, or gone)."""
         waiting, self._waiting = self._waiting, []
+        closed = StoreError(self._store.where, "closed before the answer was known to be kept")
+        _fail(self._in_flight, closed)
         _fail(
             [job for job in waiting if job.done.set_running_or_notify_cancel()],
             StoreError(self._store.where, "closed"),
         )
+        self._drop_connection()
+
+    def _drop_connection(self) -> None:
         if self._db is not None:
             db, self._db, self._batches = self._db, None, None
             db.pgconn.finish()

@@ -11,9 +11,11 @@ and every write's result as the memory store leaves them.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import gc
+import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -27,7 +29,7 @@ from sopfsm.errors import StaleRevision, StoreError, UnknownCall
 from sopfsm.store import CallState, CallStore, LoggedAnswer, StoredCall, open_store
 from sopfsm.store.base import ReportChange, is_utf8
 from sopfsm.store.memory import MemoryStore
-from sopfsm.store.postgres import PostgresStore, _Write
+from sopfsm.store.postgres import MAX_BATCH, POOL_WAIT, PostgresStore, _Write
 from tests.support.loops import on_loop, running_loop
 from tests.support.stored import ANSWER_VALUES, T0, new_call
 
@@ -256,3 +258,105 @@ def test_a_loop_that_ends_before_the_store_closes_leaves_no_connection_open(
     assert [w.message for w in seen if issubclass(w.category, ResourceWarning)] == []
     assert len(postgres._writers) == 0  # each loop's writer went with its loop
     assert [postgres.get(call.id) for call in calls] == kept
+
+
+def test_writes_queued_behind_a_broken_connection_are_kept_on_a_new_one(
+    postgres: PostgresStore, loop: asyncio.AbstractEventLoop
+) -> None:
+    calls = [postgres.create(new_call()) for _ in range(MAX_BATCH + 6)]
+    on_loop(loop, lambda: postgres.append_soon(calls[0], [_answered(0)], MOVED, LATER)).result(30)
+    writer = postgres._writers[loop]
+    assert writer._db is not None
+    with postgres._connection() as db:
+        db.execute("SELECT pg_terminate_backend(%s)", (writer._db.info.backend_pid,))
+    futures = on_loop(
+        loop, lambda: [postgres.append_soon(c, [_answered(1)], MOVED, LATER) for c in calls[1:]]
+    )
+    errors = [future.exception(timeout=30) for future in futures]
+    # The batch sent on the broken connection fails; the writes after it are kept.
+    assert all(isinstance(e, StoreError) for e in errors[:MAX_BATCH])
+    assert errors[MAX_BATCH:] == [None] * 5
+
+
+def test_writes_after_a_refused_batch_wait_for_it_to_be_done_write_by_write(
+    postgres: PostgresStore, loop: asyncio.AbstractEventLoop
+) -> None:
+    # The first batch creates calls, one of them twice: refused whole, it is done again
+    # write by write. The second appends to the calls it creates, and must come after.
+    calls = [new_call() for _ in range(MAX_BATCH - 1)]
+
+    def queue() -> list[concurrent.futures.Future[StoredCall]]:
+        made = [postgres.create_soon(call) for call in [*calls, calls[0]]]
+        return made + [postgres.append_soon(c, [_answered(0)], MOVED, LATER) for c in calls]
+
+    futures = on_loop(loop, queue)
+    errors = [future.exception(timeout=60) for future in futures]
+    assert isinstance(errors[MAX_BATCH - 1], StoreError)  # the second create of one id
+    assert errors[: MAX_BATCH - 1] == [None] * (MAX_BATCH - 1)
+    assert errors[MAX_BATCH:] == [None] * (MAX_BATCH - 1)
+    assert all(postgres.get(call.id).revision == 1 for call in calls)
+
+
+def test_a_write_that_cannot_be_sent_fails_its_batch_by_name_and_the_writer_goes_on(
+    postgres: PostgresStore, loop: asyncio.AbstractEventLoop
+) -> None:
+    call, other = postgres.create(new_call()), postgres.create(new_call())
+    unsendable = ReportChange("rpt-x", "report", {"at": T0})  # no JSON for a datetime
+    futures = on_loop(
+        loop,
+        lambda: [
+            postgres.append_soon(call, [_answered(0)], MOVED, LATER, unsendable),
+            postgres.append_soon(other, [_answered(0)], MOVED, LATER),
+        ],
+    )
+    for future in futures:
+        with pytest.raises(StoreError, match="answer not kept"):
+            future.result(timeout=30)
+    assert (postgres.get(call.id), postgres.get(other.id)) == (call, other)
+    later = on_loop(loop, lambda: postgres.append_soon(other, [_answered(0)], MOVED, LATER))
+    assert later.result(timeout=30).revision == 1
+
+
+def test_a_write_in_flight_when_its_loop_stops_is_settled_when_the_store_closes(
+    postgres_url: str,
+) -> None:
+    store = open_store(postgres_url)
+    call = store.create(new_call())
+    loop = asyncio.new_event_loop()
+    try:
+
+        async def queue_and_stop() -> concurrent.futures.Future[StoredCall]:
+            future = store.append_soon(call, [_answered(0)], MOVED, LATER)
+            await asyncio.sleep(0)  # the writer sends its batch; the loop then stops
+            return future
+
+        future = loop.run_until_complete(queue_and_stop())
+        assert not future.done()
+        store.close()
+        with pytest.raises(StoreError, match="before the answer was known to be kept"):
+            future.result(timeout=0)
+    finally:
+        left = asyncio.all_tasks(loop)
+        for task in left:
+            task.cancel()
+        loop.run_until_complete(asyncio.wait(left) if left else asyncio.sleep(0))
+        loop.close()
+
+
+def test_closing_the_store_while_its_loop_stops_does_not_wait_for_the_loop(
+    postgres_url: str,
+) -> None:
+    store = open_store(postgres_url)
+    call = store.create(new_call())
+    with running_loop() as loop:
+        on_loop(loop, lambda: store.append_soon(call, [_answered(0)], MOVED, LATER)).result(30)
+
+        def last_step() -> None:  # busy for a while, then the loop stops
+            time.sleep(0.2)
+            loop.stop()
+
+        loop.call_soon_threadsafe(last_step)
+        time.sleep(0.05)
+        began = time.monotonic()
+        store.close()
+        assert time.monotonic() - began < POOL_WAIT / 2  # not the whole wait for a stuck loop
