@@ -717,7 +717,7 @@ class _LoopWriter:
             # The loop is ending with the batch in flight: whether it was committed is not
             # known, and no one waits for the answer any more.
             self._drop_connection()
-            _fail(batch, StoreError(store.where, "closed before the answer was known to be kept"))
+            _fail(batch, StoreError(store.where, UNKNOWN))
             raise
         except Exception as error:
             _fail(batch, StoreError(store.where, f"answer not kept: {store._said(error)}"))
@@ -818,7 +818,7 @@ class _LoopWriter:
         """Refuse what waits or is in flight and drop the connection, without the loop
         (it has stopped, or gone)."""
         waiting, self._waiting = self._waiting, []
-        closed = StoreError(self._store.where, "closed before the answer was known to be kept")
+        closed = StoreError(self._store.where, UNKNOWN)
         _fail(self._in_flight, closed)
         _fail(
             [job for job in waiting if job.done.set_running_or_notify_cancel()],
@@ -904,6 +904,7 @@ class _Write:
 
 
 MAX_BATCH = 64  # answers committed together at most
+UNKNOWN = "closed before the answer was known to be kept"  # a write in flight at the end
 
 
 # A batch of writes, applied in order by the function migration 0007 made.

@@ -30,7 +30,7 @@ from sopfsm.store import CallState, CallStore, LoggedAnswer, StoredCall, open_st
 from sopfsm.store.base import ReportChange, is_utf8
 from sopfsm.store.memory import MemoryStore
 from sopfsm.store.postgres import MAX_BATCH, POOL_WAIT, PostgresStore, _Write
-from tests.support.loops import on_loop, running_loop
+from tests.support.loops import end, on_loop, running_loop
 from tests.support.stored import ANSWER_VALUES, T0, new_call
 
 TIMES = st.datetimes(
@@ -336,11 +336,7 @@ def test_a_write_in_flight_when_its_loop_stops_is_settled_when_the_store_closes(
         with pytest.raises(StoreError, match="before the answer was known to be kept"):
             future.result(timeout=0)
     finally:
-        left = asyncio.all_tasks(loop)
-        for task in left:
-            task.cancel()
-        loop.run_until_complete(asyncio.wait(left) if left else asyncio.sleep(0))
-        loop.close()
+        end(loop)
 
 
 def test_closing_the_store_while_its_loop_stops_does_not_wait_for_the_loop(

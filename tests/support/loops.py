@@ -22,16 +22,21 @@ def running_loop() -> Iterator[asyncio.AbstractEventLoop]:
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
-        # As asyncio.run ends: what is left is cancelled and let run to its end.
-        left = asyncio.all_tasks(loop)
-        for task in left:
-            task.cancel()
+        end(loop)
 
-        async def ended() -> None:
-            await asyncio.gather(*left, return_exceptions=True)
 
-        loop.run_until_complete(ended())
-        loop.close()
+def end(loop: asyncio.AbstractEventLoop) -> None:
+    """Close a stopped ``loop`` as asyncio.run ends one: what is left is cancelled and let
+    run to its end."""
+    left = asyncio.all_tasks(loop)
+    for task in left:
+        task.cancel()
+
+    async def ended() -> None:
+        await asyncio.gather(*left, return_exceptions=True)
+
+    loop.run_until_complete(ended())
+    loop.close()
 
 
 def on_loop(loop: asyncio.AbstractEventLoop, work: Callable[[], T]) -> T:
