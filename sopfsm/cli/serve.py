@@ -145,15 +145,29 @@ def _serve(args: argparse.Namespace) -> int:
     # uvicorn drains on SIGTERM, then raises the signal again through the handler it found:
     # a stop asked for and carried out is a clean exit (0), not death by signal.
     signal.signal(signal.SIGTERM, _drained)
-    import uvicorn
+    from sopfsm.cli import listening
 
     app = _app(config)  # refuses bad settings and an unknown schema before listening
-    where = app.state.store.where
+    spread = config.workers > 1 and listening.SPREADS
+    try:
+        held = listening.bind(config.host, config.port, spread=spread)
+    except BaseException:
+        app.state.store.close()
+        raise
+    try:
+        port = held.getsockname()[1]
+        _tell(config, app, port)
+        _run(config, app, port, listening.for_each_worker(held) if spread else [held])
+    finally:
+        held.close()
+    return ExitCode.OK
+
+
+def _tell(config: Any, app: Any, port: int) -> None:
+    """What the service is about to do, where, and with what, on standard output."""
     scheme = "https" if config.tls_cert else "http"
-    print(
-        f"sopfsm serve: listening on {scheme}://{_hostport(config.host, config.port)}", flush=True
-    )
-    print(f"sopfsm serve: call store {where}", flush=True)
+    print(f"sopfsm serve: listening on {scheme}://{_hostport(config.host, port)}", flush=True)
+    print(f"sopfsm serve: call store {app.state.store.where}", flush=True)
     _tell_sops(config)
     key = app.state.signing_key
     if key is None:
@@ -163,36 +177,35 @@ def _serve(args: argparse.Namespace) -> int:
     if config.dev:
         print("sopfsm serve: dev mode: any bearer token is accepted as its agent id", flush=True)
     _tell_delivery(app)
-    tls: dict[str, Any] = {"proxy_headers": config.behind_proxy}
+
+
+def _run(config: Any, app: Any, port: int, sockets: list[Any]) -> None:
+    """uvicorn serving ``app`` on ``sockets`` (:mod:`sopfsm.cli.listening`), or with
+    workers, each worker its own app."""
+    import uvicorn
+
+    settings: dict[str, Any] = {
+        "host": config.host,
+        "port": port,
+        "log_level": "warning",
+        "timeout_graceful_shutdown": config.shutdown_seconds,
+        "proxy_headers": config.behind_proxy,
+    }
     if config.tls_cert is not None:
-        tls.update(ssl_certfile=str(config.tls_cert), ssl_keyfile=str(config.tls_key))
+        settings.update(ssl_certfile=str(config.tls_cert), ssl_keyfile=str(config.tls_key))
     if config.workers == 1:
         global _SERVER  # noqa: PLW0603 - the SIGTERM handler stops the one server there is
-        _SERVER = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host=config.host,
-                port=config.port,
-                log_level="warning",
-                timeout_graceful_shutdown=config.shutdown_seconds,
-                **tls,
-            )
-        )
-        _SERVER.run()
-    else:
-        app.state.store.close()
-        os.environ[CONFIG_ENV] = _dump(config)
-        uvicorn.run(
-            "sopfsm.cli.serve:worker_app",
-            factory=True,
-            host=config.host,
-            port=config.port,
-            workers=config.workers,
-            log_level="warning",
-            timeout_graceful_shutdown=config.shutdown_seconds,
-            **tls,
-        )
-    return ExitCode.OK
+        _SERVER = uvicorn.Server(uvicorn.Config(app, **settings))
+        _SERVER.run(sockets=sockets)
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    app.state.store.close()
+    os.environ[CONFIG_ENV] = _dump(config)
+    workers = uvicorn.Config(
+        "sopfsm.cli.serve:worker_app", factory=True, workers=config.workers, **settings
+    )
+    Multiprocess(workers, sockets=sockets).run()
 
 
 def _dev_delivery_key(config: Any) -> Any:

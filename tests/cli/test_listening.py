@@ -1,0 +1,171 @@
+"""Where ``sopfsm serve`` listens: an address it cannot bind is refused in one line before
+it says it listens, and its workers share a burst of connections."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from sopfsm.cli import listening, main
+from tests.support.backends import PATIENCE, free_port
+from tests.support.servers import ROOT
+
+CONNECTIONS = 64
+
+
+@pytest.fixture
+def taken() -> Iterator[int]:
+    """A loopback port another program listens on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_port_in_use_is_refused_in_one_line_before_the_service_says_it_listens(
+    taken: int, workers: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = f"sqlite:///{tmp_path / 'calls.db'}"
+    args = ["serve", "--dev", "--store", store, "--port", str(taken), "--workers", workers]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert "listening on" not in out
+    assert err.strip().splitlines() == [
+        f"sopfsm: error: --port: cannot listen on 127.0.0.1:{taken}: Address already in use"
+    ]
+
+
+def test_a_second_server_on_the_port_of_one_with_workers_is_refused(tmp_path: Path) -> None:
+    port = free_port()
+    with _serving(tmp_path, port, workers=2):
+        second = subprocess.run(
+            [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", str(port),
+             "--store", f"sqlite:///{tmp_path / 'other.db'}"],
+            check=False, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE,
+        )  # fmt: skip
+    assert second.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
+    assert "listening on" not in second.stdout
+
+
+@pytest.mark.skipif(not listening.SPREADS, reason="SO_REUSEPORT spreads connections on Linux")
+def test_each_worker_takes_its_share_of_connections_even_opened_while_it_is_busy(
+    tmp_path: Path,
+) -> None:
+    """A keep-alive connection stays with the worker that accepted it, so where
+    connections land decides where their requests go. With one socket shared, a worker
+    busy when a burst arrived (stopped here) got none of it, the other all; each worker
+    listening on its own socket is given its share by the kernel, and serves it once
+    free."""
+    port = free_port()
+    with _serving(tmp_path, port, workers=2) as server:
+        busy, free = _workers(server.pid, port)
+        os.kill(busy, signal.SIGSTOP)
+        try:
+            _wait_stopped(busy)
+            clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(CONNECTIONS)]
+            # Every connection taken by the free worker, or waiting for the busy one alone.
+            deadline = time.monotonic() + PATIENCE
+            while _connections(free, port) + _waiting(busy, free, port) < CONNECTIONS:
+                assert time.monotonic() < deadline, "connections neither taken nor waiting"
+                time.sleep(0.01)
+        finally:
+            os.kill(busy, signal.SIGCONT)
+        try:
+            for client in clients:
+                client.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            for client in clients:
+                assert client.recv(1024).startswith(b"HTTP/1.1 200")
+            held = {pid: _connections(pid, port) for pid in (busy, free)}
+        finally:
+            for client in clients:
+                client.close()
+    assert sum(held.values()) == CONNECTIONS
+    # Spread by a hash, a worker's share is binomial (64, 1/2): below 12 by chance about
+    # once in ten million runs.
+    assert min(held.values()) >= 12, held
+
+
+@contextmanager
+def _serving(tmp_path: Path, port: int, workers: int) -> Iterator[subprocess.Popen[str]]:
+    """A server with ``workers`` on ``port``, once every worker listens."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", str(port),
+         "--workers", str(workers), "--store", f"sqlite:///{tmp_path / 'calls.db'}"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + PATIENCE
+        while _listening(port) < (workers if listening.SPREADS else 1):
+            assert process.poll() is None, "the server stopped"
+            assert time.monotonic() < deadline, "the server did not listen"
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(PATIENCE)
+
+
+def _tcp(port: int, state: str) -> dict[str, int]:
+    """The sockets on local ``port`` in ``state`` (01 established, 0A listening), from the
+    kernel's table: each one's inode, and its receive queue (for a listening socket, the
+    connections waiting to be accepted)."""
+    found = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
+            found[fields[9]] = int(fields[4].split(":")[1], 16)
+    return found
+
+
+def _waiting(pid: int, other: int, port: int) -> int:
+    """Connections waiting on the listening sockets of ``pid`` that ``other`` does not share."""
+    own = _sockets(pid) - _sockets(other)
+    return sum(queued for inode, queued in _tcp(port, "0A").items() if inode in own)
+
+
+def _listening(port: int) -> int:
+    return len(_tcp(port, "0A"))
+
+
+def _workers(pid: int, port: int) -> list[int]:
+    """The worker processes of the server ``pid``: its children listening on ``port``."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if _sockets(int(child)) & _tcp(port, "0A").keys()]
+
+
+def _wait_stopped(pid: int) -> None:
+    """Once ``pid`` has stopped: a signal is delivered when the process is next scheduled."""
+    deadline = time.monotonic() + PATIENCE
+    while "T (stopped)" not in Path(f"/proc/{pid}/status").read_text():
+        assert time.monotonic() < deadline, "the worker did not stop"
+        time.sleep(0.01)
+
+
+def _sockets(pid: int) -> set[str]:
+    """The inodes of the sockets the process ``pid`` holds."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+def _connections(pid: int, port: int) -> int:
+    """How many established connections to ``port`` the process ``pid`` holds."""
+    return len(_sockets(pid) & _tcp(port, "01").keys())
