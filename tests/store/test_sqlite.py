@@ -1,9 +1,10 @@
 """The SQLite store and an operator's mistakes: a read-only store is refused by `serve`
 with one line, read by `check-calls --store` without a write, and a full disk is said
-in both languages."""
+in both languages; the writers of several processes on one file take turns."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -121,3 +122,28 @@ def test_a_full_disk_is_said_in_indonesian_too(tmp_path: Path) -> None:
 def _fill(start: Callable[[], object]) -> None:
     for _ in range(200):
         start()
+
+
+def test_a_write_waits_its_turn_while_another_process_commits_and_is_kept_after(
+    tmp_path: Path,
+) -> None:
+    """The writers of several processes on one file take turns on its lock file: one
+    waits in the kernel while another commits (held here as another process would hold
+    it), and writes as soon as the turn is free."""
+    import fcntl
+
+    from tests.support.stored import new_call
+
+    path = tmp_path / "calls.db"
+    store = open_store(f"sqlite:///{path}")
+    try:
+        with open(f"{path}.writer.lock", "a+") as other:
+            fcntl.flock(other, fcntl.LOCK_EX)
+            waiting = store.create_soon(new_call())
+            with pytest.raises(concurrent.futures.TimeoutError):
+                waiting.result(timeout=0.5)
+            fcntl.flock(other, fcntl.LOCK_UN)
+            kept = waiting.result(timeout=PATIENCE)
+        assert store.get(kept.id) == kept
+    finally:
+        store.close()
