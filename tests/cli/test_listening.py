@@ -96,6 +96,24 @@ def test_each_worker_takes_its_share_of_connections_even_opened_while_it_is_busy
     assert min(held.values()) >= 12, held
 
 
+@pytest.mark.skipif(not listening.SPREADS, reason="SO_REUSEPORT spreads connections on Linux")
+def test_a_worker_started_in_place_of_one_that_died_listens_on_a_socket_of_its_own(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    with _serving(tmp_path, port, workers=2) as server:
+        dead, alive = _workers(server.pid, port)
+        os.kill(dead, signal.SIGKILL)
+        deadline = time.monotonic() + PATIENCE
+        while len(now := _workers(server.pid, port)) < 2 or dead in now:
+            assert time.monotonic() < deadline, "no worker took the dead one's place"
+            time.sleep(0.1)
+        assert alive in now
+        listening_now = _tcp(port, "0A").keys()
+        first, second = (_sockets(pid) & listening_now for pid in now)
+        assert first and second and not first & second
+
+
 @contextmanager
 def _serving(tmp_path: Path, port: int, workers: int) -> Iterator[subprocess.Popen[str]]:
     """A server with ``workers`` on ``port``, once every worker listens."""
@@ -155,8 +173,12 @@ def _wait_stopped(pid: int) -> None:
 
 def _sockets(pid: int) -> set[str]:
     """The inodes of the sockets the process ``pid`` holds."""
-    inodes = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
+    inodes: set[str] = set()
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # the process has ended meanwhile
+        return inodes
+    for fd in fds:
         try:
             target = os.readlink(fd)
         except OSError:  # closed meanwhile
