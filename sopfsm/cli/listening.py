@@ -1,18 +1,25 @@
 """The sockets ``sopfsm serve`` listens on, bound before it says where it listens.
 
-An address that cannot be bound (in use, or not this machine's) is refused with one line
-and exit status 2, before the service opens its store or prints its banner.
+An address that cannot be bound (in use, not this machine's, a port out of range) is
+refused with one line and exit status 2 before the service prints its banner. With one
+worker the socket listens at once, so nothing can take the port between the banner and
+the first request.
 
 With ``--workers N``, uvicorn's workers would share the one socket their parent binds
-and take new connections from its one queue. A worker's event loop, woken for a
-connection, accepts every connection waiting (asyncio accepts up to the backlog at
-once), so a burst of connections (a proxy opening its pool, the screens of a call floor
-reconnecting after a restart) lands on one worker while the others wait for work:
-measured with 16 connections opened together on 2 workers, one worker took nine answers
-in ten. On Linux each worker listens instead on a socket of its own, bound to the same
-address with ``SO_REUSEPORT``, and the kernel spreads new connections over the workers
-by a hash of each connection's addresses. A connection still waiting in the queue of a
-worker that dies is reset, not handed to another worker; its client connects again.
+and take new connections from its one queue. A keep-alive connection stays with the
+worker that accepted it, and a worker busy when a burst of connections arrived (a proxy
+filling its pool, the screens of a call floor reconnecting) got none of them: measured
+with 16 connections opened together on 2 workers, one worker took nine answers in ten.
+On Linux each worker listens instead on a socket of its own, bound to the same address
+with ``SO_REUSEPORT``, and the kernel spreads new connections over the workers by a hash
+of each connection's addresses. A connection still waiting in the queue of a worker that
+dies is reset, not handed to another worker; its client connects again.
+
+Who may share the port: the parent first binds it with a plain socket, refused if any
+socket holds it; it then keeps it with a socket bound with ``SO_REUSEPORT`` alone, never
+listening, which keeps out every later plain bind (another ``sopfsm serve`` included)
+while its workers start. A program of the same user that binds with ``SO_REUSEPORT``
+itself could still join: that is what the option is for.
 """
 
 from __future__ import annotations
@@ -24,18 +31,29 @@ from typing import Any
 from sopfsm.errors import ServiceConfigError
 
 SPREADS = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+BACKLOG = 2048  # uvicorn's
 
 
 def bind(host: str, port: int, *, spread: bool = False) -> socket.socket:
-    """A socket bound to ``host`` and ``port``, not yet listening (uvicorn listens on it);
-    with ``spread``, one that workers' sockets can join (:func:`for_each_worker`). Refused
-    with :class:`ServiceConfigError` if the address cannot be bound: any socket bound to
-    it already, one of this service's workers included, keeps a new server out."""
+    """A socket bound to ``host`` and ``port``: listening, or with ``spread``, held for
+    the workers' sockets (:func:`for_each_worker`) and never listening itself. Refused with
+    :class:`ServiceConfigError` if the address cannot be bound: any socket bound to it
+    already, one of this service's workers included, keeps a new server out."""
+    if not 0 <= port <= 65535:
+        raise ServiceConfigError("--port", f"{port} is not a port: give 0 to 65535")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    if spread:
-        _bound(family, host, port).close()  # refused if anyone holds the address
-    held = _bound(family, host, port, spread=spread)
-    held.set_inheritable(True)
+    if port:
+        _bound(family, host, port, reuse=True).close()  # refused if anyone holds it
+    # Held for workers, without SO_REUSEADDR: a plain bind passes a socket that has it
+    # and is not listening. On Linux the one worker's socket has SO_REUSEPORT too, so
+    # that its connections left in TIME_WAIT let a server with workers bind at once.
+    held = _bound(family, host, port, reuse=not spread, share=SPREADS)
+    if not spread:
+        try:
+            held.listen(BACKLOG)
+        except OSError as error:
+            held.close()
+            raise _refused(host, port, error) from None
     return held
 
 
@@ -61,23 +79,34 @@ class _OwnSocket:
 
 
 def _listening_own(family: socket.AddressFamily, host: str, port: int) -> socket.socket:
-    return _bound(family, host, port, spread=True)
+    """In a worker as it starts: its socket, or, if it cannot have one, the worker ends
+    with uvicorn's status for a worker that failed to start, which stops the service
+    rather than starting the worker again and again."""
+    try:
+        return _bound(family, host, port, reuse=True, share=True)
+    except ServiceConfigError as error:
+        from uvicorn.config import STARTUP_FAILURE
+
+        print(f"sopfsm serve: a worker cannot listen: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(STARTUP_FAILURE) from None
 
 
 def _bound(
-    family: socket.AddressFamily, host: str, port: int, *, spread: bool = False
+    family: socket.AddressFamily, host: str, port: int, *, reuse: bool, share: bool = False
 ) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        # A server stopped a moment ago leaves connections in TIME_WAIT on its port.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if spread:
+        if reuse:  # a server stopped a moment ago leaves connections in TIME_WAIT
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if share:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        raise ServiceConfigError(
-            "--port", f"cannot listen on {where}: {error.strerror or error}"
-        ) from None
+        raise _refused(host, port, error) from None
     return sock
+
+
+def _refused(host: str, port: int, error: OSError) -> ServiceConfigError:
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return ServiceConfigError("--port", f"cannot listen on {where}: {error.strerror or error}")

@@ -79,12 +79,15 @@ except ImportError:  # not on POSIX: SQLite's own locking alone
 
 
 def _turns(path: Path) -> int | None:
-    """The lock file the writers of ``path`` take turns on, opened; ``None`` where it
-    cannot be had (no ``fcntl``, a folder that refuses it): SQLite's locking alone then."""
-    if fcntl is None:
+    """The lock file the writers of ``path`` take turns on, opened (read-only will do:
+    a lock needs no write); ``None`` where it cannot be had (no ``fcntl``, a database in
+    memory, a folder that refuses it): SQLite's locking alone then."""
+    if fcntl is None or str(path) in ("", ":memory:"):
         return None
     try:
-        return os.open(f"{path}.writer.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        return os.open(
+            f"{path.resolve()}.writer.lock", os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644
+        )
     except OSError:
         return None
 
@@ -484,15 +487,25 @@ class SqliteStore(SqlReads):
 
     @contextlib.contextmanager
     def _turn(self) -> Iterator[None]:
-        """This writer's turn among the writers of every process on the file."""
-        if self._turns is None:
+        """This writer's turn among the writers of every process on the file. The wait is
+        the kernel's, with no limit of its own: a writer holds the turn only while it
+        commits, and a process stopped in the middle of a commit (a debugger, SIGSTOP)
+        holds SQLite's lock on the file as well, so no one could write meanwhile."""
+        turns = self._turns
+        if turns is None:
             yield
             return
-        fcntl.flock(self._turns, fcntl.LOCK_EX)  # waits in the kernel, the GIL let go
+        try:
+            fcntl.flock(turns, fcntl.LOCK_EX)  # the GIL let go while it waits
+        except OSError:  # a file system without locks: SQLite's locking alone from now on
+            self._turns = None
+            os.close(turns)
+            yield
+            return
         try:
             yield
         finally:
-            fcntl.flock(self._turns, fcntl.LOCK_UN)
+            fcntl.flock(turns, fcntl.LOCK_UN)
 
     def _commit(self, db: sqlite3.Connection, batch: list[Job]) -> None:
         """Run ``batch`` in one transaction. Each job alone, as a rule: a job that raises
@@ -677,7 +690,9 @@ class SqliteStore(SqlReads):
         self._closed = True
         if not self._read_only:
             self._jobs.put(None)
-            self._writer.join()
+            # Bounded, as SQLite's own wait for a busy file is: a writer left waiting for
+            # its turn behind a stopped process is a daemon thread, which ends with ours.
+            self._writer.join(BUSY_TIMEOUT_MS / 1000)
         with self._readers_lock:
             for db in self._readers:
                 db.close()

@@ -33,26 +33,41 @@ def taken() -> Iterator[int]:
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_port_in_use_is_refused_in_one_line_before_the_service_says_it_listens(
-    taken: int, workers: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    taken: int, workers: str, tmp_path: Path
 ) -> None:
-    store = f"sqlite:///{tmp_path / 'calls.db'}"
-    args = ["serve", "--dev", "--store", store, "--port", str(taken), "--workers", workers]
-    assert main(args) == 2
-    out, err = capsys.readouterr()
-    assert "listening on" not in out
-    assert err.strip().splitlines() == [
+    refused = _serve(tmp_path, "--port", str(taken), "--workers", workers)
+    assert refused.returncode == 2
+    assert "listening on" not in refused.stdout
+    assert refused.stderr.strip().splitlines() == [
         f"sopfsm: error: --port: cannot listen on 127.0.0.1:{taken}: Address already in use"
+    ]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_port_held_for_workers_still_starting_is_refused(workers: str, tmp_path: Path) -> None:
+    """Between its banner and its first worker listening, a server with workers holds its
+    port with a socket that never listens: a second server is refused all the same."""
+    held = listening.bind("127.0.0.1", 0, spread=True)
+    try:
+        port = held.getsockname()[1]
+        refused = _serve(tmp_path, "--port", str(port), "--workers", workers)
+    finally:
+        held.close()
+    assert refused.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in refused.stderr
+
+
+def test_a_port_out_of_range_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--dev", "--store", "memory:", "--port", "70000"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "sopfsm: error: --port: 70000 is not a port: give 0 to 65535"
     ]
 
 
 def test_a_second_server_on_the_port_of_one_with_workers_is_refused(tmp_path: Path) -> None:
     port = free_port()
     with _serving(tmp_path, port, workers=2):
-        second = subprocess.run(
-            [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", str(port),
-             "--store", f"sqlite:///{tmp_path / 'other.db'}"],
-            check=False, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE,
-        )  # fmt: skip
+        second = _serve(tmp_path / "other", "--port", str(port))
     assert second.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
     assert "listening on" not in second.stdout
@@ -112,6 +127,17 @@ def test_a_worker_started_in_place_of_one_that_died_listens_on_a_socket_of_its_o
         listening_now = _tcp(port, "0A").keys()
         first, second = (_sockets(pid) & listening_now for pid in now)
         assert first and second and not first & second
+
+
+def _serve(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``sopfsm serve`` in a process of its own (with workers, serve names their metrics
+    folder in its environment, which must not outlive a test), on a store in ``folder``."""
+    folder.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "sopfsm", "serve", "--dev",
+         "--store", f"sqlite:///{folder / 'calls.db'}", *args],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE,
+    )  # fmt: skip
 
 
 @contextmanager
