@@ -4,6 +4,7 @@ it says it listens, and its workers share a burst of connections."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import socket
 import subprocess
@@ -55,6 +56,22 @@ def test_a_port_held_for_workers_still_starting_is_refused(workers: str, tmp_pat
         held.close()
     assert refused.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in refused.stderr
+
+
+def test_a_worker_that_cannot_listen_ends_as_a_worker_that_failed_to_start(
+    taken: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """uvicorn's supervisor starts a worker that ended otherwise again, every half second,
+    for ever; one that ends with this status stops the service."""
+    from uvicorn.config import STARTUP_FAILURE
+
+    with listening.bind("127.0.0.1", 0, spread=True) as held:
+        (own,) = listening.for_each_worker(held)
+    own.port = taken  # the address taken meanwhile by another program
+    with pytest.raises(SystemExit) as ended:
+        pickle.loads(pickle.dumps(own))  # as the worker unpickles its sockets
+    assert ended.value.code == STARTUP_FAILURE
+    assert f"cannot listen on 127.0.0.1:{taken}" in capsys.readouterr().err
 
 
 def test_a_port_out_of_range_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
