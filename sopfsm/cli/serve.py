@@ -1,10 +1,11 @@
 """``sopfsm serve``: the call service over HTTP (needs the ``serve`` extra).
 
 It opens the store (creating and migrating it, refusing one of an unknown schema),
-refuses a host off loopback without tokens, prints where it listens and where its store
-is, and hands over to uvicorn. With ``--workers N`` each uvicorn worker process opens
-its own store from the same settings, and writes its metrics where ``/metrics`` in any
-worker finds them (``$PROMETHEUS_MULTIPROC_DIR``, a fresh folder unless given). SIGTERM
+refuses a host off loopback without tokens, binds its port (:mod:`sopfsm.cli.listening`),
+prints where it listens and where its store is, and hands over to uvicorn. With
+``--workers N`` each uvicorn worker process listens on a socket of its own (on Linux),
+opens its own store from the same settings, and writes its metrics where ``/metrics`` in
+any worker finds them (``$PROMETHEUS_MULTIPROC_DIR``, a fresh folder unless given). SIGTERM
 stops listening, lets requests in flight finish for up to ``--shutdown-seconds``, closes
 the store (the last commits are written) and exits 0. Each request is one JSON line on
 standard error (:mod:`sopfsm.service.logs`).
