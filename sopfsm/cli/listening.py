@@ -24,6 +24,7 @@ itself could still join: that is what the option is for.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import sys
 from typing import Any
@@ -34,14 +35,29 @@ SPREADS = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 BACKLOG = 2048  # uvicorn's
 
 
-def bind(host: str, port: int, *, spread: bool = False) -> socket.socket:
-    """A socket bound to ``host`` and ``port``: listening, or with ``spread``, held for
-    the workers' sockets (:func:`for_each_worker`) and never listening itself. Refused with
-    :class:`ServiceConfigError` if the address cannot be bound: any socket bound to it
-    already, one of this service's workers included, keeps a new server out."""
+def bind(host: str, port: int, *, spread: bool = False) -> list[socket.socket]:
+    """Sockets bound to ``port`` on every address ``host`` names (a name may stand for an
+    IPv4 and an IPv6 address, as ``localhost`` often does): listening, or with ``spread``,
+    held for the workers' sockets (:func:`for_each_worker`) and never listening
+    themselves. Refused with :class:`ServiceConfigError` if an address cannot be bound:
+    any socket bound to it already, one of this service's workers included, keeps a new
+    server out."""
     if not 0 <= port <= 65535:
         raise ServiceConfigError("--port", f"{port} is not a port: give 0 to 65535")
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    held: list[socket.socket] = []
+    try:
+        for family, address in _addresses(host, port):
+            if held:  # a port 0 is chosen once, for every address
+                port = held[0].getsockname()[1]
+            held.append(_held(family, address, port, spread=spread))
+    except BaseException:
+        for sock in held:
+            sock.close()
+        raise
+    return held
+
+
+def _held(family: socket.AddressFamily, host: str, port: int, *, spread: bool) -> socket.socket:
     if port:
         _bound(family, host, port, reuse=True).close()  # refused if anyone holds it
     # Held for workers, without SO_REUSEADDR: a plain bind passes a socket that has it
@@ -57,13 +73,34 @@ def bind(host: str, port: int, *, spread: bool = False) -> socket.socket:
     return held
 
 
-def for_each_worker(held: socket.socket) -> list[Any]:
-    """What to give uvicorn as the workers' sockets: in place of ``held`` (bound by
-    :func:`bind` with ``spread``, so a port 0 is chosen once for all), a stand-in that
+def _addresses(host: str, port: int) -> list[tuple[socket.AddressFamily, str]]:
+    """The addresses to listen on: ``host`` itself if it is one (or empty: every
+    interface), else each address it resolves to, once."""
+    try:
+        return [(socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET,
+                 host)]  # fmt: skip
+    except ValueError:
+        if not host:
+            return [(socket.AF_INET, host)]
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as error:
+        raise ServiceConfigError("--host", f"cannot resolve {host!r}: {error}") from None
+    addresses: list[tuple[socket.AddressFamily, str]] = []
+    for family, _type, _proto, _name, address in found:
+        if family in (socket.AF_INET, socket.AF_INET6) and (family, address[0]) not in addresses:
+            addresses.append((family, str(address[0])))
+    if not addresses:
+        raise ServiceConfigError("--host", f"{host!r} names no IPv4 or IPv6 address")
+    return addresses
+
+
+def for_each_worker(held: list[socket.socket]) -> list[Any]:
+    """What to give uvicorn as the workers' sockets: in place of each of ``held`` (bound
+    by :func:`bind` with ``spread``, so a port 0 is chosen once for all), a stand-in that
     uvicorn passes to each worker it starts, unpickled there as a socket of the worker's
     own bound to the same address."""
-    host, port = held.getsockname()[:2]
-    return [_OwnSocket(held.family, host, port)]
+    return [_OwnSocket(sock.family, *sock.getsockname()[:2]) for sock in held]
 
 
 class _OwnSocket:

@@ -156,11 +156,12 @@ def _serve(args: argparse.Namespace) -> int:
         app.state.store.close()
         raise
     try:
-        port = held.getsockname()[1]
+        port = held[0].getsockname()[1]
         _tell(config, app, port)
-        _run(config, app, port, listening.for_each_worker(held) if spread else [held])
+        _run(config, app, port, listening.for_each_worker(held) if spread else held)
     finally:
-        held.close()
+        for sock in held:
+            sock.close()
     return ExitCode.OK
 
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_a_port_in_use_is_refused_in_one_line_before_the_service_says_it_listens
 def test_a_port_held_for_workers_still_starting_is_refused(workers: str, tmp_path: Path) -> None:
     """Between its banner and its first worker listening, a server with workers holds its
     port with a socket that never listens: a second server is refused all the same."""
-    held = listening.bind("127.0.0.1", 0, spread=True)
+    (held,) = listening.bind("127.0.0.1", 0, spread=True)
     try:
         port = held.getsockname()[1]
         refused = _serve(tmp_path, "--port", str(port), "--workers", workers)
@@ -65,13 +66,56 @@ def test_a_worker_that_cannot_listen_ends_as_a_worker_that_failed_to_start(
     for ever; one that ends with this status stops the service."""
     from uvicorn.config import STARTUP_FAILURE
 
-    with listening.bind("127.0.0.1", 0, spread=True) as held:
-        (own,) = listening.for_each_worker(held)
+    (held,) = listening.bind("127.0.0.1", 0, spread=True)
+    with held:
+        (own,) = listening.for_each_worker([held])
     own.port = taken  # the address taken meanwhile by another program
     with pytest.raises(SystemExit) as ended:
         pickle.loads(pickle.dumps(own))  # as the worker unpickles its sockets
     assert ended.value.code == STARTUP_FAILURE
     assert f"cannot listen on 127.0.0.1:{taken}" in capsys.readouterr().err
+
+
+def test_a_host_name_is_listened_on_at_every_address_it_resolves_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As uvicorn does for one worker: ``localhost`` often names 127.0.0.1 and ::1."""
+
+    def resolve(host: str, port: int, *_: object, **__: object) -> list[Any]:
+        assert host == "both.example"
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),  # named twice
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    held = listening.bind("both.example", 0)
+    monkeypatch.undo()
+    try:
+        assert [sock.family for sock in held] == [socket.AF_INET, socket.AF_INET6]
+        port = held[0].getsockname()[1]
+        assert held[1].getsockname()[1] == port  # a port 0 chosen once
+        for address in ("127.0.0.1", "::1"):
+            with socket.create_connection((address, port), timeout=PATIENCE):
+                pass  # the kernel completes a handshake only with a listening socket
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_a_host_name_that_names_no_address_is_refused_in_one_line(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens"
+    tokens.write_text("a-long-enough-token ana\n", encoding="utf-8")
+    refused = _serve(
+        tmp_path, "--host", "no-such-host.invalid", "--tokens", str(tokens), "--behind-proxy"
+    )
+    assert refused.returncode == 2
+    errors = [line for line in refused.stderr.splitlines() if "error" in line]
+    assert errors == [
+        "sopfsm: error: --host: cannot resolve 'no-such-host.invalid': "
+        "[Errno -2] Name or service not known"
+    ]
 
 
 def test_a_port_out_of_range_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,10 +192,12 @@ def test_a_worker_started_in_place_of_one_that_died_listens_on_a_socket_of_its_o
 
 def _serve(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``sopfsm serve`` in a process of its own (with workers, serve names their metrics
-    folder in its environment, which must not outlive a test), on a store in ``folder``."""
+    folder in its environment, which must not outlive a test), on a store in ``folder``;
+    in dev mode unless given tokens."""
     folder.mkdir(exist_ok=True)
+    dev = [] if "--tokens" in args else ["--dev"]
     return subprocess.run(
-        [sys.executable, "-m", "sopfsm", "serve", "--dev",
+        [sys.executable, "-m", "sopfsm", "serve", *dev,
          "--store", f"sqlite:///{folder / 'calls.db'}", *args],
         check=False, cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE,
     )  # fmt: skip
