@@ -186,30 +186,39 @@ def _postgres_cpu() -> float:
     return total
 
 
-def _cpu_tree(pid: int) -> float:
-    """User and system CPU seconds of ``pid`` and its live descendants (the workers)."""
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (the workers)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
-        return 0.0
-    own = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
-    return own + sum(_cpu_tree(int(child)) for child in children)
+        return []
+    return [pid, *(found for child in children for found in _tree(int(child)))]
+
+
+def _cpu_tree(pid: int) -> float:
+    """User and system CPU seconds of ``pid`` and its live descendants."""
+    total = 0.0
+    for process in _tree(pid):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rpartition(")")[2].split()
+        except OSError:  # ended meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    return total
 
 
 def _switches_tree(pid: int) -> int:
     """Context switches, voluntary and not, of every thread of ``pid`` and its live
     descendants."""
     total = 0
-    try:
-        for status in Path(f"/proc/{pid}/task").glob("*/status"):
-            for line in status.read_text().splitlines():
-                if "ctxt_switches:" in line:
-                    total += int(line.split()[1])
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return total
-    return total + sum(_switches_tree(int(child)) for child in children)
+    for process in _tree(pid):
+        for status in Path(f"/proc/{process}/task").glob("*/status"):
+            try:
+                lines = status.read_text().splitlines()
+            except OSError:  # ended meanwhile
+                continue
+            total += sum(int(line.split()[1]) for line in lines if "ctxt_switches:" in line)
+    return total
 
 
 class Work:
@@ -248,9 +257,10 @@ async def _run(make_work: Callable[[], Work], servers: Servers) -> dict[str, flo
 
     async def round_(
         works: list[Work], seconds: float, prepare: bool = True
-    ) -> tuple[float, float, float, float]:
-        """The round's wall time, and the CPU time of the servers, the database and the
-        clients (this process), counted from when every client has prepared."""
+    ) -> tuple[float, float, float, float, int]:
+        """The round's wall time, the CPU time of the servers, the database and the
+        clients (this process), and the servers' context switches, counted from when
+        every client has prepared."""
         go, stop = asyncio.Event(), [0.0]
         clients = [asyncio.create_task(client(url, work, go, stop, prepare))
                    for url, work in zip(urls, works, strict=True)]  # fmt: skip
@@ -263,18 +273,16 @@ async def _run(make_work: Callable[[], Work], servers: Servers) -> dict[str, flo
         go.set()
         await asyncio.gather(*clients)
         elapsed = time.perf_counter() - started
-        switched[0] = servers.switches() - switches
         return (elapsed, servers.cpu() - cpu, _postgres_cpu() - database,
-                time.process_time() - own)  # fmt: skip
+                time.process_time() - own, servers.switches() - switches)  # fmt: skip
 
     prepared = asyncio.Semaphore(0)
-    switched = [0]
     urls = [servers.urls[n % len(servers.urls)] for n in range(CLIENTS)]
     # Warm up: the connections, caches, the SOP tables, uvicorn's workers.
     await round_([make_work() for _ in urls], 0.3, prepare=False)
     latencies.clear()
     works = [make_work() for _ in urls]
-    elapsed, used, database, clients = await round_(works, SECONDS)
+    elapsed, used, database, clients, switched = await round_(works, SECONDS)
     latencies.sort()
     return {
         "per_second": len(latencies) / elapsed,
@@ -285,7 +293,7 @@ async def _run(make_work: Callable[[], Work], servers: Servers) -> dict[str, flo
         "database_cpu": database / len(latencies),
         # How many of the cores the servers, the database and the clients kept busy.
         "busy": (used + database + clients) / elapsed,
-        "switches": switched[0] / len(latencies),
+        "switches": switched / len(latencies),
         "started": sum(w.started for w in works),
     }
 

@@ -9,11 +9,10 @@ several processes on one file (``serve --workers``) take turns on a lock file be
 as it ends, where SQLite's own wait for a busy file sleeps 1, 2, 5, 10 ms and more
 between tries, which with two workers made the p99 latency of an answer 60 ms and
 more. SQLite's own locking still keeps the file whole: another program that writes to it
-without the lock file waits as before. A batch with a
-refused write runs again with each write in a savepoint of its own, so that the refused
-one rolls back alone. The service's event loop awaits a write as its future
-(:meth:`SqliteStore.append_soon`). Reads use a connection per thread, each read one
-snapshot.
+without the lock file waits as before. A batch with a refused write runs again with each
+write in a savepoint of its own, so that the refused one rolls back alone. The service's
+event loop awaits a write as its future (:meth:`SqliteStore.append_soon`). Reads use a
+connection per thread, each read one snapshot.
 """
 
 from __future__ import annotations
@@ -492,20 +491,18 @@ class SqliteStore(SqlReads):
         commits, and a process stopped in the middle of a commit (a debugger, SIGSTOP)
         holds SQLite's lock on the file as well, so no one could write meanwhile."""
         turns = self._turns
-        if turns is None:
-            yield
-            return
-        try:
-            fcntl.flock(turns, fcntl.LOCK_EX)  # the GIL let go while it waits
-        except OSError:  # a file system without locks: SQLite's locking alone from now on
-            self._turns = None
-            os.close(turns)
-            yield
-            return
+        if turns is not None:
+            try:
+                fcntl.flock(turns, fcntl.LOCK_EX)  # the GIL let go while it waits
+            except OSError:  # a file system without locks: SQLite's locking alone from now
+                self._turns = None
+                os.close(turns)
+                turns = None
         try:
             yield
         finally:
-            fcntl.flock(turns, fcntl.LOCK_UN)
+            if turns is not None:
+                fcntl.flock(turns, fcntl.LOCK_UN)
 
     def _commit(self, db: sqlite3.Connection, batch: list[Job]) -> None:
         """Run ``batch`` in one transaction. Each job alone, as a rule: a job that raises
@@ -530,32 +527,29 @@ class SqliteStore(SqlReads):
     def _commit_apart(self, db: sqlite3.Connection, batch: list[Job]) -> None:
         """Run ``batch`` in one transaction, each job in a savepoint of its own."""
         results: list[tuple[bool, Any]] = []
-        try:
-            with self._turn():
-                try:
-                    db.execute("BEGIN IMMEDIATE")
-                    for job, _ in batch:
-                        db.execute("SAVEPOINT job")
-                        try:
-                            results.append((True, job(db)))
-                            db.execute("RELEASE job")
-                        except Exception as error:
-                            if not db.in_transaction:  # SQLite undid it all (a full disk)
-                                raise
-                            db.execute("ROLLBACK TO job")
-                            db.execute("RELEASE job")
-                            if isinstance(error, sqlite3.OperationalError):
-                                error = StoreError(self.where, f"write failed: {error}")
-                            results.append((False, error))
-                    db.execute("COMMIT")
-                except Exception:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
-        except Exception as error:  # the commit itself failed: nothing of the batch is kept
-            for _, done in batch:
-                done.set_exception(StoreError(self.where, f"write failed: {error}"))
-            return
+        with self._turn():
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                for job, _ in batch:
+                    db.execute("SAVEPOINT job")
+                    try:
+                        results.append((True, job(db)))
+                        db.execute("RELEASE job")
+                    except Exception as error:
+                        if not db.in_transaction:  # SQLite undid it all (a full disk): say why
+                            raise
+                        db.execute("ROLLBACK TO job")
+                        db.execute("RELEASE job")
+                        if isinstance(error, sqlite3.OperationalError):
+                            error = StoreError(self.where, f"write failed: {error}")
+                        results.append((False, error))
+                db.execute("COMMIT")
+            except Exception as error:  # the commit itself failed: nothing of it is kept
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                for _, done in batch:
+                    done.set_exception(StoreError(self.where, f"write failed: {error}"))
+                return
         for (ok, result), (_, done) in zip(results, batch, strict=True):
             if ok:
                 done.set_result(result)
