@@ -60,6 +60,14 @@ def add_commands(commands: Any) -> None:
         help="on SIGTERM, how long requests in flight may take to finish (default: 20)",
     )
     serve.add_argument(
+        "--worker-check-seconds",
+        type=int,
+        default=None,
+        metavar="S",
+        help="with workers: how long a worker may take to answer a health check before it "
+        "is replaced (default: 5)",
+    )
+    serve.add_argument(
         "--dev", action="store_true", help="loopback only: any bearer token, used as the agent id"
     )
     serve.add_argument(
@@ -107,7 +115,12 @@ def add_commands(commands: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from sopfsm.service.config import SHUTDOWN_SECONDS, ServiceConfig, from_environment
+    from sopfsm.service.config import (
+        SHUTDOWN_SECONDS,
+        WORKER_CHECK_SECONDS,
+        ServiceConfig,
+        from_environment,
+    )
     from sopfsm.store import DEFAULT_SQLITE
 
     store_url = args.store or f"sqlite:///{Path.cwd() / DEFAULT_SQLITE}"
@@ -123,6 +136,9 @@ def _serve(args: argparse.Namespace) -> int:
             shutdown_seconds=SHUTDOWN_SECONDS
             if args.shutdown_seconds is None
             else max(0, args.shutdown_seconds),
+            worker_check_seconds=WORKER_CHECK_SECONDS
+            if args.worker_check_seconds is None
+            else args.worker_check_seconds,
             retain_days=args.retain_days,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
@@ -132,6 +148,15 @@ def _serve(args: argparse.Namespace) -> int:
             sops=args.sops or _path(getattr(args, "sop_folder", None)),
         )
     )
+    if config.worker_check_seconds < 1:
+        from sopfsm.errors import ServiceConfigError
+
+        # Below a second the check, sent every half second, kills workers busy for a moment.
+        raise ServiceConfigError(
+            "--worker-check-seconds",
+            f"{config.worker_check_seconds} is too short: a worker needs at least 1 second "
+            f"to answer a health check (default: {WORKER_CHECK_SECONDS})",
+        )
     config = _dev_delivery_key(config)
     if config.workers > 1 and store_url.startswith("memory:"):
         from sopfsm.errors import ServiceConfigError
@@ -205,7 +230,11 @@ def _run(config: Any, app: Any, port: int, sockets: list[Any]) -> None:
     app.state.store.close()
     os.environ[CONFIG_ENV] = _dump(config)
     workers = uvicorn.Config(
-        "sopfsm.cli.serve:worker_app", factory=True, workers=config.workers, **settings
+        "sopfsm.cli.serve:worker_app",
+        factory=True,
+        workers=config.workers,
+        timeout_worker_healthcheck=config.worker_check_seconds,
+        **settings,
     )
     Multiprocess(workers, sockets=sockets).run()
 

@@ -13,6 +13,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8123
 MAX_BODY_BYTES = 64 * 1024
 SHUTDOWN_SECONDS = 20
+WORKER_CHECK_SECONDS = 5  # uvicorn's own default
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # where each worker writes its metrics
 TOKENS_ENV = "SOPFSM_TOKENS_FILE"
 SECRET_ENV = "SOPFSM_SECRET_FILE"
@@ -56,6 +57,14 @@ class ServiceConfig:
         metadata=_help(
             "on SIGTERM, how long requests in flight may take to finish before the server "
             "closes the store and exits"
+        ),
+    )
+    worker_check_seconds: int = attrs.field(
+        default=WORKER_CHECK_SECONDS,
+        metadata=_help(
+            "with workers: how long a worker may take to answer the supervisor's health "
+            "check (sent every half second) before it is killed and another started in its "
+            "place"
         ),
     )
     tls_cert: Path | None = attrs.field(

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +190,38 @@ def test_a_worker_started_in_place_of_one_that_died_listens_on_a_socket_of_its_o
         assert first and second and not first & second
 
 
+@pytest.mark.parametrize(("check", "replaced"), [("1", True), ("30", False)])
+def test_a_worker_silent_for_longer_than_the_health_check_allows_is_replaced(
+    tmp_path: Path, check: str, replaced: bool
+) -> None:
+    """uvicorn's supervisor asks each worker every half second whether it lives; one that
+    does not answer within ``--worker-check-seconds`` is killed and another started in its
+    place. A stopped worker is replaced with a check of 1 second, and one stopped for 7
+    seconds, longer than the default check allows, is kept with a check of 30 (an
+    operator on a loaded machine raises it)."""
+    port = free_port()
+    with _serving(tmp_path, port, 2, "--worker-check-seconds", check) as server:
+        silent, _ = _workers(server.pid, port)
+        os.kill(silent, signal.SIGSTOP)
+        try:
+            if replaced:
+                deadline = time.monotonic() + PATIENCE
+                while len(now := _workers(server.pid, port)) < 2 or silent in now:
+                    assert time.monotonic() < deadline, "the silent worker was kept"
+                    time.sleep(0.1)
+            else:
+                time.sleep(7)
+        finally:
+            _continue(silent)
+        time.sleep(1)
+        assert (silent in _workers(server.pid, port)) is not replaced
+
+
+def _continue(pid: int) -> None:
+    with suppress(ProcessLookupError):  # killed, where it should have been
+        os.kill(pid, signal.SIGCONT)
+
+
 def _serve(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``sopfsm serve`` in a process of its own (with workers, serve names their metrics
     folder in its environment, which must not outlive a test), on a store in ``folder``;
@@ -204,11 +236,13 @@ def _serve(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @contextmanager
-def _serving(tmp_path: Path, port: int, workers: int) -> Iterator[subprocess.Popen[str]]:
+def _serving(
+    tmp_path: Path, port: int, workers: int, *args: str
+) -> Iterator[subprocess.Popen[str]]:
     """A server with ``workers`` on ``port``, once every worker listens."""
     process = subprocess.Popen(
         [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", str(port),
-         "--workers", str(workers), "--store", f"sqlite:///{tmp_path / 'calls.db'}"],
+         "--workers", str(workers), "--store", f"sqlite:///{tmp_path / 'calls.db'}", *args],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip

@@ -45,6 +45,19 @@ def test_a_short_secret_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "at least 16 bytes" in capsys.readouterr().err
 
 
+def test_a_health_check_shorter_than_a_second_is_refused_and_nothing_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "calls.db"
+    args = ["serve", "--dev", "--workers", "2", "--store", f"sqlite:///{store}"]
+    assert main([*args, "--worker-check-seconds", "0"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "sopfsm: error: --worker-check-seconds: 0 is too short: a worker needs at least "
+        "1 second to answer a health check (default: 5)"
+    ]
+    assert not store.exists()
+
+
 def test_a_store_of_an_unknown_schema_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -104,7 +117,8 @@ def test_the_service_page_names_every_setting() -> None:
     flags = {"host": "--host", "port": "--port", "workers": "--workers", "store": "--store",
              "tokens_file": "--tokens", "dev": "--dev", "secret_file": "--secret",
              "max_body_bytes": "64 KiB", "page_size": "limit",
-             "shutdown_seconds": "--shutdown-seconds", "retain_days": "--retain-days",
+             "shutdown_seconds": "--shutdown-seconds",
+             "worker_check_seconds": "--worker-check-seconds", "retain_days": "--retain-days",
              "tls_cert": "--tls-cert", "tls_key": "--tls-key",
              "behind_proxy": "--behind-proxy", "deliver_to": "--deliver-to",
              "delivery_keys": "--delivery-keys", "sops": "--sops"}  # fmt: skip
