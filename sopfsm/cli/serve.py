@@ -236,6 +236,12 @@ def _run(config: Any, app: Any, port: int, sockets: list[Any]) -> None:
         timeout_worker_healthcheck=config.worker_check_seconds,
         **settings,
     )
+    import logging
+
+    # The supervisor's few lines (a worker that died or stopped answering and was
+    # replaced, a stop asked for) are what an operator of workers must see; uvicorn says
+    # them at INFO, below the warnings its servers are kept to.
+    logging.getLogger("uvicorn.error").setLevel(logging.INFO)
     Multiprocess(workers, sockets=sockets).run()
 
 

@@ -198,7 +198,7 @@ def test_a_worker_silent_for_longer_than_the_health_check_allows_is_replaced(
     does not answer within ``--worker-check-seconds`` is killed and another started in its
     place. A stopped worker is replaced with a check of 1 second, and one stopped for 7
     seconds, longer than the default check allows, is kept with a check of 30 (an
-    operator on a loaded machine raises it)."""
+    operator on a loaded machine raises it). A worker replaced is said in the log."""
     port = free_port()
     with _serving(tmp_path, port, 2, "--worker-check-seconds", check) as server:
         silent, _ = _workers(server.pid, port)
@@ -215,6 +215,9 @@ def test_a_worker_silent_for_longer_than_the_health_check_allows_is_replaced(
             _continue(silent)
         time.sleep(1)
         assert (silent in _workers(server.pid, port)) is not replaced
+    # The supervisor says so in the server's log.
+    said = f"Child process [{silent}] died" in (tmp_path / "serve.log").read_text()
+    assert said is replaced
 
 
 def _continue(pid: int) -> None:
@@ -239,23 +242,26 @@ def _serve(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _serving(
     tmp_path: Path, port: int, workers: int, *args: str
 ) -> Iterator[subprocess.Popen[str]]:
-    """A server with ``workers`` on ``port``, once every worker listens."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", str(port),
-         "--workers", str(workers), "--store", f"sqlite:///{tmp_path / 'calls.db'}", *args],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + PATIENCE
-        while _listening(port) < (workers if listening.SPREADS else 1):
-            assert process.poll() is None, "the server stopped"
-            assert time.monotonic() < deadline, "the server did not listen"
-            time.sleep(0.1)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(PATIENCE)
+    """A server with ``workers`` on ``port``, once every worker listens; what it says on
+    standard error goes to ``serve.log`` in ``tmp_path``."""
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sopfsm", "serve", "--dev", "--port", str(port),
+             "--workers", str(workers), "--store", f"sqlite:///{tmp_path / 'calls.db'}",
+             *args],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL, stderr=log, text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + PATIENCE
+            while _listening(port) < (workers if listening.SPREADS else 1):
+                assert process.poll() is None, "the server stopped"
+                assert time.monotonic() < deadline, "the server did not listen"
+                time.sleep(0.1)
+            yield process
+        finally:
+            process.terminate()
+            process.wait(PATIENCE)
 
 
 def _tcp(port: int, state: str) -> dict[str, int]:
