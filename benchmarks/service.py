@@ -4,7 +4,7 @@ workers and with 2 servers on one PostgreSQL store, beside a trivial endpoint of
 servers in the same run; the issue's targets with a verdict each; a profile where one is
 missed; and its section of benchmarks/RESULTS.md.
 
-    python benchmarks/service.py        # about four minutes on 2 cores; loopback only
+    python benchmarks/service.py        # about nine minutes on 2 cores; loopback only
 
 Each server is a real ``sopfsm serve`` process; each client is an asyncio task of this
 process with its own keep-alive connection, speaking plain HTTP/1.1, spread evenly over
@@ -16,10 +16,12 @@ last ends, as a CSO's screen does, and is shown beside the first. The
 trivial endpoint is ``/healthz``: the same server, routing and JSON, no store. The
 machine's cores are shared with the load generator (and, often, with other work): the
 CPU time the server processes spent per answer depends far less than wall time on how
-the cores are shared, so the worker and server comparisons are made on it. It does
-depend on it some: a process that stops for another to run pays for the switch and for
-its caches filled again, so each setup's row says how busy the cores were and how often
-a server thread stopped per answer.
+the cores are shared. It does depend on it some: a process that stops for another to
+run pays for the switch and for its caches filled again, so each setup's row says how
+busy the cores were and how often a server thread stopped per answer. The instructions
+the servers run per answer do not depend on it at all: where valgrind is installed, the
+servers of 1 and 2 workers on each store run again under callgrind, which counts them
+(:mod:`callgrind`), and the workers' target is judged on that count.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import callgrind
 import httpx
 import orjson
 
@@ -75,6 +78,10 @@ SOP = "turun-daya"  # the longest calls: four answers each
 # average; the clients of one worker can be served faster than those of another), and
 # fewer than a server holds (LiveCalls' 4,096 over 16 clients).
 PREPARED = 200
+# Under callgrind a server answers some 40 times a second: rounds of that many seconds count
+# a few hundred answers, and the counts of two runs differ by less than 1%.
+COUNTED = 8.0
+COUNTED_PREPARED = 20
 
 
 class Connection:
@@ -122,46 +129,64 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(store: str, folder: Path, workers: int = 1, servers: int = 1) -> Iterator[Servers]:
+def serving(
+    store: str, folder: Path, workers: int = 1, servers: int = 1, counted: bool = False
+) -> Iterator[Servers]:
+    """``servers`` real ``sopfsm serve`` processes of ``workers`` each, once they answer;
+    ``counted``, under callgrind (:mod:`callgrind`), whose servers' work is counted in
+    instructions rather than CPU seconds."""
     tokens = folder / "tokens"
     tokens.write_text(f"{TOKEN} bench\n", encoding="utf-8")
+    counts = Path(tempfile.mkdtemp(dir=folder)) if counted else None
     processes, urls = [], []
     for _ in range(servers):
         port = free_port()
+        program = [sys.executable, "-m", "sopfsm", "serve", "--store", store, "--tokens",
+                   str(tokens), "--port", str(port), "--workers", str(workers)]  # fmt: skip
+        if counts is not None:
+            # Starting a worker takes callgrind half a minute; uvicorn's supervisor would
+            # replace one silent for 5 seconds, again and again.
+            program = callgrind.command([*program, "--worker-check-seconds", "600"], counts)
         processes.append(
             subprocess.Popen(
-                [sys.executable, "-m", "sopfsm", "serve", "--store", store, "--tokens",
-                 str(tokens), "--port", str(port), "--workers", str(workers)],
+                program,
                 cwd=ROOT,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,  # one JSON line per request: not measured here
             )
-        )  # fmt: skip
+        )
         urls.append(f"http://127.0.0.1:{port}")
     try:
         for url in urls:
-            for _ in range(600):
+            deadline = time.monotonic() + (600 if counted else 60)
+            while time.monotonic() < deadline:
                 try:
-                    if httpx.get(f"{url}/readyz").status_code == 200:
+                    if httpx.get(f"{url}/readyz", timeout=60).status_code == 200:
                         break
                 except httpx.TransportError:
                     time.sleep(0.1)
-        yield Servers(urls, [p.pid for p in processes])
+        counter = None if counts is None else callgrind.Counter(counts)
+        yield Servers(urls, [p.pid for p in processes], counter)
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(60)
+            process.wait(120)
 
 
 class Servers:
-    """The servers' URLs, and the CPU time their process trees have used so far."""
+    """The servers' URLs, and the work their process trees have done so far: CPU seconds,
+    or instructions where a :class:`callgrind.Counter` counts them."""
 
-    def __init__(self, urls: list[str], pids: list[int]) -> None:
-        self.urls, self.pids = urls, pids
+    def __init__(
+        self, urls: list[str], pids: list[int], counter: callgrind.Counter | None = None
+    ) -> None:
+        self.urls, self.pids, self.counter = urls, pids, counter
 
     def cpu(self) -> float:
+        if self.counter is not None:
+            return float(self.counter([found for pid in self.pids for found in _tree(pid)]))
         return sum(_cpu_tree(pid) for pid in self.pids)
 
     def switches(self) -> int:
@@ -234,9 +259,11 @@ class Work:
         raise NotImplementedError
 
 
-async def _run(make_work: Callable[[], Work], servers: Servers) -> dict[str, float]:
-    """Latencies from ``CLIENTS`` connections spread over the servers for ``SECONDS``,
-    and the servers' CPU time per request."""
+async def _run(
+    make_work: Callable[[], Work], servers: Servers, seconds: float = SECONDS
+) -> dict[str, float]:
+    """Latencies from ``CLIENTS`` connections spread over the servers for ``seconds``,
+    and the servers' CPU time (or instructions) per request."""
     latencies: list[float] = []
 
     async def client(
@@ -282,7 +309,7 @@ async def _run(make_work: Callable[[], Work], servers: Servers) -> dict[str, flo
     await round_([make_work() for _ in urls], 0.3, prepare=False)
     latencies.clear()
     works = [make_work() for _ in urls]
-    elapsed, used, database, clients, switched = await round_(works, SECONDS)
+    elapsed, used, database, clients, switched = await round_(works, seconds)
     latencies.sort()
     return {
         "per_second": len(latencies) / elapsed,
@@ -356,6 +383,14 @@ def measure_setup(store: str, folder: Path, workers: int, servers: int) -> dict[
         "answer": _median_round([a for _, a, _ in rounds]),
         "mixed": _median_round([m for _, _, m in rounds]),
     }
+
+
+def count_setup(store: str, folder: Path, workers: int) -> dict[str, float]:
+    """The instructions the servers run per answer, counted by callgrind, with the
+    answers counted (a round of its own, after one that warms the servers up)."""
+    with serving(store, folder, workers, counted=True) as running:
+        answered = asyncio.run(_run(lambda: _Answering(COUNTED_PREPARED), running, COUNTED))
+    return {"instructions": answered["cpu"], "answers": answered["requests"]}
 
 
 def _median_round(rounds: list[dict[str, float]]) -> dict[str, float]:
@@ -442,6 +477,8 @@ SETUPS = [  # (name, store, workers, servers)
     ("PostgreSQL, 2 servers", "postgres", 1, 2),
     ("memory, 1 worker (control)", "memory", 1, 1),
 ]
+COUNTED_SETUPS = ("SQLite, 1 worker", "SQLite, 2 workers", "PostgreSQL, 1 worker",
+                  "PostgreSQL, 2 workers")  # fmt: skip
 
 
 def measure() -> dict[str, Any]:
@@ -460,6 +497,10 @@ def measure() -> dict[str, Any]:
                 else:
                     store = "memory:"
                 results["setups"][name] = measure_setup(store, Path(folder), workers, servers)
+                if name in COUNTED_SETUPS and callgrind.available():
+                    results.setdefault("counted", {})[name] = count_setup(
+                        store, Path(folder), workers
+                    )
         finally:
             if postgres is not None:
                 postgres[1]()
@@ -489,11 +530,19 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
         stores = setups[postgres]["answer"]["per_second"] / setups[sqlite]["answer"]["per_second"]
         rows.append((f"answers/s at {CLIENTS} clients, PostgreSQL / SQLite: >= "
                      f"{TARGET_STORES:.1f}", f"{stores:.2f}", stores >= TARGET_STORES))  # fmt: skip
+    counted = results.get("counted", {})
     for one, two in ((sqlite, "SQLite, 2 workers"), (postgres, "PostgreSQL, 2 workers")):
-        if one in setups and two in setups:
+        store = one.split(",")[0]
+        if one in counted and two in counted:
+            work = counted[two]["instructions"] / counted[one]["instructions"]
+            rows.append((f"server work per answer, 2 workers / 1 worker ({store}), in "
+                         f"instructions: <= {TARGET_WORKERS}", f"{work:.2f}",
+                         work <= TARGET_WORKERS))  # fmt: skip
+        elif one in setups and two in setups:  # no callgrind here: CPU seconds it is
             cpu = setups[two]["answer"]["cpu"] / setups[one]["answer"]["cpu"]
-            rows.append((f"server CPU per answer, 2 workers / 1 worker ({one.split(',')[0]}): "
-                         f"<= {TARGET_WORKERS}", f"{cpu:.2f}", cpu <= TARGET_WORKERS))  # fmt: skip
+            rows.append((f"server CPU per answer, 2 workers / 1 worker ({store}), in CPU "
+                         f"seconds: <= {TARGET_WORKERS}", f"{cpu:.2f}",
+                         cpu <= TARGET_WORKERS))  # fmt: skip
     for name in (sqlite, postgres):
         if name in setups:
             p99 = setups[name]["answer"]["p99"]
@@ -574,6 +623,7 @@ def section(results: dict[str, Any]) -> str:
                       f"{name}, {n:.0f} calls" for name, n in short.items()) + "."]  # fmt: skip
     if not any(name.startswith("PostgreSQL") for name in results["setups"]):
         lines += ["", f"No PostgreSQL answered at {POSTGRES}; its rows are left out."]
+    lines += _counted(results)
     if not all(ok for _, _, ok in rows):
         setups = results["setups"]
         lines += ["", "What dominates, where a target is missed."]
@@ -600,37 +650,6 @@ def section(results: dict[str, Any]) -> str:
                 "is what SQLite does inside the server process, and it takes cores the server "
                 "would otherwise answer with.",
             ]
-        for store in ("SQLite", "PostgreSQL"):
-            one, two = setups.get(f"{store}, 1 worker"), setups.get(f"{store}, 2 workers")
-            if one is None or two is None:
-                continue
-            a, b = one["answer"], two["answer"]
-            if b["cpu"] <= TARGET_WORKERS * a["cpu"]:
-                continue
-            lines += [
-                "",
-                f"{store} with 2 workers: {b['cpu'] * 1e3:.2f} ms of server CPU per answer "
-                f"against {a['cpu'] * 1e3:.2f} ms with 1, for the same work per answer. The "
-                "servers, the database and the clients kept "
-                f"{a['busy']:.2f} of the 2 cores busy with 1 worker, {b['busy']:.2f} with 2, "
-                f"and a server thread stopped {a['switches']:.2f} times per answer with 1, "
-                f"{b['switches']:.2f} with 2: each worker stops more often, to wait for a "
-                + (
-                    "core (the workers, the database and the clients outnumber the cores)"
-                    if b["busy"] >= 1.8
-                    else "turn (the workers' writers take turns on the one file)"
-                )
-                + ", and starts again, and an answer pays for the switches and for the "
-                "caches another process filled meanwhile. Each worker also serves half the "
-                "clients, so it commits fewer answers at once"
-                + (
-                    " (the database's CPU per answer: "
-                    f"{b['database_cpu'] * 1e3:.2f} ms against {a['database_cpu'] * 1e3:.2f} ms)"
-                    if store == "PostgreSQL"
-                    else ""
-                )
-                + ".",
-            ]
         lines += [
             "",
             "The server's own work per answer, HTTP aside (the service's event-loop functions "
@@ -645,6 +664,65 @@ def section(results: dict[str, Any]) -> str:
             "```",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _counted(results: dict[str, Any]) -> list[str]:
+    """The servers' work per answer counted in instructions, and why CPU seconds say more
+    with 2 workers where they do."""
+    counted, setups = results.get("counted", {}), results["setups"]
+    if not counted:
+        return ["", "valgrind was not found: the servers' work per answer was not counted in "
+                "instructions, and the workers' target is judged in CPU seconds."]  # fmt: skip
+    lines = [
+        "",
+        "**The servers' work per answer, counted.** CPU seconds depend on how the 2 cores are "
+        "shared: a process stopped more often to let another run refills its caches each "
+        "time, and runs slower. The instructions it runs do not, so the workers' target is "
+        "judged on them: each setup below ran again under valgrind's callgrind "
+        "(`benchmarks/callgrind.py`), which counts every instruction of the server processes "
+        f"(workers included), in a round of {COUNTED:.0f} s of answers after one that warms "
+        "them up. Under callgrind a server runs some fifty times slower, so its clients and "
+        "its database are never what it waits for: what is counted is the servers' own work.",
+        "",
+        "| setup | instructions per answer | answers counted | CPU per answer (above) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, r in counted.items():
+        lines.append(f"| {name} | {r['instructions'] / 1e6:.3f} M | {r['answers']:.0f} "
+                     f"| {setups[name]['answer']['cpu'] * 1e3:.2f} ms |")  # fmt: skip
+    for store in ("SQLite", "PostgreSQL"):
+        one, two = setups.get(f"{store}, 1 worker"), setups.get(f"{store}, 2 workers")
+        work_one, work_two = counted.get(f"{store}, 1 worker"), counted.get(f"{store}, 2 workers")
+        if one is None or two is None or work_one is None or work_two is None:
+            continue
+        a, b = one["answer"], two["answer"]
+        work = work_two["instructions"] / work_one["instructions"]
+        lines += [
+            "",
+            f"{store} with 2 workers: {work:.2f} times the instructions per answer of 1 "
+            f"worker, and {b['cpu'] / a['cpu']:.2f} times its CPU seconds "
+            f"({b['cpu'] * 1e3:.2f} ms against {a['cpu'] * 1e3:.2f} ms). The servers, the "
+            f"database and the clients kept {a['busy']:.2f} of the 2 cores busy with 1 worker, "
+            f"{b['busy']:.2f} with 2, and a server thread stopped {a['switches']:.2f} times "
+            f"per answer with 1, {b['switches']:.2f} with 2: each worker stops more often, to "
+            "wait for a "
+            + (
+                "core (the workers, the database and the clients outnumber the cores)"
+                if b["busy"] >= 1.8
+                else "turn (the workers' writers take turns on the one file)"
+            )
+            + ", and starts again, and an answer pays for the switches and for the caches "
+            "another process filled meanwhile. Each worker also serves half the clients, so "
+            "it commits fewer answers at once"
+            + (
+                " (the database's CPU per answer: "
+                f"{b['database_cpu'] * 1e3:.2f} ms against {a['database_cpu'] * 1e3:.2f} ms)"
+                if store == "PostgreSQL"
+                else ""
+            )
+            + ".",
+        ]
+    return lines
 
 
 def write_section(text: str) -> None:

@@ -1,0 +1,50 @@
+"""The instructions a tree of processes runs, counted by valgrind's callgrind.
+
+CPU seconds on a machine of two cores shared by the servers, the database and the load
+generator depend on how the cores are shared: a process that is stopped more often to let
+another run refills its caches each time, and runs slower. The instructions a process runs
+do not: callgrind counts them the same whatever else the machine does. Under callgrind a
+server runs about fifty times slower, so its clients and its database are never what it
+waits for; what is counted is the servers' own work.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+TOTALS = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
+
+
+def available() -> bool:
+    return shutil.which("valgrind") is not None and shutil.which("callgrind_control") is not None
+
+
+def command(program: list[str], folder: Path) -> list[str]:
+    """``program`` run under callgrind with its child processes (uvicorn's workers), each
+    writing its counts to ``folder``."""
+    return ["valgrind", "--tool=callgrind", "--trace-children=yes",
+            f"--callgrind-out-file={folder / 'callgrind.%p'}", *program]  # fmt: skip
+
+
+class Counter:
+    """The instructions the processes writing to ``folder`` have run so far, read by asking
+    each one to write its counts since it last wrote them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.read: set[Path] = set()
+        self.total = 0
+
+    def __call__(self, pids: list[int]) -> int:
+        subprocess.run(["callgrind_control", "--dump", *map(str, pids)],
+                       check=True, capture_output=True, timeout=120)  # fmt: skip
+        for dump in sorted(set(self.folder.glob("callgrind.*")) - self.read):
+            found = TOTALS.search(dump.read_text(encoding="utf-8", errors="replace"))
+            if found is None:  # a process still writing at its end: read it next time
+                continue
+            self.read.add(dump)
+            self.total += int(found.group(1))
+        return self.total
