@@ -65,7 +65,7 @@ def add_commands(commands: Any) -> None:
         default=None,
         metavar="S",
         help="with workers: how long a worker may take to answer a health check before it "
-        "is replaced (default: 5)",
+        "is replaced, 1 to 3600 (default: 5); a stop may wait this long first",
     )
     serve.add_argument(
         "--dev", action="store_true", help="loopback only: any bearer token, used as the agent id"
@@ -117,6 +117,7 @@ def add_commands(commands: Any) -> None:
 def _serve(args: argparse.Namespace) -> int:
     from sopfsm.service.config import (
         SHUTDOWN_SECONDS,
+        WORKER_CHECK_LIMIT,
         WORKER_CHECK_SECONDS,
         ServiceConfig,
         from_environment,
@@ -148,14 +149,13 @@ def _serve(args: argparse.Namespace) -> int:
             sops=args.sops or _path(getattr(args, "sop_folder", None)),
         )
     )
-    if config.worker_check_seconds < 1:
+    if not 1 <= config.worker_check_seconds <= WORKER_CHECK_LIMIT:
         from sopfsm.errors import ServiceConfigError
 
-        # Below a second the check, sent every half second, kills workers busy for a moment.
         raise ServiceConfigError(
             "--worker-check-seconds",
-            f"{config.worker_check_seconds} is too short: a worker needs at least 1 second "
-            f"to answer a health check (default: {WORKER_CHECK_SECONDS})",
+            f"{config.worker_check_seconds} is out of range: a worker's health check may "
+            f"wait 1 to {WORKER_CHECK_LIMIT} seconds (default: {WORKER_CHECK_SECONDS})",
         )
     config = _dev_delivery_key(config)
     if config.workers > 1 and store_url.startswith("memory:"):

@@ -14,6 +14,9 @@ DEFAULT_PORT = 8123
 MAX_BODY_BYTES = 64 * 1024
 SHUTDOWN_SECONDS = 20
 WORKER_CHECK_SECONDS = 5  # uvicorn's own default
+# Beyond an hour a hung worker goes unnoticed for too long; far beyond, the supervisor's
+# poll of the worker overflows.
+WORKER_CHECK_LIMIT = 3600
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # where each worker writes its metrics
 TOKENS_ENV = "SOPFSM_TOKENS_FILE"
 SECRET_ENV = "SOPFSM_SECRET_FILE"
@@ -64,7 +67,7 @@ class ServiceConfig:
         metadata=_help(
             "with workers: how long a worker may take to answer the supervisor's health "
             "check (sent every half second) before it is killed and another started in its "
-            "place"
+            f"place, 1 to {WORKER_CHECK_LIMIT} seconds"
         ),
     )
     tls_cert: Path | None = attrs.field(

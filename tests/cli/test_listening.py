@@ -190,13 +190,13 @@ def test_a_worker_started_in_place_of_one_that_died_listens_on_a_socket_of_its_o
         assert first and second and not first & second
 
 
-@pytest.mark.parametrize(("check", "replaced"), [("1", True), ("30", False)])
+@pytest.mark.parametrize(("check", "replaced"), [("2", True), ("30", False)])
 def test_a_worker_silent_for_longer_than_the_health_check_allows_is_replaced(
     tmp_path: Path, check: str, replaced: bool
 ) -> None:
     """uvicorn's supervisor asks each worker every half second whether it lives; one that
     does not answer within ``--worker-check-seconds`` is killed and another started in its
-    place. A stopped worker is replaced with a check of 1 second, and one stopped for 7
+    place. A stopped worker is replaced with a check of 2 seconds, and one stopped for 7
     seconds, longer than the default check allows, is kept with a check of 30 (an
     operator on a loaded machine raises it). A worker replaced is said in the log."""
     port = free_port()

@@ -45,17 +45,36 @@ def test_a_short_secret_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "at least 16 bytes" in capsys.readouterr().err
 
 
-def test_a_health_check_shorter_than_a_second_is_refused_and_nothing_is_made(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("seconds", ["0", "3601"])
+def test_a_health_check_out_of_range_is_refused_and_nothing_is_made(
+    seconds: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """Refused before the store is opened and before --dev makes a delivery key (in the
+    temporary folder); the port is taken, so that a check missing fails here at once
+    rather than serving."""
+    import socket
+    import tempfile
+
+    keys = tmp_path / "temporary"
+    keys.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(keys))
     store = tmp_path / "calls.db"
-    args = ["serve", "--dev", "--workers", "2", "--store", f"sqlite:///{store}"]
-    assert main([*args, "--worker-check-seconds", "0"]) == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        args = ["serve", "--dev", "--workers", "2", "--store", f"sqlite:///{store}",
+                "--port", port, "--deliver-to", "http://127.0.0.1:9/"]  # fmt: skip
+        assert main([*args, "--worker-check-seconds", seconds]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [
-        "sopfsm: error: --worker-check-seconds: 0 is too short: a worker needs at least "
-        "1 second to answer a health check (default: 5)"
+        f"sopfsm: error: --worker-check-seconds: {seconds} is out of range: a worker's "
+        "health check may wait 1 to 3600 seconds (default: 5)"
     ]
     assert not store.exists()
+    assert list(keys.iterdir()) == []
 
 
 def test_a_store_of_an_unknown_schema_is_refused(
