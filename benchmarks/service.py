@@ -742,31 +742,38 @@ def _counted(results: dict[str, Any]) -> list[str]:
             continue
         a, b = one["answer"], two["answer"]
         work = work_two["instructions"] / work_one["instructions"]
-        lines += [
-            "",
+        cpu = b["cpu"] / a["cpu"]
+        said = (
             f"{store} with 2 workers: {work:.2f} times the instructions per answer of 1 "
-            f"worker, and {b['cpu'] / a['cpu']:.2f} times its CPU seconds "
-            f"({b['cpu'] * 1e3:.2f} ms against {a['cpu'] * 1e3:.2f} ms). The servers, the "
-            f"database and the clients kept {a['busy']:.2f} of the 2 cores busy with 1 worker, "
-            f"{b['busy']:.2f} with 2, and a server thread stopped {a['switches']:.2f} times "
-            f"per answer with 1, {b['switches']:.2f} with 2: each worker stops more often, to "
-            "wait for a "
-            + (
-                "core (the workers, the database and the clients outnumber the cores)"
-                if b["busy"] >= 1.8
-                else "turn (the workers' writers take turns on the one file)"
+            f"worker, and {cpu:.2f} times its CPU seconds ({b['cpu'] * 1e3:.2f} ms against "
+            f"{a['cpu'] * 1e3:.2f} ms)."
+        )
+        if cpu <= work + 0.05:
+            said += " In this round, sharing the cores cost no CPU time beyond the work."
+        else:
+            said += (
+                f" The servers, the database and the clients kept {a['busy']:.2f} of the 2 "
+                f"cores busy with 1 worker, {b['busy']:.2f} with 2, and a server thread "
+                f"stopped {a['switches']:.2f} times per answer with 1, {b['switches']:.2f} "
+                "with 2: each worker stops more often, to wait for a "
+                + (
+                    "core (the workers, the database and the clients outnumber the cores)"
+                    if b["busy"] >= 1.8
+                    else "turn (the workers' writers take turns on the one file)"
+                )
+                + ", and starts again, and an answer pays for the switches and for the "
+                "caches another process filled meanwhile. Each worker also serves half the "
+                "clients, so it commits fewer answers at once"
+                + (
+                    " (the database's CPU per answer: "
+                    f"{b['database_cpu'] * 1e3:.2f} ms against "
+                    f"{a['database_cpu'] * 1e3:.2f} ms)"
+                    if store == "PostgreSQL"
+                    else ""
+                )
+                + "."
             )
-            + ", and starts again, and an answer pays for the switches and for the caches "
-            "another process filled meanwhile. Each worker also serves half the clients, so "
-            "it commits fewer answers at once"
-            + (
-                " (the database's CPU per answer: "
-                f"{b['database_cpu'] * 1e3:.2f} ms against {a['database_cpu'] * 1e3:.2f} ms)"
-                if store == "PostgreSQL"
-                else ""
-            )
-            + ".",
-        ]
+        lines += ["", said]
     return lines
 
 
