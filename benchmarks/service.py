@@ -41,7 +41,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -378,20 +378,32 @@ class _Answering(Work):
         return elapsed
 
 
-def measure_setup(store: str, folder: Path, workers: int, servers: int) -> dict[str, Any]:
-    with serving(store, folder, workers, servers) as running:
-        rounds = [
-            (
-                asyncio.run(_run(_Trivial, running)),
-                asyncio.run(_run(lambda: _Answering(PREPARED), running)),
-                asyncio.run(_run(lambda: _Answering(0), running)),
-            )
-            for _ in range(ROUNDS)
-        ]
+def measure_setups(setups: dict[str, tuple[str, int, int]], folder: Path) -> dict[str, Any]:
+    """Each setup's medians over ``ROUNDS`` rounds of each kind, the setups' servers all
+    started first and their rounds taken in turn: this machine's speed drifts over
+    minutes (one server's answers, the same instructions each, have cost from 0.50 to
+    0.67 ms of CPU in different runs), and setups measured one after the other would
+    compare two speeds of it rather than two setups. A server waiting for its turn is
+    idle."""
+    with ExitStack() as stack:
+        running = {
+            name: stack.enter_context(serving(store, folder, workers, servers))
+            for name, (store, workers, servers) in setups.items()
+        }
+        rounds: dict[str, list[tuple[dict[str, float], ...]]] = {name: [] for name in running}
+        for _ in range(ROUNDS):
+            for name, servers in running.items():
+                rounds[name].append((
+                    asyncio.run(_run(_Trivial, servers)),
+                    asyncio.run(_run(lambda: _Answering(PREPARED), servers)),
+                    asyncio.run(_run(lambda: _Answering(0), servers)),
+                ))  # fmt: skip
     return {
-        "trivial": _median_round([t for t, _, _ in rounds]),
-        "answer": _median_round([a for _, a, _ in rounds]),
-        "mixed": _median_round([m for _, _, m in rounds]),
+        name: {
+            kind: _median_round([r[n] for r in taken])
+            for n, kind in enumerate(("trivial", "answer", "mixed"))
+        }
+        for name, taken in rounds.items()
     }
 
 
@@ -514,18 +526,20 @@ def measure() -> dict[str, Any]:
     results: dict[str, Any] = {"load_before": _load(), "setups": {}}
     with tempfile.TemporaryDirectory() as folder:
         postgres = _postgres_store()
+        setups = {}
+        for name, kind, workers, servers in SETUPS:
+            if kind == "postgres" and postgres is None:
+                continue
+            if kind == "postgres":
+                assert postgres is not None
+                store = postgres[0]
+            elif kind == "sqlite":
+                store = f"sqlite:///{Path(folder) / f'calls-{workers}.db'}"
+            else:
+                store = "memory:"
+            setups[name] = (store, workers, servers)
         try:
-            for name, kind, workers, servers in SETUPS:
-                if kind == "postgres" and postgres is None:
-                    continue
-                if kind == "postgres":
-                    assert postgres is not None
-                    store = postgres[0]
-                elif kind == "sqlite":
-                    store = f"sqlite:///{Path(folder) / f'calls-{workers}.db'}"
-                else:
-                    store = "memory:"
-                results["setups"][name] = measure_setup(store, Path(folder), workers, servers)
+            results["setups"] = measure_setups(setups, Path(folder))
         finally:
             if postgres is not None:
                 postgres[1]()
@@ -618,7 +632,9 @@ def section(results: dict[str, Any]) -> str:
         "processes on loopback; "
         f"{CLIENTS} clients, each an asyncio task with its own keep-alive connection, spread "
         f"evenly over the servers, each request waiting for the one before; {SECONDS:.1f} s "
-        f"per round, medians of {ROUNDS} alternating rounds of each endpoint. An answer is "
+        f"per round, medians of {ROUNDS} rounds of each endpoint, the setups' servers all "
+        "running and their rounds taken in turn (the machine's speed drifts over minutes). "
+        "An answer is "
         "timed from request to response: token, body, the call loaded (walked on the "
         "compiled SOP) unless the process holds it, the answer applied and committed "
         "durably (SQLite WAL `synchronous=FULL`; PostgreSQL `synchronous_commit=on`; both "
