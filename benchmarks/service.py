@@ -425,7 +425,7 @@ def count(folder: Path) -> dict[str, dict[str, float]]:
         postgres = _postgres_store() if kind == "postgres" else None
         if kind == "postgres" and postgres is None:
             continue
-        store = postgres[0] if postgres else f"sqlite:///{folder / f'counted-{workers}.db'}"
+        store = _store(kind, workers, folder, postgres, "counted")
         try:
             counted[name] = count_setup(store, folder, workers)
         finally:
@@ -522,22 +522,28 @@ COUNTED_SETUPS = ("SQLite, 1 worker", "SQLite, 2 workers", "PostgreSQL, 1 worker
                   "PostgreSQL, 2 workers")  # fmt: skip
 
 
+def _store(
+    kind: str, workers: int, folder: Path, postgres: tuple[str, Any] | None, prefix: str
+) -> str:
+    """The store URL of a setup: PostgreSQL's schema, a SQLite file of ``prefix`` in
+    ``folder`` for each number of workers, or the store that keeps nothing."""
+    if kind == "postgres":
+        assert postgres is not None
+        return postgres[0]
+    if kind == "sqlite":
+        return f"sqlite:///{folder / f'{prefix}-{workers}.db'}"
+    return "memory:"
+
+
 def measure() -> dict[str, Any]:
     results: dict[str, Any] = {"load_before": _load(), "setups": {}}
     with tempfile.TemporaryDirectory() as folder:
         postgres = _postgres_store()
-        setups = {}
-        for name, kind, workers, servers in SETUPS:
-            if kind == "postgres" and postgres is None:
-                continue
-            if kind == "postgres":
-                assert postgres is not None
-                store = postgres[0]
-            elif kind == "sqlite":
-                store = f"sqlite:///{Path(folder) / f'calls-{workers}.db'}"
-            else:
-                store = "memory:"
-            setups[name] = (store, workers, servers)
+        setups = {
+            name: (_store(kind, workers, Path(folder), postgres, "calls"), workers, servers)
+            for name, kind, workers, servers in SETUPS
+            if kind != "postgres" or postgres is not None
+        }
         try:
             results["setups"] = measure_setups(setups, Path(folder))
         finally:
@@ -548,6 +554,18 @@ def measure() -> dict[str, Any]:
             results["counted"] = count(Path(folder))
         results["profile"] = profile(Path(folder))
     return results
+
+
+def _workers(results: dict[str, Any], store: str) -> tuple[float | None, float | None]:
+    """2 workers over 1 on ``store``: instructions per answer (None where not counted)
+    and CPU seconds per answer (None where either setup did not run)."""
+    one, two = f"{store}, 1 worker", f"{store}, 2 workers"
+    counted, setups = results.get("counted", {}), results["setups"]
+    work = (counted[two]["instructions"] / counted[one]["instructions"]
+            if one in counted and two in counted else None)  # fmt: skip
+    cpu = (setups[two]["answer"]["cpu"] / setups[one]["answer"]["cpu"]
+           if one in setups and two in setups else None)  # fmt: skip
+    return work, cpu
 
 
 def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
@@ -571,16 +589,13 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
         stores = setups[postgres]["answer"]["per_second"] / setups[sqlite]["answer"]["per_second"]
         rows.append((f"answers/s at {CLIENTS} clients, PostgreSQL / SQLite: >= "
                      f"{TARGET_STORES:.1f}", f"{stores:.2f}", stores >= TARGET_STORES))  # fmt: skip
-    counted = results.get("counted", {})
-    for one, two in ((sqlite, "SQLite, 2 workers"), (postgres, "PostgreSQL, 2 workers")):
-        store = one.split(",")[0]
-        if one in counted and two in counted:
-            work = counted[two]["instructions"] / counted[one]["instructions"]
+    for store in ("SQLite", "PostgreSQL"):
+        work, cpu = _workers(results, store)
+        if work is not None:
             rows.append((f"server work per answer, 2 workers / 1 worker ({store}), in "
                          f"instructions: <= {TARGET_WORKERS}", f"{work:.2f}",
                          work <= TARGET_WORKERS))  # fmt: skip
-        elif one in setups and two in setups:  # no callgrind here: CPU seconds it is
-            cpu = setups[two]["answer"]["cpu"] / setups[one]["answer"]["cpu"]
+        elif cpu is not None:  # no callgrind here: CPU seconds it is
             rows.append((f"server CPU per answer, 2 workers / 1 worker ({store}), in CPU "
                          f"seconds: <= {TARGET_WORKERS}", f"{cpu:.2f}",
                          cpu <= TARGET_WORKERS))  # fmt: skip
@@ -596,12 +611,11 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
 def shown(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     """The workers' ratio in CPU seconds where the target is judged on instructions:
     (figure, measured, what it says), shown beside the verdicts, not judged."""
-    counted, setups, rows = results.get("counted", {}), results["setups"], []
+    rows = []
     for store in ("SQLite", "PostgreSQL"):
-        one, two = f"{store}, 1 worker", f"{store}, 2 workers"
-        if not {one, two} <= counted.keys() or not {one, two} <= setups.keys():
+        work, cpu = _workers(results, store)
+        if work is None or cpu is None:
             continue
-        cpu = setups[two]["answer"]["cpu"] / setups[one]["answer"]["cpu"]
         rows.append((f"the same in CPU seconds ({store}), on 2 cores shared by the servers, "
                      "the database and the clients", f"{cpu:.2f}",
                      f"{'within' if cpu <= TARGET_WORKERS else 'above'} {TARGET_WORKERS} "
@@ -752,13 +766,10 @@ def _counted(results: dict[str, Any]) -> list[str]:
         lines.append(f"| {name} | {r['instructions'] / 1e6:.3f} M | {r['answers']:.0f} "
                      f"| {setups[name]['answer']['cpu'] * 1e3:.2f} ms |")  # fmt: skip
     for store in ("SQLite", "PostgreSQL"):
-        one, two = setups.get(f"{store}, 1 worker"), setups.get(f"{store}, 2 workers")
-        work_one, work_two = counted.get(f"{store}, 1 worker"), counted.get(f"{store}, 2 workers")
-        if one is None or two is None or work_one is None or work_two is None:
+        work, cpu = _workers(results, store)
+        if work is None or cpu is None:
             continue
-        a, b = one["answer"], two["answer"]
-        work = work_two["instructions"] / work_one["instructions"]
-        cpu = b["cpu"] / a["cpu"]
+        a, b = setups[f"{store}, 1 worker"]["answer"], setups[f"{store}, 2 workers"]["answer"]
         said = (
             f"{store} with 2 workers: {work:.2f} times the instructions per answer of 1 "
             f"worker, and {cpu:.2f} times its CPU seconds ({b['cpu'] * 1e3:.2f} ms against "
